@@ -1,0 +1,51 @@
+import "pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css";
+import "../globals.css";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { hasLocale, NextIntlClientProvider } from "next-intl";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import type { ReactNode } from "react";
+import { LanguageSwitch } from "@/app/_components/language-switch.client";
+import { Link } from "@/app/_lib/i18n/navigation";
+import { routing } from "@/app/_lib/i18n/routing";
+
+export function generateStaticParams() {
+  return routing.locales.map((locale) => ({ locale }));
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
+  const { locale } = await params;
+  if (!hasLocale(routing.locales, locale)) return {};
+  const t = await getTranslations({ locale, namespace: "Site" });
+  return { title: { default: t("name"), template: `%s · ${t("name")}` }, description: t("tagline") };
+}
+
+export default async function LocaleLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
+  const { locale } = await params;
+  if (!hasLocale(routing.locales, locale)) notFound();
+  setRequestLocale(locale);
+  const t = await getTranslations("Site");
+  const nav = await getTranslations("Nav");
+  return (
+    <html lang={locale}>
+      <body>
+        <NextIntlClientProvider>
+          <a className="skip-link" href="#main">
+            {t("skipToContent")}
+          </a>
+          <header className="site-header">
+            <Link href="/" className="brand">
+              <span aria-hidden="true">⎈</span> {t("name")}
+            </Link>
+            <nav aria-label={nav("catalog")} className="site-nav">
+              <Link href="/">{nav("catalog")}</Link>
+              <LanguageSwitch />
+            </nav>
+          </header>
+          <main id="main">{children}</main>
+          <footer className="site-footer">{t("footer")}</footer>
+        </NextIntlClientProvider>
+      </body>
+    </html>
+  );
+}

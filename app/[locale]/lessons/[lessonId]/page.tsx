@@ -1,0 +1,78 @@
+// One lesson: title, objectives, body, previous / next, and the column where the lab goes.
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { LessonBody } from "@/app/_components/mdx/lesson-body";
+import { Link } from "@/app/_lib/i18n/navigation";
+import type { Locale } from "@/app/_lib/i18n/routing";
+import { getLesson } from "@/app/_lib/lessons/catalog";
+
+type Params = Promise<{ locale: Locale; lessonId: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { locale, lessonId } = await params;
+  const lesson = await getLesson(lessonId, locale);
+  return lesson ? { title: lesson.frontMatter.title, description: lesson.frontMatter.summary } : {};
+}
+
+export default async function LessonPage({ params }: { params: Params }) {
+  const { locale, lessonId } = await params;
+  setRequestLocale(locale);
+  const lesson = await getLesson(lessonId, locale);
+  if (!lesson) notFound();
+  const t = await getTranslations("Lesson");
+  const fm = lesson.frontMatter;
+  return (
+    <div className="lesson-layout">
+      <article className="lesson" lang={lesson.locale} data-lesson-id={lesson.id}>
+        {lesson.fallback ? (
+          <p className="fallback-notice" role="status" lang={locale}>
+            {t("fallbackNotice")}
+          </p>
+        ) : null}
+        <header className="lesson-header">
+          <p className="muted" lang={locale}>
+            <Link href="/">{t("backToCatalog")}</Link> · {t("minutes", { minutes: fm.minutes })}
+          </p>
+          <h1>{fm.title}</h1>
+          <p className="lede">{fm.summary}</p>
+        </header>
+        <section className="objectives" aria-labelledby="objectives-title">
+          <h2 id="objectives-title" lang={locale}>
+            {t("objectives")}
+          </h2>
+          <ul>
+            {fm.objectives.map((o) => (
+              <li key={o}>{o}</li>
+            ))}
+          </ul>
+        </section>
+        <div className="lesson-body">
+          <LessonBody code={lesson.code} figures={lesson.figures} />
+        </div>
+        <nav className="pager" aria-label={t("pager")} lang={locale}>
+          {lesson.previous ? (
+            <Link href={`/lessons/${lesson.previous.id}`} rel="prev" className="pager-prev">
+              <span className="muted">{t("previous")}</span>
+              <span lang={lesson.previous.locale}>{lesson.previous.frontMatter.title}</span>
+            </Link>
+          ) : (
+            <span />
+          )}
+          {lesson.next ? (
+            <Link href={`/lessons/${lesson.next.id}`} rel="next" className="pager-next">
+              <span className="muted">{t("next")}</span>
+              <span lang={lesson.next.locale}>{lesson.next.frontMatter.title}</span>
+            </Link>
+          ) : null}
+        </nav>
+      </article>
+      <aside className="lab-column" aria-label={t("labPlaceholderTitle")} lang={locale}>
+        <div className="lab-placeholder">
+          <h2>{t("labPlaceholderTitle")}</h2>
+          <p>{t("labPlaceholder")}</p>
+        </div>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+// The components a lesson's MDX may use, by name. Authors write <Callout>, <Tabs>,
+// <Figure>; fenced code becomes <pre> (highlighted at compile time by shiki).
+import type { ComponentProps, ReactNode } from "react";
+import { Callout } from "./callout";
+import { CodeBlock } from "./code-block.client";
+import { Figure } from "./figure";
+import { Tab, Tabs } from "./tabs.client";
+
+export function mdxComponents(figures: Record<string, string>) {
+  return {
+    Callout,
+    Tabs,
+    Tab,
+    Figure: (props: { src: string; alt: string; children?: ReactNode }) => <Figure {...props} dataUri={figures[props.src]} />,
+    pre: (props: ComponentProps<"pre"> & { "data-language"?: string }) => <CodeBlock {...props} />,
+    table: (props: ComponentProps<"table">) => (
+      <div className="table-scroll">
+        <table {...props} />
+      </div>
+    ),
+  };
+}

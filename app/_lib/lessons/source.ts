@@ -1,0 +1,111 @@
+// Reads lessons from disk: which lessons exist, each language's MDX with its front matter
+// checked against the schema, and the figures it refers to. Compiling is elsewhere.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import type { Locale } from "@/app/_lib/i18n/routing";
+import { locales } from "@/app/_lib/i18n/routing";
+import { LessonError } from "./errors";
+import { type FrontMatter, frontMatterSchema, lessonIdSchema } from "./schema";
+
+export interface LessonSource {
+  id: string;
+  locale: Locale;
+  file: string;
+  frontMatter: FrontMatter;
+  /** The MDX body, with the front matter replaced by blank lines so error lines match the file. */
+  body: string;
+  /** Figure file name (as written in `<Figure src>`) to its SVG/PNG data URI, for this language. */
+  figures: Record<string, string>;
+}
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+
+export function lessonsDir(contentDir: string): string {
+  return path.resolve(contentDir, "lessons");
+}
+
+/** Lesson ids on disk, in folder order. Folders that are not valid ids are reported, not skipped silently. */
+export function listLessonIds(contentDir: string): string[] {
+  const dir = lessonsDir(contentDir);
+  if (!existsSync(dir)) return [];
+  const ids: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    if (!lessonIdSchema.safeParse(entry.name).success) {
+      throw new LessonError(path.join(dir, entry.name), "lesson folder names must look like 01-some-slug");
+    }
+    ids.push(entry.name);
+  }
+  return ids.sort();
+}
+
+export function lessonFile(contentDir: string, id: string, locale: Locale): string {
+  // Parse before joining: an id such as ../../etc/passwd never becomes a path.
+  const safeId = lessonIdSchema.parse(id);
+  return path.join(lessonsDir(contentDir), safeId, `${locale}.mdx`);
+}
+
+export function availableLocales(contentDir: string, id: string): Locale[] {
+  return locales.filter((l) => existsSync(lessonFile(contentDir, id, l)));
+}
+
+export function readLessonSource(contentDir: string, id: string, locale: Locale): LessonSource {
+  const file = lessonFile(contentDir, id, locale);
+  const text = readFileSync(file, "utf8");
+  const match = FRONT_MATTER.exec(text);
+  if (!match) throw new LessonError(file, "the file must start with front matter between --- lines", 1);
+  const frontMatter = parseFrontMatter(file, match[1]!);
+  const headerLines = match[0].split("\n").length - 1;
+  const body = "\n".repeat(headerLines) + text.slice(match[0].length);
+  return { id, locale, file, frontMatter, body, figures: readFigures(file, body, locale) };
+}
+
+function parseFrontMatter(file: string, yamlText: string): FrontMatter {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const line = err.linePos?.[0]?.line;
+    throw new LessonError(file, `front matter is not valid YAML: ${err.message.split("\n")[0]}`, line ? line + 1 : 1);
+  }
+  const result = frontMatterSchema.safeParse(doc.toJS());
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const key = String(issue.path[0] ?? "");
+  // Point at the offending key's line (+1 for the opening ---); a missing key points at the block.
+  let line = 1;
+  if (isMap(doc.contents)) {
+    const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key);
+    const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+    if (offset !== undefined) line = lineCounter.linePos(offset).line + 1;
+  }
+  const field = issue.path.length ? issue.path.join(".") : (issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "front matter");
+  throw new LessonError(file, issue.message, line, field);
+}
+
+const FIGURE_SRC = /<Figure\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']/g;
+const FIGURE_NAME = /^[a-z0-9][a-z0-9-]*\.(svg|png)$/;
+
+function readFigures(file: string, body: string, locale: Locale): Record<string, string> {
+  const figuresDir = path.join(path.dirname(file), "figures");
+  const figures: Record<string, string> = {};
+  for (const m of body.matchAll(FIGURE_SRC)) {
+    const src = m[1]!;
+    const line = body.slice(0, m.index).split("\n").length;
+    if (!FIGURE_NAME.test(src)) {
+      throw new LessonError(file, `figure src "${src}" must be a file name like diagram.svg in figures/`, line, "Figure.src");
+    }
+    const ext = path.extname(src);
+    const base = src.slice(0, -ext.length);
+    // A figure with words in it comes in one file per language; a wordless one is shared.
+    const candidates = [`${base}.${locale}${ext}`, src];
+    const found = candidates.map((c) => path.join(figuresDir, c)).find((p) => existsSync(p));
+    if (!found) {
+      throw new LessonError(file, `figure "${src}" not found (looked for ${candidates.join(" and ")} in figures/)`, line, "Figure.src");
+    }
+    const mime = ext === ".svg" ? "image/svg+xml" : "image/png";
+    figures[src] = `data:${mime};base64,${readFileSync(found).toString("base64")}`;
+  }
+  return figures;
+}
