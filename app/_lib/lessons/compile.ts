@@ -54,6 +54,7 @@ export async function compileLesson(source: Pick<LessonSource, "file" | "body">)
 
 interface EsbuildMessage {
   text: string;
+  detail?: { cause?: { reason?: string } };
   location?: { line?: number } | null;
 }
 
@@ -61,11 +62,13 @@ function toLessonError(file: string, error: unknown): LessonError {
   const errors = (error as { errors?: EsbuildMessage[] }).errors;
   if (Array.isArray(errors) && errors.length > 0) {
     const first = errors[0]!;
-    // MDX reports "file:line:col: message" inside the text; prefer its line when present.
-    const inner = /:(\d+):(\d+)(?:-\d+:\d+)?:\s*(.*)/s.exec(first.text);
-    const line = inner ? Number(inner[1]) : (first.location?.line ?? undefined);
-    const detail = (inner ? inner[3]! : first.text).split("\n")[0]!.trim();
-    return new LessonError(file, `MDX does not compile: ${detail}`, line, "body");
+    const reason = first.detail?.cause?.reason ?? first.text.split("\n").slice(1).join(" ").replace(/^\s*\d+:\d+(?:-\d+:\d+)?:\s*/, "");
+    // MDX puts the real position in parentheses when it differs from the "1:1:" prefix
+    // ("Expected a closing tag for `<Callout>` (15:1-15:22)"); otherwise the prefix is it.
+    const paren = /\((\d+):\d+(?:-\d+:\d+)?\)/.exec(reason);
+    const prefix = /(?:^|\n)\s*(\d+):\d+(?:-\d+:\d+)?:\s/.exec(first.text);
+    const line = paren ? Number(paren[1]) : prefix ? Number(prefix[1]) : first.location?.line || undefined;
+    return new LessonError(file, `MDX does not compile: ${reason.trim() || first.text.split("\n")[0]}`, line, "body");
   }
   const message = error instanceof Error ? error.message : String(error);
   return new LessonError(file, `MDX does not compile: ${message.split("\n")[0]}`, undefined, "body");

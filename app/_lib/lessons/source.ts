@@ -1,6 +1,6 @@
 // Reads lessons from disk: which lessons exist, each language's MDX with its front matter
 // checked against the schema, and the figures it refers to. Compiling is elsewhere.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { Locale } from "@/app/_lib/i18n/routing";
@@ -30,12 +30,13 @@ export function listLessonIds(contentDir: string): string[] {
   const dir = lessonsDir(contentDir);
   if (!existsSync(dir)) return [];
   const ids: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    if (!lessonIdSchema.safeParse(entry.name).success) {
-      throw new LessonError(path.join(dir, entry.name), "lesson folder names must look like 01-some-slug");
+  for (const name of readdirSync(dir)) {
+    // statSync follows symlinks, so a lesson folder may be linked in from elsewhere.
+    if (!statSync(path.join(dir, name)).isDirectory()) continue;
+    if (!lessonIdSchema.safeParse(name).success) {
+      throw new LessonError(path.join(dir, name), "lesson folder names must look like 01-some-slug");
     }
-    ids.push(entry.name);
+    ids.push(name);
   }
   return ids.sort();
 }
@@ -66,8 +67,9 @@ function parseFrontMatter(file: string, yamlText: string): FrontMatter {
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    const line = err.linePos?.[0]?.line;
-    throw new LessonError(file, `front matter is not valid YAML: ${err.message.split("\n")[0]}`, line ? line + 1 : 1);
+    // +1: the YAML starts on the line after the opening ---.
+    const line = lineCounter.linePos(err.pos[0]).line + 1;
+    throw new LessonError(file, `front matter is not valid YAML: ${err.message.split("\n")[0]}`, line);
   }
   const result = frontMatterSchema.safeParse(doc.toJS());
   if (result.success) return result.data;

@@ -1,0 +1,45 @@
+// The course content itself: every lesson in content/ has both languages, valid front
+// matter, figures that exist, and MDX that compiles. A broken file fails here by name.
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileLesson } from "@/app/_lib/lessons/compile";
+import { availableLocales, listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";
+import { locales } from "@/app/_lib/i18n/routing";
+
+const contentDir = path.resolve("content");
+const ids = listLessonIds(contentDir);
+
+describe("course content", () => {
+  it("has lessons", () => {
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("has unique lesson order numbers", () => {
+    const orders = ids.map((id) => readLessonSource(contentDir, id, "ko").frontMatter.order);
+    expect(new Set(orders).size).toBe(orders.length);
+  });
+
+  describe.each(ids)("%s", (id) => {
+    it("exists in Korean and English", () => {
+      expect(availableLocales(contentDir, id)).toEqual([...locales]);
+    });
+
+    it.each([...locales])("%s: front matter is valid and the MDX compiles", async (locale) => {
+      const source = readLessonSource(contentDir, id, locale);
+      const code = await compileLesson(source);
+      expect(code.length).toBeGreaterThan(100);
+    });
+
+    it("says the same thing in both languages: same order, level, objectives count, sections, code and figures", () => {
+      const [ko, en] = (["ko", "en"] as const).map((l) => readLessonSource(contentDir, id, l));
+      expect(en!.frontMatter.order).toBe(ko!.frontMatter.order);
+      expect(en!.frontMatter.level).toBe(ko!.frontMatter.level);
+      expect(en!.frontMatter.objectives.length).toBe(ko!.frontMatter.objectives.length);
+      const count = (body: string, re: RegExp) => body.match(re)?.length ?? 0;
+      for (const re of [/^## /gm, /^```/gm, /<Figure\b/g, /<Callout\b/g, /<Tabs\b/g]) {
+        expect(count(en!.body, re), `${re} in ${id}`).toBe(count(ko!.body, re));
+      }
+      expect(Object.keys(en!.figures).sort()).toEqual(Object.keys(ko!.figures).sort());
+    });
+  });
+});
