@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Everything a fresh Debian or Ubuntu host needs before kubelab runs or its tests run.
+# `npm run up` calls it with `site`, `npm test` with `test`, `npm run dev` with `dev`.
+# Idempotent: each step checks a stamp or asks the tool, so a second run takes seconds.
+set -euo pipefail
+
+mode="${1:-site}"
+case "$mode" in site|dev|test) ;; *) echo "usage: setup.sh site|dev|test" >&2; exit 2 ;; esac
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+export NEXT_TELEMETRY_DISABLED=1
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=apt.sh
+source "$root/sandbox/host/apt.sh"
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+started=$SECONDS
+
+# --- Node.js ------------------------------------------------------------------------------------
+node_version="$(node -p 'process.versions.node' 2>/dev/null)" || die "Node.js is not installed. Install Node.js 20.19 or newer."
+IFS=. read -r n_major n_minor _ <<<"$node_version"
+if (( n_major < 20 || (n_major == 20 && n_minor < 19) )); then
+  die "Node.js $node_version is too old; kubelab needs 20.19 or newer (Prisma 7 and Next 16 require it)."
+fi
+
+# --- npm dependencies -----------------------------------------------------------------------------
+# node-gyp cannot download Node's headers offline; Debian's nodejs ships them in /usr/include/node.
+if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node.h ]]; then export npm_config_nodedir=/usr; fi
+deps_hash="$(hash_of package.json package-lock.json)"
+if [[ "$(cat node_modules/.kubelab-deps 2>/dev/null)" != "$deps_hash" ]]; then
+  # Native modules compile from source here (no prebuilt downloads): they need a toolchain.
+  if ! command -v make >/dev/null 2>&1 || ! command -v g++ >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+    apt_install build-essential python3
+  fi
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$deps_hash" > node_modules/.kubelab-deps
+fi
+
+# --- Prisma client --------------------------------------------------------------------------------
+# `prisma generate` needs no schema engine, but the CLI insists that one exists; any file will do.
+prisma_hash="$(hash_of prisma/schema.prisma package-lock.json)"
+if [[ "$(cat app/_lib/db/generated/.kubelab-schema 2>/dev/null)" != "$prisma_hash" ]]; then
+  log "generating the Prisma client"
+  engine="${PRISMA_SCHEMA_ENGINE_BINARY:-}"
+  if [[ -z "$engine" || ! -e "$engine" ]]; then export PRISMA_SCHEMA_ENGINE_BINARY="$root/package.json"; fi
+  npx --no-install prisma generate >/dev/null
+  echo "$prisma_hash" > app/_lib/db/generated/.kubelab-schema
+fi
+
+# --- Database ---------------------------------------------------------------------------------------
+npx --no-install tsx prisma/migrate.ts
+
+# --- Chromium for the end-to-end tests ---------------------------------------------------------------
+if [[ "$mode" == test && ! -x "${KUBELAB_CHROMIUM:-/usr/bin/chromium}" ]]; then
+  apt_install chromium
+fi
+
+# --- Cluster binaries, Docker engine, lab image ------------------------------------------------------
+# The binaries take ~11 minutes to compile the first time on 2 cores; then they are cached.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then export PATH="$PATH:/usr/local/go/bin"; fi
+bash sandbox/cluster/build-binaries.sh >/dev/null
+
+if [[ $EUID -eq 0 ]] || docker info >/dev/null 2>&1; then
+  bash sandbox/host/ensure-docker.sh
+  bash sandbox/image/build.sh >/dev/null
+else
+  log "no Docker engine answers and this is not root, so none can be installed here."
+  log "Labs need Docker (see README → Requirements); the lesson site itself works without it."
+  [[ "$mode" == test ]] && log "Integration tests will fail and say so."
+fi
+
+log "ready ($mode) in $((SECONDS - started))s"
