@@ -1,11 +1,13 @@
-// The one kubelab process: Next's request handler today; the terminal WebSocket and the
-// background jobs (warm pool, culler) attach here because Next route handlers cannot
-// upgrade a socket.
-import { createServer } from "node:http";
+// The one kubelab process: Next's request handler, the terminal WebSocket (/terminal) and
+// the lab runtime's background jobs (warm pool, culler), because Next route handlers
+// cannot upgrade a socket.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import next from "next";
 import { env } from "./app/_lib/config/env";
+import { prisma } from "./app/_lib/db/create";
 import { logger } from "./app/_lib/log";
+import { createRuntime } from "./sandbox/manager/runtime";
 import { migrate, sqlitePath } from "./prisma/migrate";
 
 const config = env();
@@ -19,26 +21,62 @@ if (config.DATABASE_URL.startsWith("file:")) {
   if (report.applied.length) logger.info({ applied: report.applied }, "database migrated");
 }
 
+const runtime = await createRuntime(config, prisma(), logger);
+logger.info({ provider: runtime.provider.kind, why: runtime.reason, capacity: runtime.manager.config.capacity, pool: runtime.manager.config.poolSize }, "lab provider chosen");
+
 const app = next({ dev, dir: root, hostname: config.HOST, port: config.PORT });
 await app.prepare();
 const handle = app.getRequestHandler();
+const nextUpgrade = app.getUpgradeHandler();
+
+function isLoopback(req: IncomingMessage): boolean {
+  const a = req.socket.remoteAddress ?? "";
+  return a === "127.0.0.1" || a === "::1" || a === "::ffff:127.0.0.1";
+}
+
+/** Prometheus metrics: loopback may scrape; others need KUBELAB_METRICS_TOKEN as a bearer token. */
+async function serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const token = config.KUBELAB_METRICS_TOKEN;
+  const authorized = isLoopback(req) || (token !== undefined && req.headers.authorization === `Bearer ${token}`);
+  if (!authorized) {
+    res.writeHead(403, { "content-type": "text/plain" }).end("metrics are served to loopback or with KUBELAB_METRICS_TOKEN\n");
+    return;
+  }
+  res.writeHead(200, { "content-type": runtime.metrics.registry.contentType });
+  res.end(await runtime.metrics.registry.metrics());
+}
 
 const server = createServer((req, res) => {
-  handle(req, res).catch((error: unknown) => {
+  const work = req.url === "/metrics" ? serveMetrics(req, res) : handle(req, res);
+  work.catch((error: unknown) => {
     logger.error({ err: error, url: req.url }, "request failed");
     if (!res.headersSent) res.writeHead(500).end();
   });
+});
+
+server.on("upgrade", (req, socket, head) => {
+  const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+  if (pathname === "/terminal") {
+    runtime.bridge.handleUpgrade(req, socket, head);
+  } else if (dev) {
+    // Next's dev server uses a socket of its own for hot reload.
+    void nextUpgrade(req, socket, head);
+  } else {
+    socket.destroy();
+  }
 });
 
 server.listen(config.PORT, config.HOST, () => {
   logger.info({ url: `http://localhost:${config.PORT}`, dev }, "kubelab is listening");
 });
 
-function shutdown(signal: string) {
-  logger.info({ signal }, "shutting down");
+async function shutdown(signal: string) {
+  logger.info({ signal }, "shutting down; labs keep running and are re-adopted at the next start");
+  runtime.bridge.close();
+  await runtime.manager.close();
   server.close(() => process.exit(0));
   // Open keep-alive connections must not hold the process forever.
   setTimeout(() => process.exit(0), 5000).unref();
 }
-process.on("SIGTERM", () => shutdown("SIGTERM"));
-process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -162,9 +162,9 @@ describe("lesson components", () => {
 });
 
 describe("health", () => {
-  it("reports the database", async () => {
+  it("reports the database, the lab provider and the pool", async () => {
     const res = await fetch(`${baseURL}/api/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, database: { ok: true } });
+    expect(await res.json()).toMatchObject({ ok: true, database: { ok: true }, provider: { ok: true, kind: "docker" }, labs: { capacity: expect.any(Number) } });
   });
 });

@@ -51,8 +51,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   while (Date.now() < deadline) {
     if (exited !== null) throw new Error(`kubelab server exited with code ${exited} before answering`);
     try {
+      // 503 still means "answering": health reports a missing lab image that way.
       const res = await fetch(`${baseURL}/api/health`);
-      if (res.ok) break;
+      if (res.status === 200 || res.status === 503) break;
     } catch {
       // not listening yet
     }

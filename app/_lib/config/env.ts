@@ -16,6 +16,26 @@ const schema = z.object({
   /** Where lesson sources live; tests point it at fixtures. */
   KUBELAB_CONTENT_DIR: z.string().min(1).default("./content"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Signs terminal tokens. Generated once and kept in data/secret when not set. */
+  KUBELAB_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** docker, local, or auto (docker when an engine answers, local otherwise). */
+  KUBELAB_PROVIDER: z.enum(["auto", "docker", "local"]).default("auto"),
+  KUBELAB_LAB_IMAGE: z.string().min(1).default("kubelab/lab-sim:latest"),
+  /** Ready labs kept waiting for the next learner. */
+  KUBELAB_POOL_SIZE: z.coerce.number().int().min(0).max(100).default(2),
+  /** Most labs at once (pool included); 0 means derive from host memory. */
+  KUBELAB_CAPACITY: z.coerce.number().int().min(0).max(10_000).default(0),
+  KUBELAB_LAB_MEMORY_MB: z.coerce.number().int().min(256).max(16_384).default(512),
+  KUBELAB_LAB_CPUS: z.coerce.number().min(0.1).max(64).default(1),
+  KUBELAB_LAB_PIDS: z.coerce.number().int().min(64).max(65_536).default(512),
+  KUBELAB_IDLE_TIMEOUT_MIN: z.coerce.number().min(1).max(24 * 60).default(30),
+  KUBELAB_MAX_AGE_MIN: z.coerce.number().min(1).max(7 * 24 * 60).default(180),
+  /** How long a shell outlives its last browser connection (reload, dropped network). */
+  KUBELAB_SHELL_GRACE_MIN: z.coerce.number().min(0).max(24 * 60).default(10),
+  /** Separates labs of several kubelab servers (or test runs) sharing one Docker engine. */
+  KUBELAB_INSTALLATION_ID: z.string().regex(/^[a-z0-9]{1,16}$/, "lowercase letters and digits, at most 16").optional(),
+  /** Bearer token for /metrics from other hosts; loopback may always scrape. */
+  KUBELAB_METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

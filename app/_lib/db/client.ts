@@ -1,20 +1,6 @@
-// The one Prisma client of the process. Server code reaches the database only through
-// app/_lib/data, which imports this.
+// The Prisma client for code inside Next (pages, server actions, route handlers). Only the
+// data layer in app/_lib/data imports it.
 import "server-only";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import path from "node:path";
-import { env } from "@/app/_lib/config/env";
-import { PrismaClient } from "./generated/client";
+import { prisma } from "./create";
 
-function createClient(): PrismaClient {
-  const url = env().DATABASE_URL;
-  if (!url.startsWith("file:")) {
-    throw new Error("This build uses the SQLite adapter; see README → Configuration to switch to PostgreSQL.");
-  }
-  const file = url.slice("file:".length);
-  const adapter = new PrismaBetterSqlite3({ url: path.resolve(/*turbopackIgnore: true*/ process.cwd(), file) });
-  return new PrismaClient({ adapter });
-}
-
-const globalForPrisma = globalThis as unknown as { kubelabPrisma?: PrismaClient };
-export const db: PrismaClient = (globalForPrisma.kubelabPrisma ??= createClient());
+export const db = prisma();

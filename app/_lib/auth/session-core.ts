@@ -1,0 +1,49 @@
+// Sessions without Next: used by the data layer and by server.ts (the terminal socket),
+// which both need to know who a cookie belongs to. Only a hash of the cookie is stored.
+import { createHash, randomBytes } from "node:crypto";
+import type { PrismaClient } from "@/app/_lib/db/generated/client";
+
+export const SESSION_COOKIE = "kubelab_session";
+export const SESSION_DAYS = 30;
+
+export function hashSessionToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export interface SessionUser {
+  userId: string;
+  role: string;
+}
+
+export async function findSessionUser(db: PrismaClient, token: string | undefined): Promise<SessionUser | null> {
+  if (!token || token.length > 200) return null;
+  const session = await db.session.findUnique({ where: { tokenHash: hashSessionToken(token) }, include: { user: true } });
+  if (!session || session.expiresAt.getTime() < Date.now()) return null;
+  return { userId: session.userId, role: session.user.role };
+}
+
+/** A learner with no account yet: a user row and a session, so progress and labs have an owner. */
+export async function createAnonymousSession(db: PrismaClient, locale: string): Promise<{ token: string; userId: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
+  const user = await db.user.create({
+    data: { locale, sessions: { create: { tokenHash: hashSessionToken(token), expiresAt } } },
+  });
+  return { token, userId: user.id, expiresAt };
+}
+
+/** Reads one cookie from a raw Cookie header (the socket upgrade has no Next helpers). */
+export function cookieFrom(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,43 @@
+// A learner's own lab. Every function works out the user from the session itself, so no
+// caller can act on someone else's lab by passing an id.
+import "server-only";
+import { currentOrAnonymousUser, currentUser } from "@/app/_lib/auth/session";
+import { labRuntime } from "@/app/_lib/lab/runtime";
+import type { LabView } from "@/sandbox/manager/view";
+import { signTerminalToken, TERMINAL_TOKEN_TTL_SECONDS } from "@/sandbox/terminal/token";
+
+export async function myLab(): Promise<LabView> {
+  const user = await currentUser();
+  if (!user) return { state: "none" };
+  return labRuntime().manager.view(user.userId);
+}
+
+export async function startMyLab(locale: string): Promise<LabView> {
+  const user = await currentOrAnonymousUser(locale);
+  return labRuntime().manager.request(user.userId);
+}
+
+export async function stopMyLab(): Promise<LabView> {
+  const user = await currentUser();
+  if (!user) return { state: "none" };
+  return labRuntime().manager.stop(user.userId);
+}
+
+export async function resetMyLab(): Promise<LabView> {
+  const user = await currentUser();
+  if (!user) return { state: "none" };
+  return labRuntime().manager.reset(user.userId);
+}
+
+export type TerminalTicket = { ok: true; token: string; expiresAt: string } | { ok: false; reason: "no-session" | "no-lab" };
+
+/** A one-minute token for the terminal socket of this learner's ready lab. */
+export async function terminalTicket(): Promise<TerminalTicket> {
+  const user = await currentUser();
+  if (!user) return { ok: false, reason: "no-session" };
+  const runtime = labRuntime();
+  const view = await runtime.manager.view(user.userId);
+  if (view.state !== "ready") return { ok: false, reason: "no-lab" };
+  const token = await signTerminalToken(runtime.secret, { userId: user.userId, sandboxId: view.sandboxId });
+  return { ok: true, token, expiresAt: new Date(Date.now() + TERMINAL_TOKEN_TTL_SECONDS * 1000).toISOString() };
+}

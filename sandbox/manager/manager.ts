@@ -1,0 +1,449 @@
+// The sandbox manager: one lab per learner, a warm pool, a capacity cap with a queue, a
+// culler for idle and old labs, and reconcile at start. The Sandbox table is the record of
+// truth for who owns what, and for the queue (rows with status "queued", oldest first);
+// container labels let reconcile find what the table forgot.
+// Authorization is the caller's job (app/_lib/data/labs.ts): this module trusts its userId.
+import { EventEmitter } from "node:events";
+import type { Logger } from "pino";
+import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { Provider, ProviderState } from "@/sandbox/providers/types";
+import { providerStateSchema } from "@/sandbox/providers/types";
+import type { LabMetrics } from "./metrics";
+import { ACTIVE_STATUSES, type EndReason, type LabView, type SandboxStatus } from "./view";
+
+export interface ManagerConfig {
+  poolSize: number;
+  capacity: number;
+  idleTimeoutMs: number;
+  maxAgeMs: number;
+  readyTimeoutMs: number;
+  /** Cold starts at once; more would only slow each other down on a small host. */
+  maxConcurrentStarts: number;
+  cullIntervalMs: number;
+  version: string;
+}
+
+interface SandboxRow {
+  id: string;
+  userId: string | null;
+  status: string;
+  providerState: string;
+  createdAt: Date;
+  readyAt: Date | null;
+  lastActivityAt: Date;
+  endReason: string | null;
+}
+
+export class LabManager {
+  private readonly events = new EventEmitter();
+  private starting = 0;
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribeExit?: () => void;
+  private closed = false;
+  /** Activity is noted in memory at keystroke rate and written to the database at most this often. */
+  private readonly activity = new Map<string, number>();
+  private readonly resetting = new Set<string>();
+  /** Serializes each learner's requests, so two clicks at once cannot start two labs. */
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly provider: Provider,
+    private readonly db: PrismaClient,
+    readonly config: ManagerConfig,
+    private readonly log: Logger,
+    private readonly metrics?: LabMetrics,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  async init(): Promise<void> {
+    await this.reconcile();
+    this.unsubscribeExit = this.provider.onLabExit((sandboxId) => void this.onExternalExit(sandboxId));
+    this.timers.push(setInterval(() => void this.cull().catch((e) => this.log.error({ err: e }, "cull failed")), this.config.cullIntervalMs));
+    this.timers.push(setInterval(() => void this.flushActivity(), 30_000));
+    for (const t of this.timers) t.unref();
+    // Learners who queued before a restart are still in line.
+    void this.admitQueued();
+    await this.updateGauges();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.unsubscribeExit?.();
+    await this.flushActivity();
+  }
+
+  /**
+   * After a restart: labs the table knows and that still run are adopted; those that vanished
+   * are ended; containers the table does not know (or ended) are removed.
+   */
+  async reconcile(): Promise<{ adopted: number; ended: number; removed: number }> {
+    const found = await this.provider.list();
+    const byId = new Map(found.map((f) => [f.sandboxId, f]));
+    const rows = await this.db.sandbox.findMany({ where: { status: { in: ACTIVE_STATUSES }, provider: this.provider.kind } });
+    let adopted = 0;
+    let ended = 0;
+    let removed = 0;
+    for (const row of rows) {
+      const lab = byId.get(row.id);
+      const wasMidStart = row.status === "starting" || row.status === "warming";
+      if (lab?.running && lab.state.version === this.config.version && !wasMidStart) {
+        adopted++;
+        byId.delete(row.id);
+        continue;
+      }
+      // A lab half-started before the restart, or from another version, is replaced, not trusted.
+      await this.end(row.id, lab && lab.state.version !== this.config.version ? "replaced" : "died", lab?.state);
+      byId.delete(row.id);
+      ended++;
+    }
+    for (const orphan of byId.values()) {
+      await this.provider.stop(orphan.state).catch((e) => this.log.warn({ err: e, sandboxId: orphan.sandboxId }, "could not remove orphan"));
+      removed++;
+    }
+    this.log.info({ adopted, ended, removed }, "reconciled labs");
+    return { adopted, ended, removed };
+  }
+
+  // ---- learner requests ----------------------------------------------------------------------
+
+  private withUserLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(userId) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.locks.set(userId, settled);
+    void settled.then(() => {
+      if (this.locks.get(userId) === settled) this.locks.delete(userId);
+    });
+    return next;
+  }
+
+  /** Start (or find) this learner's lab. Calling it twice returns the same lab. */
+  request(userId: string): Promise<LabView> {
+    return this.withUserLock(userId, () => this.requestUnlocked(userId));
+  }
+
+  private async requestUnlocked(userId: string): Promise<LabView> {
+    const current = await this.view(userId);
+    if (current.state === "starting" || current.state === "ready" || current.state === "queued") return current;
+
+    const claimed = await this.claimPooled(userId);
+    if (claimed) {
+      this.metrics?.labReady.observe({ kind: "warm" }, 0);
+      void this.refillPool();
+      return this.view(userId);
+    }
+    if ((await this.queueLength()) === 0 && (await this.activeCount()) < this.config.capacity) {
+      await this.startFor(userId);
+      return this.view(userId);
+    }
+    await this.db.sandbox.create({ data: { userId, provider: this.provider.kind, profile: "sim", status: "queued" } });
+    await this.updateGauges().catch(() => undefined);
+    this.emit(userId);
+    return this.view(userId);
+  }
+
+  async view(userId: string): Promise<LabView> {
+    const row = await this.db.sandbox.findFirst({ where: { userId }, orderBy: { createdAt: "desc" } });
+    if (!row) return { state: "none" };
+    if (row.status === "queued") {
+      const [ahead, queueLength] = await Promise.all([
+        this.db.sandbox.count({ where: { status: "queued", provider: this.provider.kind, createdAt: { lt: row.createdAt } } }),
+        this.queueLength(),
+      ]);
+      return { state: "queued", position: ahead + 1, queueLength };
+    }
+    return viewOf(row, this.resetting.has(row.id));
+  }
+
+  stop(userId: string): Promise<LabView> {
+    return this.withUserLock(userId, () => this.stopUnlocked(userId));
+  }
+
+  private async stopUnlocked(userId: string): Promise<LabView> {
+    await this.leaveQueue(userId);
+    const row = await this.activeRow(userId);
+    if (row) await this.end(row.id, "stopped");
+    return this.view(userId);
+  }
+
+  reset(userId: string): Promise<LabView> {
+    return this.withUserLock(userId, () => this.resetUnlocked(userId));
+  }
+
+  private async resetUnlocked(userId: string): Promise<LabView> {
+    const row = await this.activeRow(userId);
+    if (!row || row.status !== "ready") return this.view(userId);
+    this.resetting.add(row.id);
+    this.emit(userId);
+    try {
+      await this.provider.reset(this.stateOf(row));
+      this.touch(row.id);
+    } finally {
+      this.resetting.delete(row.id);
+      this.emit(userId);
+    }
+    return this.view(userId);
+  }
+
+  /** The lab a terminal may attach to: ready, and owned by this user. */
+  async attachable(userId: string, sandboxId: string): Promise<ProviderState | null> {
+    const row = await this.db.sandbox.findFirst({ where: { id: sandboxId, userId, status: "ready" } });
+    return row ? this.stateOf(row) : null;
+  }
+
+  /** Keystrokes count as activity for the idle culler. */
+  touch(sandboxId: string): void {
+    this.activity.set(sandboxId, Date.now());
+  }
+
+  subscribe(userId: string, listener: () => void): () => void {
+    this.events.on(userId, listener);
+    return () => this.events.off(userId, listener);
+  }
+
+  onEnded(listener: (sandboxId: string, reason: EndReason) => void): () => void {
+    this.events.on("ended", listener);
+    return () => this.events.off("ended", listener);
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private emit(userId: string | null): void {
+    if (userId) this.events.emit(userId);
+  }
+
+  private queueLength(): Promise<number> {
+    return this.db.sandbox.count({ where: { status: "queued", provider: this.provider.kind } });
+  }
+
+  private async queuedUsers(): Promise<string[]> {
+    const rows = await this.db.sandbox.findMany({ where: { status: "queued", provider: this.provider.kind }, orderBy: { createdAt: "asc" }, select: { userId: true } });
+    return rows.flatMap((r) => (r.userId ? [r.userId] : []));
+  }
+
+  /** Everyone still waiting moves up a place: tell them. */
+  private async announceQueue(): Promise<void> {
+    for (const u of await this.queuedUsers()) this.emit(u);
+    await this.updateGauges().catch(() => undefined);
+  }
+
+  private async leaveQueue(userId: string): Promise<void> {
+    const { count } = await this.db.sandbox.deleteMany({ where: { userId, status: "queued" } });
+    if (count > 0) await this.announceQueue();
+  }
+
+  private stateOf(row: Pick<SandboxRow, "providerState">): ProviderState {
+    return providerStateSchema.parse(JSON.parse(row.providerState));
+  }
+
+  private async activeRow(userId: string) {
+    return this.db.sandbox.findFirst({ where: { userId, status: { in: ["starting", "ready"] } }, orderBy: { createdAt: "desc" } });
+  }
+
+  private async activeCount(): Promise<number> {
+    return this.db.sandbox.count({ where: { status: { in: ACTIVE_STATUSES }, provider: this.provider.kind } });
+  }
+
+  /** Atomically hands a ready pooled lab to a learner; two learners can never get the same one. */
+  private async claimPooled(userId: string): Promise<boolean> {
+    const candidates = await this.db.sandbox.findMany({ where: { status: "pooled", userId: null, provider: this.provider.kind }, orderBy: { readyAt: "asc" }, take: 3 });
+    for (const c of candidates) {
+      const now = new Date();
+      const { count } = await this.db.sandbox.updateMany({
+        where: { id: c.id, status: "pooled", userId: null },
+        data: { userId, status: "ready", lastActivityAt: now, readyAt: now },
+      });
+      if (count === 1) {
+        this.log.info({ sandboxId: c.id, userId }, "pooled lab claimed");
+        this.touch(c.id);
+        this.emit(userId);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private async startFor(userId: string | null): Promise<string> {
+    const row = await this.db.sandbox.create({
+      data: { userId, provider: this.provider.kind, profile: "sim", status: userId ? "starting" : "warming" },
+    });
+    this.emit(userId);
+    this.updateGauges().catch(() => undefined);
+    void this.boot(row.id, userId);
+    return row.id;
+  }
+
+  private async boot(sandboxId: string, userId: string | null): Promise<void> {
+    while (this.starting >= this.config.maxConcurrentStarts) await sleep(100);
+    this.starting++;
+    const started = performance.now();
+    let state: ProviderState | undefined;
+    try {
+      state = await this.provider.start({ sandboxId, profile: "sim", ownerId: userId });
+      await this.db.sandbox.update({ where: { id: sandboxId }, data: { providerState: JSON.stringify(state) } });
+      // The learner's view moves from phase "container" to "cluster" here.
+      this.emit(userId);
+      await this.provider.waitReady(state, this.config.readyTimeoutMs);
+      const now = new Date();
+      // A lab stopped while it was booting stays ended.
+      const { count } = await this.db.sandbox.updateMany({
+        where: { id: sandboxId, status: { in: ["starting", "warming"] } },
+        data: { status: userId ? "ready" : "pooled", readyAt: now, lastActivityAt: now },
+      });
+      if (count === 0) {
+        await this.provider.stop(state).catch(() => undefined);
+        return;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics?.labReady.observe({ kind: userId ? "cold" : "pool" }, seconds);
+      this.log.info({ sandboxId, userId, seconds: Math.round(seconds * 100) / 100 }, userId ? "lab ready" : "pooled lab ready");
+      // A learner may have queued while this pooled lab warmed up: it is theirs now.
+      if (!userId) void this.admitQueued();
+    } catch (error) {
+      this.log.error({ err: error, sandboxId, userId }, "lab failed to start");
+      await this.end(sandboxId, "failed", state);
+    } finally {
+      this.starting--;
+      this.emit(userId);
+      this.updateGauges().catch(() => undefined);
+    }
+  }
+
+  /** Ends a lab: records why, removes its container, and lets the queue move. */
+  private async end(sandboxId: string, reason: EndReason, known?: ProviderState): Promise<void> {
+    const row = await this.db.sandbox.findUnique({ where: { id: sandboxId } });
+    if (!row) return;
+    // Record the end before removing the container: removal raises a Docker "destroy" event,
+    // and the exit handler must then find the row ended, not report the lab as died.
+    const status: SandboxStatus = reason === "failed" ? "failed" : "ended";
+    const { count } = await this.db.sandbox.updateMany({
+      where: { id: sandboxId, status: { notIn: ["ended", "failed"] } },
+      data: { status, endedAt: new Date(), endReason: reason },
+    });
+    const state = known ?? (row.providerState !== "{}" ? this.stateOf(row) : undefined);
+    if (state) await this.provider.stop(state).catch((e) => this.log.warn({ err: e, sandboxId }, "could not remove lab container"));
+    this.activity.delete(sandboxId);
+    if (count === 0) return;
+    if (reason !== "stopped" && reason !== "replaced") this.metrics?.culls.inc({ reason });
+    this.log.info({ sandboxId, userId: row.userId, reason }, "lab ended");
+    this.events.emit("ended", sandboxId, reason);
+    this.emit(row.userId);
+    await this.updateGauges().catch(() => undefined);
+    // Awaited so that, when stop() returns, the next learner in line already has the place.
+    await this.admitQueued();
+  }
+
+  private async onExternalExit(sandboxId: string): Promise<void> {
+    const row = await this.db.sandbox.findUnique({ where: { id: sandboxId } });
+    if (!row || !ACTIVE_STATUSES.includes(row.status as SandboxStatus)) return;
+    // A stop we asked for also produces an exit event; the row is then already ended.
+    this.log.warn({ sandboxId, userId: row.userId }, "lab container exited unexpectedly");
+    await this.end(sandboxId, "died");
+  }
+
+  private admitting = false;
+
+  /** Lets waiting learners in, oldest first, while there is room (a pooled lab or capacity). */
+  private async admitQueued(): Promise<void> {
+    if (this.admitting || this.closed) return;
+    this.admitting = true;
+    try {
+      for (;;) {
+        const next = await this.db.sandbox.findFirst({ where: { status: "queued", provider: this.provider.kind }, orderBy: { createdAt: "asc" } });
+        if (!next?.userId) break;
+        const userId = next.userId;
+        if (await this.claimPooled(userId)) {
+          await this.db.sandbox.delete({ where: { id: next.id } }).catch(() => undefined);
+        } else if ((await this.activeCount()) < this.config.capacity) {
+          // The queue entry becomes the lab itself.
+          const { count } = await this.db.sandbox.updateMany({ where: { id: next.id, status: "queued" }, data: { status: "starting", createdAt: new Date() } });
+          if (count === 1) {
+            this.emit(userId);
+            void this.boot(next.id, userId);
+          }
+        } else {
+          break;
+        }
+        await this.announceQueue();
+      }
+    } finally {
+      this.admitting = false;
+    }
+    void this.refillPool();
+  }
+
+  /** Keeps poolSize labs warm, but never takes a place a queued learner could use. */
+  async refillPool(): Promise<void> {
+    if (this.closed) return;
+    const pooled = await this.db.sandbox.count({ where: { status: { in: ["pooled", "warming"] }, provider: this.provider.kind } });
+    let missing = this.config.poolSize - pooled;
+    while (missing-- > 0 && (await this.queueLength()) === 0 && (await this.activeCount()) < this.config.capacity) {
+      await this.startFor(null);
+    }
+  }
+
+  private async flushActivity(): Promise<void> {
+    const entries = [...this.activity.entries()];
+    for (const [sandboxId, at] of entries) {
+      await this.db.sandbox.updateMany({ where: { id: sandboxId }, data: { lastActivityAt: new Date(at) } }).catch(() => undefined);
+    }
+  }
+
+  /** Ends labs idle past the timeout and labs older than the maximum age; checks health. */
+  async cull(now = Date.now()): Promise<void> {
+    await this.flushActivity();
+    const rows = await this.db.sandbox.findMany({ where: { status: { in: ["ready", "pooled"] }, provider: this.provider.kind } });
+    for (const row of rows) {
+      const age = now - row.createdAt.getTime();
+      const idle = now - Math.max(row.lastActivityAt.getTime(), this.activity.get(row.id) ?? 0);
+      if (age > this.config.maxAgeMs) {
+        await this.end(row.id, "max-age");
+      } else if (row.status === "ready" && idle > this.config.idleTimeoutMs) {
+        await this.end(row.id, "idle");
+      } else if ((await this.provider.poll(this.stateOf(row)).catch(() => "missing")) !== "running") {
+        await this.end(row.id, "died");
+      }
+    }
+    await this.admitQueued();
+  }
+
+  private async updateGauges(): Promise<void> {
+    if (!this.metrics) return;
+    const groups = await this.db.sandbox.groupBy({ by: ["status"], where: { status: { in: ACTIVE_STATUSES } }, _count: { _all: true } });
+    this.metrics.labs.reset();
+    for (const g of groups) this.metrics.labs.set({ state: g.status }, g._count._all);
+    this.metrics.queueLength.set(await this.queueLength());
+  }
+
+  /** For the admin page and health: counts by state, capacity and queue. */
+  async summary(): Promise<{ capacity: number; queue: number; byStatus: Record<string, number>; poolSize: number }> {
+    const groups = await this.db.sandbox.groupBy({ by: ["status"], where: { status: { in: ACTIVE_STATUSES }, provider: this.provider.kind }, _count: { _all: true } });
+    return {
+      capacity: this.config.capacity,
+      queue: await this.queueLength(),
+      poolSize: this.config.poolSize,
+      byStatus: Object.fromEntries(groups.map((g) => [g.status, g._count._all])),
+    };
+  }
+}
+
+function viewOf(row: SandboxRow, resetting: boolean): LabView {
+  switch (row.status) {
+    case "starting":
+    case "warming":
+      return { state: "starting", sandboxId: row.id, since: row.createdAt.toISOString(), phase: row.providerState === "{}" ? "container" : "cluster" };
+    case "ready":
+    case "pooled":
+      return resetting
+        ? { state: "starting", sandboxId: row.id, since: new Date().toISOString(), phase: "reset" }
+        : { state: "ready", sandboxId: row.id, readyAt: (row.readyAt ?? row.createdAt).toISOString() };
+    default:
+      return { state: "ended", sandboxId: row.id, reason: (row.endReason as EndReason | null) ?? "stopped" };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,21 @@
+// Prometheus metrics for labs and terminals (prom-client), served at /metrics by server.ts.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export function createLabMetrics(registry = new Registry()) {
+  collectDefaultMetrics({ register: registry, prefix: "kubelab_process_" });
+  return {
+    registry,
+    labs: new Gauge({ name: "kubelab_labs", help: "Labs by state", labelNames: ["state"], registers: [registry] }),
+    labReady: new Histogram({
+      name: "kubelab_lab_ready_seconds",
+      help: "Time from request to a ready lab: warm (claimed from the pool), cold (started for a learner), pool (warming the pool)",
+      labelNames: ["kind"],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 6, 8, 10, 15, 20, 30, 60],
+      registers: [registry],
+    }),
+    queueLength: new Gauge({ name: "kubelab_lab_queue_length", help: "Learners waiting for capacity", registers: [registry] }),
+    culls: new Counter({ name: "kubelab_lab_culls_total", help: "Labs ended other than by their learner", labelNames: ["reason"], registers: [registry] }),
+    terminals: new Gauge({ name: "kubelab_terminal_connections", help: "Open terminal WebSocket connections", registers: [registry] }),
+  };
+}
+export type LabMetrics = ReturnType<typeof createLabMetrics>;

@@ -1,0 +1,107 @@
+// Builds the lab runtime of this process (provider, manager, terminal bridge, metrics) from
+// the environment, and publishes it on globalThis: server.ts creates it, and Next's server
+// code, which is bundled separately, finds the same instance through app/_lib/lab/runtime.ts.
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { Logger } from "pino";
+import { type Env } from "@/app/_lib/config/env";
+import { serverSecret } from "@/app/_lib/config/secret";
+import { cookieFrom, findSessionUser, SESSION_COOKIE } from "@/app/_lib/auth/session-core";
+import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import { DockerProvider } from "@/sandbox/providers/docker";
+import type { Provider } from "@/sandbox/providers/types";
+import { TerminalBridge } from "@/sandbox/terminal/bridge";
+import { verifyTerminalToken } from "@/sandbox/terminal/token";
+import { defaultCapacity } from "./capacity";
+import { LabManager } from "./manager";
+import { createLabMetrics, type LabMetrics } from "./metrics";
+
+export const KUBELAB_VERSION = "0.1.0";
+
+export interface LabRuntime {
+  provider: Provider;
+  manager: LabManager;
+  bridge: TerminalBridge;
+  metrics: LabMetrics;
+  secret: Uint8Array;
+  /** Why this provider: printed at start, shown in /api/health. */
+  reason: string;
+}
+
+const holder = globalThis as unknown as { kubelabRuntime?: LabRuntime };
+
+export function publishedRuntime(): LabRuntime | undefined {
+  return holder.kubelabRuntime;
+}
+
+/** Labs of different databases (a dev server, a test run) on one engine must not reap each other. */
+export function installationId(config: Env): string {
+  return config.KUBELAB_INSTALLATION_ID ?? createHash("sha256").update(path.resolve(config.DATABASE_URL)).digest("hex").slice(0, 10);
+}
+
+async function chooseProvider(config: Env, log: Logger): Promise<{ provider: Provider; reason: string }> {
+  const docker = new DockerProvider({
+    installationId: installationId(config),
+    version: KUBELAB_VERSION,
+    image: config.KUBELAB_LAB_IMAGE,
+    memoryBytes: config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024,
+    nanoCpus: Math.round(config.KUBELAB_LAB_CPUS * 1e9),
+    pidsLimit: config.KUBELAB_LAB_PIDS,
+  });
+  if (config.KUBELAB_PROVIDER === "docker") return { provider: docker, reason: "KUBELAB_PROVIDER=docker" };
+  const ping = await docker.ping();
+  if (ping.ok) return { provider: docker, reason: "a Docker engine answers and the lab image is present" };
+  if (config.KUBELAB_PROVIDER === "auto") {
+    const { LocalProvider } = await import("@/sandbox/providers/local");
+    log.warn({ detail: ping.detail }, "no usable Docker engine; using the local provider, which is NOT isolated");
+    return { provider: new LocalProvider({ version: KUBELAB_VERSION }), reason: `no usable Docker engine (${ping.detail}); local processes, not isolated` };
+  }
+  const { LocalProvider } = await import("@/sandbox/providers/local");
+  return { provider: new LocalProvider({ version: KUBELAB_VERSION }), reason: "KUBELAB_PROVIDER=local; not isolated" };
+}
+
+export async function createRuntime(config: Env, db: PrismaClient, log: Logger): Promise<LabRuntime> {
+  const { provider, reason } = await chooseProvider(config, log);
+  const metrics = createLabMetrics();
+  const secret = serverSecret();
+  const labMemory = config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024;
+  const manager = new LabManager(provider, db, {
+    poolSize: config.KUBELAB_POOL_SIZE,
+    capacity: config.KUBELAB_CAPACITY || defaultCapacity(labMemory),
+    idleTimeoutMs: config.KUBELAB_IDLE_TIMEOUT_MIN * 60_000,
+    maxAgeMs: config.KUBELAB_MAX_AGE_MIN * 60_000,
+    readyTimeoutMs: 90_000,
+    maxConcurrentStarts: 2,
+    cullIntervalMs: 30_000,
+    version: KUBELAB_VERSION,
+  }, log.child({ component: "labs" }), metrics);
+
+  const bridge = new TerminalBridge({
+    provider,
+    log: log.child({ component: "terminal" }),
+    graceMs: config.KUBELAB_SHELL_GRACE_MIN * 60_000,
+    onConnectionCount: (n) => metrics.terminals.set(n),
+    touch: (sandboxId) => manager.touch(sandboxId),
+    attachable: (userId, sandboxId) => manager.attachable(userId, sandboxId),
+    async authenticate(req) {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const token = url.searchParams.get("token");
+      if (!token) return { refused: "token-invalid" };
+      const check = await verifyTerminalToken(secret, token);
+      if (!check.ok) return { refused: check.reason === "expired" ? "token-expired" : "token-invalid" };
+      // The token names a learner; the cookie must be that learner's too.
+      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, SESSION_COOKIE));
+      if (!user || user.userId !== check.claims.userId) return { refused: "forbidden" };
+      return check.claims;
+    },
+    async shellEnv(userId) {
+      const user = await db.user.findUnique({ where: { id: userId }, select: { locale: true } });
+      return { LANG: user?.locale === "ko" ? "ko_KR.UTF-8" : "en_US.UTF-8" };
+    },
+  });
+  manager.onEnded((sandboxId) => bridge.labEnded(sandboxId));
+  await manager.init();
+  const runtime = { provider, manager, bridge, metrics, secret, reason };
+  holder.kubelabRuntime = runtime;
+  return runtime;
+}

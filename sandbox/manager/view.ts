@@ -1,0 +1,21 @@
+// What a learner's browser is told about their lab. The manager produces it; the lab panel
+// only renders it. Shared by server and client, so it has no server imports.
+import { z } from "zod";
+
+export const endReasonSchema = z.enum(["stopped", "idle", "max-age", "died", "failed", "replaced", "removed"]);
+export type EndReason = z.infer<typeof endReasonSchema>;
+
+export const labViewSchema = z.discriminatedUnion("state", [
+  z.object({ state: z.literal("none") }),
+  z.object({ state: z.literal("queued"), position: z.number().int().min(1), queueLength: z.number().int().min(1) }),
+  z.object({ state: z.literal("starting"), sandboxId: z.string(), since: z.string(), phase: z.enum(["container", "cluster", "reset"]) }),
+  z.object({ state: z.literal("ready"), sandboxId: z.string(), readyAt: z.string() }),
+  z.object({ state: z.literal("ended"), sandboxId: z.string(), reason: endReasonSchema }),
+]);
+export type LabView = z.infer<typeof labViewSchema>;
+
+/** Sandbox.status values in the database. */
+// "queued" rows are the waiting line (no container yet), so a restart keeps everyone's place.
+export const sandboxStatusSchema = z.enum(["queued", "warming", "pooled", "starting", "ready", "ended", "failed"]);
+export type SandboxStatus = z.infer<typeof sandboxStatusSchema>;
+export const ACTIVE_STATUSES: SandboxStatus[] = ["warming", "pooled", "starting", "ready"];

@@ -1,0 +1,173 @@
+// Labs as plain host processes: the same cluster runtime (sandbox/cluster/lab) started
+// with node-pty shells on this machine. For one person on a machine without Docker. It is
+// NOT isolated: the learner's shell runs as the server's user and can see the host.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import * as pty from "node-pty";
+import type { ExecOptions, ExecResult, FoundLab, LabHealth, Provider, ProviderState, StartRequest, Tty } from "./types";
+
+const run = promisify(execFile);
+
+export interface LocalProviderOptions {
+  version: string;
+  /** Where each lab's state, logs and kubeconfig live. */
+  baseDir?: string;
+  root?: string;
+}
+
+export class LocalProvider implements Provider {
+  readonly kind = "local" as const;
+  readonly description = "local processes on this host: NOT isolated, for a single learner without Docker";
+  private readonly root: string;
+  private readonly baseDir: string;
+  private readonly children = new Map<string, ChildProcess>();
+  private readonly exitListeners = new Set<(sandboxId: string) => void>();
+  private binDir?: string;
+
+  constructor(private readonly options: LocalProviderOptions) {
+    this.root = options.root ?? process.cwd();
+    this.baseDir = options.baseDir ?? path.join(this.root, "data/local-labs");
+  }
+
+  private script(): string {
+    return path.join(this.root, "sandbox/cluster/lab/kubelab-cluster");
+  }
+
+  private async bins(): Promise<string> {
+    if (!this.binDir) {
+      const { stdout } = await run("bash", [path.join(this.root, "sandbox/cluster/build-binaries.sh")], { maxBuffer: 16 * 1024 * 1024 });
+      this.binDir = stdout.trim().split("\n").at(-1)!;
+    }
+    return this.binDir;
+  }
+
+  private envFor(dir: string, bin: string): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+      KUBELAB_BIN_DIR: bin,
+      KUBELAB_STATE_DIR: path.join(dir, "state"),
+      KUBELAB_RUN_DIR: path.join(dir, "run"),
+      KUBELAB_LOG_DIR: path.join(dir, "log"),
+      KUBELAB_USER: process.env.USER ?? "root",
+      KUBELAB_EDIT_HOSTS: "0",
+      KUBELAB_LEARNER_KUBECONFIG: path.join(dir, "kubeconfig"),
+      KUBECONFIG: path.join(dir, "kubeconfig"),
+    };
+  }
+
+  async ping(): Promise<{ ok: boolean; detail?: string }> {
+    return existsSync(this.script()) ? { ok: true, detail: "not isolated" } : { ok: false, detail: `missing ${this.script()}` };
+  }
+
+  async start(req: StartRequest): Promise<ProviderState> {
+    const existing = (await this.list()).find((l) => l.sandboxId === req.sandboxId && l.running);
+    if (existing) return existing.state;
+    const dir = path.join(this.baseDir, req.sandboxId);
+    mkdirSync(dir, { recursive: true });
+    const bin = await this.bins();
+    const env = this.envFor(dir, bin);
+    if (!existsSync(path.join(dir, "state"))) {
+      await run("bash", [this.script(), "init", "--learner-kubeconfig", path.join(dir, "kubeconfig")], { env, maxBuffer: 16 * 1024 * 1024 });
+    }
+    const child = spawn("bash", [this.script(), "run"], { env, detached: true, stdio: ["ignore", "ignore", "ignore"] });
+    child.unref();
+    this.children.set(req.sandboxId, child);
+    child.on("exit", () => {
+      this.children.delete(req.sandboxId);
+      for (const l of this.exitListeners) l(req.sandboxId);
+    });
+    const state: ProviderState = { kind: "local", ref: String(child.pid), name: `local-${req.sandboxId}`, profile: "sim", version: this.options.version, dir };
+    writeFileSync(path.join(dir, "provider.json"), JSON.stringify({ sandboxId: req.sandboxId, state, createdAt: new Date().toISOString() }));
+    return state;
+  }
+
+  async waitReady(state: ProviderState, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await this.poll(state)) !== "running") throw new Error(`local lab ${state.name} exited`);
+      if (existsSync(path.join(state.dir!, "run/ready"))) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`local lab ${state.name} was not ready within ${timeoutMs} ms`);
+  }
+
+  async stop(state: ProviderState): Promise<void> {
+    const pid = Number(state.ref);
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    rmSync(path.join(state.dir!, "provider.json"), { force: true });
+  }
+
+  async poll(state: ProviderState): Promise<LabHealth> {
+    if (!state.dir || !existsSync(path.join(state.dir, "provider.json"))) return "missing";
+    try {
+      process.kill(Number(state.ref), 0);
+      return "running";
+    } catch {
+      return "stopped";
+    }
+  }
+
+  async exec(state: ProviderState, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const env = { ...this.envFor(state.dir!, await this.bins()), ...options.env };
+    try {
+      const { stdout, stderr } = await run(cmd[0]!, cmd.slice(1), { env, timeout: options.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 });
+      return { exitCode: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code?: number | string; stdout?: string; stderr?: string };
+      return { exitCode: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(error) };
+    }
+  }
+
+  async attach(state: ProviderState, size: { cols: number; rows: number }, env: Record<string, string> = {}): Promise<Tty> {
+    const shell = pty.spawn("bash", ["-l"], {
+      name: "xterm-256color",
+      cols: size.cols,
+      rows: size.rows,
+      cwd: process.env.HOME ?? state.dir!,
+      env: { ...this.envFor(state.dir!, await this.bins()), ...env } as Record<string, string>,
+    });
+    const encoder = new TextEncoder();
+    return {
+      write: (data) => shell.write(typeof data === "string" ? data : Buffer.from(data)),
+      resize: async (cols, rows) => shell.resize(cols, rows),
+      onData: (listener) => void shell.onData((d) => listener(encoder.encode(d))),
+      onExit: (listener) => void shell.onExit(({ exitCode }) => listener(exitCode)),
+      pause: () => shell.pause(),
+      resume: () => shell.resume(),
+      close: () => shell.kill(),
+    };
+  }
+
+  async reset(state: ProviderState): Promise<void> {
+    const result = await this.exec(state, ["bash", this.script(), "reset"], { timeoutMs: 60_000 });
+    if (result.exitCode !== 0) throw new Error(`reset failed: ${result.stderr.trim()}`);
+  }
+
+  async list(): Promise<FoundLab[]> {
+    if (!existsSync(this.baseDir)) return [];
+    const found: FoundLab[] = [];
+    for (const id of readdirSync(this.baseDir)) {
+      const file = path.join(this.baseDir, id, "provider.json");
+      if (!existsSync(file)) continue;
+      const record = JSON.parse(readFileSync(file, "utf8")) as { sandboxId: string; state: ProviderState; createdAt: string };
+      found.push({ sandboxId: record.sandboxId, state: record.state, running: (await this.poll(record.state)) === "running", createdAt: new Date(record.createdAt) });
+    }
+    return found;
+  }
+
+  async memoryBytes(): Promise<number | null> {
+    return null;
+  }
+
+  onLabExit(listener: (sandboxId: string) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+}

@@ -1,0 +1,97 @@
+// One interface for every way of running a lab, shaped like JupyterHub's Spawner: start,
+// stop, poll, exec, attach a TTY, and a state object the caller persists (the Sandbox row's
+// providerState) so that a restarted server can find again what it started.
+import { z } from "zod";
+
+export const providerKindSchema = z.enum(["docker", "local"]);
+export type ProviderKind = z.infer<typeof providerKindSchema>;
+
+/** What a provider needs to remember about one lab; stored as JSON in Sandbox.providerState. */
+export const providerStateSchema = z.object({
+  kind: providerKindSchema,
+  /** docker: container id; local: the supervisor's pid. */
+  ref: z.string().min(1),
+  name: z.string().min(1),
+  profile: z.literal("sim"),
+  image: z.string().optional(),
+  /** kubelab version that created it; a mismatch after an upgrade means "replace, don't adopt". */
+  version: z.string(),
+  /** local only: where the lab's files live. */
+  dir: z.string().optional(),
+});
+export type ProviderState = z.infer<typeof providerStateSchema>;
+
+export interface StartRequest {
+  sandboxId: string;
+  profile: "sim";
+  /** Owner at creation time; pooled labs have none (the database records the claim). */
+  ownerId: string | null;
+}
+
+export type LabHealth = "running" | "stopped" | "missing";
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  user?: "learner" | "root";
+  timeoutMs?: number;
+  stdin?: string;
+  env?: Record<string, string>;
+}
+
+/** A live shell in a lab: bytes in, bytes out, resize, close. */
+export interface Tty {
+  write(data: Uint8Array | string): void;
+  resize(cols: number, rows: number): Promise<void>;
+  onData(listener: (data: Uint8Array) => void): void;
+  onExit(listener: (code: number) => void): void;
+  /** Stop reading output (flow control); the shell blocks once the kernel buffer fills. */
+  pause(): void;
+  resume(): void;
+  close(): void;
+}
+
+/** A lab found on the host by its labels, for reconcile and the admin list. */
+export interface FoundLab {
+  sandboxId: string;
+  state: ProviderState;
+  running: boolean;
+  createdAt: Date;
+}
+
+export interface Provider {
+  readonly kind: ProviderKind;
+  /** Why this provider was chosen; shown at start and on /api/health. */
+  readonly description: string;
+  /** Creates and starts the lab, or returns the existing one with the same sandbox id. */
+  start(req: StartRequest): Promise<ProviderState>;
+  /** Resolves once `kubectl get nodes` would show the node Ready; rejects on timeout or death. */
+  waitReady(state: ProviderState, timeoutMs: number): Promise<void>;
+  stop(state: ProviderState): Promise<void>;
+  poll(state: ProviderState): Promise<LabHealth>;
+  exec(state: ProviderState, cmd: string[], options?: ExecOptions): Promise<ExecResult>;
+  attach(state: ProviderState, size: { cols: number; rows: number }, env?: Record<string, string>): Promise<Tty>;
+  /** Puts the cluster back to its first state. */
+  reset(state: ProviderState): Promise<void>;
+  /** Every lab this kubelab installation owns on the host, by label. */
+  list(): Promise<FoundLab[]>;
+  /** Memory in use by the lab, in bytes, when the provider can tell. */
+  memoryBytes(state: ProviderState): Promise<number | null>;
+  /** Calls back when a lab stops on its own (crash, killed from outside). */
+  onLabExit(listener: (sandboxId: string) => void): () => void;
+  /** Is the underlying engine usable? For /api/health. */
+  ping(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export const LABEL = {
+  managed: "org.kubelab.managed",
+  sandbox: "org.kubelab.sandbox",
+  owner: "org.kubelab.owner",
+  profile: "org.kubelab.profile",
+  version: "org.kubelab.version",
+  installation: "org.kubelab.installation",
+} as const;

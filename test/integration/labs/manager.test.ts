@@ -1,0 +1,165 @@
+// The sandbox manager on the real Docker engine with real lab containers: warm pool,
+// capacity and queue, reconcile after a restart, culling, and a lab killed from outside.
+import { randomBytes } from "node:crypto";
+import pino from "pino";
+import type Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import { LabManager, type ManagerConfig } from "@/sandbox/manager/manager";
+import { createLabMetrics } from "@/sandbox/manager/metrics";
+import type { LabView } from "@/sandbox/manager/view";
+import { DockerProvider } from "@/sandbox/providers/docker";
+import { LABEL } from "@/sandbox/providers/types";
+import { freshDatabase } from "../../support/database";
+import { LAB_IMAGE, requireDockerAndImage } from "../../support/docker";
+
+const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+const installationId = `it${randomBytes(4).toString("hex")}`;
+let docker: Docker;
+let db: PrismaClient;
+let provider: DockerProvider;
+const managers: LabManager[] = [];
+
+const config: ManagerConfig = {
+  poolSize: 1,
+  capacity: 2,
+  idleTimeoutMs: 30 * 60_000,
+  maxAgeMs: 3 * 3600_000,
+  readyTimeoutMs: 120_000,
+  maxConcurrentStarts: 2,
+  // Culling is driven by the tests through cull(now), not by the timer.
+  cullIntervalMs: 3600_000,
+  version: "it",
+};
+
+async function newManager(overrides: Partial<ManagerConfig> = {}) {
+  const m = new LabManager(provider, db, { ...config, ...overrides }, log, createLabMetrics());
+  managers.push(m);
+  await m.init();
+  return m;
+}
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+async function user(): Promise<string> {
+  return (await db.user.create({ data: {} })).id;
+}
+
+async function labContainers(): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installationId}`] } });
+}
+
+const isReady = (v: LabView) => v.state === "ready";
+const statusCount = async (status: string) => db.sandbox.count({ where: { status } });
+
+beforeAll(async () => {
+  docker = await requireDockerAndImage();
+  ({ db } = freshDatabase());
+  provider = new DockerProvider({ installationId, version: "it", image: LAB_IMAGE, memoryBytes: 512 * 1024 * 1024 });
+});
+
+afterAll(async () => {
+  for (const m of managers) await m.close();
+  provider?.close();
+  for (const c of await labContainers().catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  await db?.$disconnect();
+});
+
+describe("sandbox manager on Docker", () => {
+  let manager: LabManager;
+  let alice: string;
+  let bob: string;
+  let carol: string;
+  let dave: string;
+
+  it("fills the warm pool and hands a pooled lab to the first learner at once", async () => {
+    manager = await newManager();
+    await until("a pooled lab", () => statusCount("pooled"), (n) => n === 1);
+    alice = await user();
+    const view = await manager.request(alice);
+    // Claimed from the pool: ready in the same call, no waiting.
+    expect(view.state).toBe("ready");
+    const [container] = (await labContainers()).filter((c) => c.State === "running");
+    expect(container?.Labels[LABEL.managed]).toBe("true");
+    expect(container?.Labels[LABEL.profile]).toBe("sim");
+    // The pool refills behind her.
+    await until("the pool to refill", () => statusCount("pooled"), (n) => n === 1);
+  });
+
+  it("is idempotent: a second start returns the same lab", async () => {
+    const first = await manager.request(alice);
+    const again = await Promise.all([manager.request(alice), manager.request(alice)]);
+    expect(again.map((v) => (v as { sandboxId?: string }).sandboxId)).toEqual([(first as { sandboxId: string }).sandboxId, (first as { sandboxId: string }).sandboxId]);
+    expect(await db.sandbox.count({ where: { userId: alice, status: { in: ["starting", "ready"] } } })).toBe(1);
+  });
+
+  it("queues learners beyond capacity and tells each their place", async () => {
+    bob = await user();
+    carol = await user();
+    dave = await user();
+    expect((await manager.request(bob)).state).toBe("ready"); // the refilled pooled lab
+    expect(await manager.request(carol)).toEqual({ state: "queued", position: 1, queueLength: 1 });
+    expect(await manager.request(dave)).toEqual({ state: "queued", position: 2, queueLength: 2 });
+    expect(await manager.view(carol)).toEqual({ state: "queued", position: 1, queueLength: 2 });
+    // With capacity full the pool does not take a place a queued learner could use.
+    expect(await statusCount("warming")).toBe(0);
+  });
+
+  it("admits the first in line when a lab ends, and the others move up", async () => {
+    const changes: number[] = [];
+    const off = manager.subscribe(dave, () => changes.push(Date.now()));
+    await manager.stop(alice);
+    expect(await manager.view(dave)).toEqual({ state: "queued", position: 1, queueLength: 1 });
+    expect(changes.length).toBeGreaterThan(0);
+    off();
+    const carolLab = await until("carol's lab", () => manager.view(carol), isReady);
+    expect(carolLab.state).toBe("ready");
+  });
+
+  it("re-adopts running labs and removes orphans after a server restart", async () => {
+    const bobBefore = await manager.view(bob);
+    await manager.close();
+    // An orphan: a container with our labels that the database does not know.
+    const orphan = await provider.start({ sandboxId: "orphan-lab", profile: "sim", ownerId: null });
+    manager = await newManager();
+    expect(await manager.view(bob)).toEqual(bobBefore);
+    expect(await provider.poll(orphan)).toBe("missing");
+    const ids = (await labContainers()).map((c) => c.Labels[LABEL.sandbox]);
+    expect(ids).not.toContain("orphan-lab");
+  });
+
+  it("ends labs idle past the timeout and labs past the maximum age", async () => {
+    await manager.cull(Date.now() + config.idleTimeoutMs + 60_000);
+    const bobView = await manager.view(bob);
+    expect(bobView, JSON.stringify(await db.sandbox.findMany({ where: { userId: bob } }))).toMatchObject({ state: "ended", reason: "idle" });
+    // Dave queued before the restart; he keeps his place and gets bob's.
+    await until("dave's lab", () => manager.view(dave), isReady);
+    await manager.cull(Date.now() + config.maxAgeMs + 60_000);
+    expect(await manager.view(dave)).toMatchObject({ state: "ended", reason: "max-age" });
+    // Carol had been idle just as long, so the first pass ended hers too.
+    expect(await manager.view(carol)).toMatchObject({ state: "ended", reason: "idle" });
+  });
+
+  it("notices a lab killed from outside, lets its learner start again, and leaves other labs alone", async () => {
+    const erin = await user();
+    const frank = await user();
+    const erinLab = await until("erin's lab", () => manager.request(erin), isReady);
+    const frankLab = await until("frank's lab", () => manager.request(frank), isReady);
+    const erinContainer = (await labContainers()).find((c) => c.Labels[LABEL.sandbox] === (erinLab as { sandboxId: string }).sandboxId)!;
+    await docker.getContainer(erinContainer.Id).kill();
+    const ended = await until("erin's lab to be reported dead", () => manager.view(erin), (v) => v.state === "ended", 30_000);
+    expect(ended).toMatchObject({ reason: "died" });
+    expect(await manager.view(frank)).toEqual(frankLab);
+    const again = await until("erin's new lab", () => manager.request(erin), isReady);
+    expect((again as { sandboxId: string }).sandboxId).not.toBe((erinLab as { sandboxId: string }).sandboxId);
+  });
+});
