@@ -222,9 +222,18 @@ export class TerminalBridge {
 
   private async accept(ws: WebSocket, req: IncomingMessage): Promise<void> {
     this.count(1);
-    ws.on("close", () => this.count(-1));
     (ws as WebSocket & { kubelabAlive?: boolean }).kubelabAlive = true;
     ws.on("pong", () => ((ws as WebSocket & { kubelabAlive?: boolean }).kubelabAlive = true));
+    // Listen at once: a browser sends its size and first keys right after the socket opens,
+    // while we are still checking the token. Those frames wait here, in order.
+    const early: Array<{ raw: Buffer; isBinary: boolean }> = [];
+    let deliver: ((raw: Buffer, isBinary: boolean) => void) | undefined;
+    let client: Client | undefined;
+    ws.on("message", (raw, isBinary) => (deliver ? deliver(raw as Buffer, isBinary) : early.push({ raw: raw as Buffer, isBinary })));
+    ws.on("close", () => {
+      this.count(-1);
+      if (client) client.session.remove(client);
+    });
     // Refusals are sent as a status frame before closing, so the page can say what happened
     // instead of showing an empty terminal.
     const refuse = (state: TerminalStatus["state"], code: number) => {
@@ -236,18 +245,16 @@ export class TerminalBridge {
       if ("refused" in who) return refuse(who.refused, who.refused === "token-expired" ? CLOSE.tokenExpired : CLOSE.policy);
       const state = await this.deps.attachable(who.userId, who.sandboxId);
       if (!state) return refuse("lab-missing", CLOSE.labGone);
-      const size = initialSize(req);
-      const session = await this.session(who.userId, who.sandboxId, state, size);
-      const client = new Client(ws, session);
-      const screen = session.join(client);
-      // Listening starts before the first await: the browser answers "attached" with a resize
-      // at once, and a socket closed meanwhile must still leave the session.
-      ws.on("message", (raw, isBinary) => this.onMessage(client, raw as Buffer, isBinary, who.sandboxId));
-      ws.on("close", () => session.remove(client));
-      this.deps.log.info({ sandboxId: who.sandboxId, userId: who.userId, tabs: session.clients.size }, "terminal attached");
-      client.status({ state: "attached" });
+      const session = await this.session(who.userId, who.sandboxId, state, initialSize(req));
+      if (ws.readyState !== ws.OPEN) return;
+      const attached = new Client(ws, session);
+      client = attached;
+      attached.status({ state: "attached" });
       // Redraw the screen this shell already has (empty for a brand-new shell), then go live.
-      client.release(await screen);
+      attached.release(await session.join(attached));
+      this.deps.log.info({ sandboxId: who.sandboxId, userId: who.userId, tabs: session.clients.size }, "terminal attached");
+      deliver = (raw, isBinary) => this.onMessage(attached, raw, isBinary, who.sandboxId);
+      for (const m of early.splice(0)) deliver(m.raw, m.isBinary);
     } catch (error) {
       this.deps.log.error({ err: error }, "terminal attach failed");
       if (ws.readyState === ws.OPEN) refuse("error", CLOSE.serverError);

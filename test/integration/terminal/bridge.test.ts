@@ -1,0 +1,269 @@
+// The terminal bridge over a real WebSocket into a real lab container: who may attach,
+// what a reconnect sees, how a flood is held back, and what bad frames get.
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { createAnonymousSession, cookieFrom, findSessionUser, SESSION_COOKIE } from "@/app/_lib/auth/session-core";
+import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import { DockerProvider } from "@/sandbox/providers/docker";
+import type { ProviderState } from "@/sandbox/providers/types";
+import { TerminalBridge } from "@/sandbox/terminal/bridge";
+import { decodeServer, encodeClient, encodeInput, HIGH_WATERMARK, MAX_FRAME_BYTES, MAX_OUTPUT_CHUNK, Op, type ServerFrame } from "@/sandbox/terminal/protocol";
+import { signTerminalToken, verifyTerminalToken } from "@/sandbox/terminal/token";
+import { freshDatabase } from "../../support/database";
+import { LAB_IMAGE, requireDockerAndImage } from "../../support/docker";
+
+const secret = new TextEncoder().encode(randomBytes(32).toString("hex"));
+let db: PrismaClient;
+let provider: DockerProvider;
+let lab: ProviderState;
+const sandboxId = `term${randomBytes(3).toString("hex")}`;
+let server: Server;
+let bridge: TerminalBridge;
+let base: string;
+let owner: { token: string; userId: string };
+let stranger: { token: string; userId: string };
+
+beforeAll(async () => {
+  await requireDockerAndImage();
+  ({ db } = freshDatabase());
+  provider = new DockerProvider({ installationId: `it${randomBytes(4).toString("hex")}`, version: "it", image: LAB_IMAGE });
+  lab = await provider.start({ sandboxId, profile: "sim", ownerId: "test" });
+  await provider.waitReady(lab, 120_000);
+  owner = await createAnonymousSession(db, "ko");
+  stranger = await createAnonymousSession(db, "en");
+  bridge = new TerminalBridge({
+    provider,
+    log: pino({ level: "silent" }),
+    graceMs: 60_000,
+    touch: () => {},
+    attachable: async (userId, id) => (userId === owner.userId && id === sandboxId ? lab : null),
+    async authenticate(req) {
+      const token = new URL(req.url ?? "/", "http://x").searchParams.get("token") ?? "";
+      const check = await verifyTerminalToken(secret, token);
+      if (!check.ok) return { refused: check.reason === "expired" ? "token-expired" : "token-invalid" };
+      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, SESSION_COOKIE));
+      if (!user || user.userId !== check.claims.userId) return { refused: "forbidden" };
+      return check.claims;
+    },
+  });
+  server = createServer();
+  server.on("upgrade", (req, socket, head) => bridge.handleUpgrade(req, socket, head));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/terminal`;
+});
+
+afterAll(async () => {
+  bridge?.close();
+  server?.close();
+  if (lab) await provider.stop(lab);
+  provider?.close();
+  await db?.$disconnect();
+});
+
+/** A terminal client that keeps the screen text, acknowledges output, and records status frames. */
+class TestTerminal {
+  text = "";
+  statuses: string[] = [];
+  received = 0;
+  closeCode?: number;
+  private readonly opened: Promise<void>;
+  constructor(
+    readonly ws: WebSocket,
+    private readonly autoAck = true,
+  ) {
+    ws.binaryType = "nodebuffer";
+    this.opened = new Promise((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    ws.on("message", (raw: Buffer) => {
+      const frame: ServerFrame = decodeServer(new Uint8Array(raw));
+      if (frame.op === Op.Output) {
+        this.text += new TextDecoder().decode(frame.data);
+        this.received += frame.data.length;
+        if (this.autoAck) ws.send(encodeClient({ op: Op.Ack, bytes: frame.data.length }));
+      } else if (frame.op === Op.Status) {
+        this.statuses.push(frame.status.state);
+      }
+    });
+    ws.on("close", (code) => (this.closeCode = code));
+    // A socket the server closes for a bad frame also reports the reason as an error.
+    ws.on("error", () => {});
+  }
+  static async open(token: string, cookie: string, autoAck = true): Promise<TestTerminal> {
+    const t = new TestTerminal(new WebSocket(`${base}?token=${encodeURIComponent(token)}&cols=100&rows=30`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } }), autoAck);
+    await t.opened;
+    return t;
+  }
+  type(text: string) {
+    this.ws.send(encodeInput(text));
+  }
+  async waitFor(pattern: RegExp | string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (typeof pattern === "string" ? this.text.includes(pattern) : pattern.test(this.text)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`terminal never showed ${pattern}; it shows:\n${this.text.slice(-2000)}`);
+  }
+  /** Screen lines without escape sequences, for exact comparisons. */
+  lines(): string[] {
+    // eslint-disable-next-line no-control-regex
+    return this.text.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, "").split(/\r\n|\n|\r/).map((l) => l.trimEnd());
+  }
+  /** Waits for a line that is exactly `line`: command output, not the echo of the command typed. */
+  async waitForLine(line: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.lines().includes(line)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`terminal never showed the line ${JSON.stringify(line)}; it shows:\n${this.lines().slice(-30).join("\n")}`);
+  }
+  async waitForStatus(): Promise<string[]> {
+    const deadline = Date.now() + 10_000;
+    while (this.statuses.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return this.statuses;
+  }
+  async closed(): Promise<number> {
+    const deadline = Date.now() + 10_000;
+    while (this.closeCode === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return this.closeCode ?? -1;
+  }
+}
+
+const ownerToken = () => signTerminalToken(secret, { userId: owner.userId, sandboxId });
+
+describe("terminal bridge", () => {
+  it("refuses an expired token with a status the page can explain", async () => {
+    const expired = await signTerminalToken(secret, { userId: owner.userId, sandboxId }, -5);
+    const t = await TestTerminal.open(expired, owner.token);
+    expect(await t.closed()).toBe(4401);
+    expect(t.statuses).toEqual(["token-expired"]);
+  });
+
+  it("refuses a forged token", async () => {
+    const forged = await signTerminalToken(new TextEncoder().encode("not-the-server-secret-0123456789abcdef"), { userId: owner.userId, sandboxId });
+    const t = await TestTerminal.open(forged, owner.token);
+    expect(await t.closed()).toBe(4403);
+    expect(t.statuses).toEqual(["token-invalid"]);
+  });
+
+  it("refuses a valid token presented with someone else's session", async () => {
+    const t = await TestTerminal.open(await ownerToken(), stranger.token);
+    expect(await t.closed()).toBe(4403);
+    expect(t.statuses).toEqual(["forbidden"]);
+  });
+
+  it("refuses a token for a lab that is not the learner's", async () => {
+    const other = await signTerminalToken(secret, { userId: stranger.userId, sandboxId });
+    const t = await TestTerminal.open(other, stranger.token);
+    expect(await t.closed()).toBe(4404);
+    expect(t.statuses).toEqual(["lab-missing"]);
+  });
+
+  it("attaches the learner to a shell in their cluster, Korean intact", async () => {
+    const t = await TestTerminal.open(await ownerToken(), owner.token);
+    await t.waitFor(/learner@minikube/);
+    expect(await t.waitForStatus()).toEqual(["attached"]);
+    t.type("kubectl get nodes\r");
+    await t.waitFor(/minikube\s+Ready/);
+    t.type("echo 안녕하세요\r");
+    await t.waitForLine("안녕하세요");
+    t.ws.close();
+  });
+
+  it("gives a reconnecting browser the same shell and its screen", async () => {
+    const first = await TestTerminal.open(await ownerToken(), owner.token);
+    const marker = `marker-${randomBytes(4).toString("hex")}`;
+    first.type(`echo ${marker}\r`);
+    await first.waitForLine(marker);
+    first.ws.close();
+    await first.closed();
+    const second = await TestTerminal.open(await ownerToken(), owner.token);
+    // The replayed screen holds the earlier output before anything new is typed.
+    await second.waitForLine(marker);
+    // And it is the same shell: its history has the command.
+    second.type("history | tail -3\r");
+    await second.waitFor(new RegExp(`echo ${marker}[\\s\\S]*history`));
+    second.ws.close();
+  });
+
+  it("shows a second tab the same session, live", async () => {
+    const a = await TestTerminal.open(await ownerToken(), owner.token);
+    const b = await TestTerminal.open(await ownerToken(), owner.token);
+    const marker = `both-${randomBytes(4).toString("hex")}`;
+    a.type(`echo ${marker}\r`);
+    await a.waitForLine(marker);
+    await b.waitForLine(marker);
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it("holds a `yes` flood at the watermark while unacknowledged, and Ctrl-C still stops it at once", async () => {
+    const t = await TestTerminal.open(await ownerToken(), owner.token, false);
+    await t.waitFor(/learner@minikube/);
+    // The replayed screen counts as unacknowledged output too.
+    const before = t.received;
+    t.type("yes kubelab\r");
+    // Without acknowledgements the server stops at the high watermark, give or take the one
+    // read from Docker's stream (at most 64 KiB) that was under way when it paused.
+    await new Promise((r) => setTimeout(r, 1500));
+    const afterFlood = t.received;
+    expect(afterFlood - before).toBeGreaterThan(0);
+    expect(afterFlood).toBeLessThanOrEqual(HIGH_WATERMARK + 64 * 1024 + MAX_OUTPUT_CHUNK);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(t.received - afterFlood).toBeLessThanOrEqual(MAX_OUTPUT_CHUNK);
+    // Input is never held back: Ctrl-C reaches the shell although output is paused.
+    t.type("\u0003");
+    t.ws.send(encodeClient({ op: Op.Ack, bytes: t.received }));
+    // Acknowledge everything that follows so the shell can finish printing and show a prompt.
+    t.ws.on("message", (raw: Buffer) => {
+      const f = decodeServer(new Uint8Array(raw));
+      if (f.op === Op.Output) t.ws.send(encodeClient({ op: Op.Ack, bytes: f.data.length }));
+    });
+    const marker = `after-${randomBytes(4).toString("hex")}`;
+    t.type(`echo ${marker}\r`);
+    await t.waitForLine(marker, 30_000);
+    t.ws.close();
+  });
+
+  it("answers a ping with a pong", async () => {
+    const t = await TestTerminal.open(await ownerToken(), owner.token);
+    const pong = new Promise<number>((resolve) => {
+      t.ws.on("message", (raw: Buffer) => {
+        const f = decodeServer(new Uint8Array(raw));
+        if (f.op === Op.Pong) resolve(f.nonce);
+      });
+    });
+    t.ws.send(encodeClient({ op: Op.Ping, nonce: 12345 }));
+    expect(await pong).toBe(12345);
+    t.ws.close();
+  });
+
+  const badFrames: Array<[string, () => Uint8Array | string, number]> = [
+    ["an unknown opcode", () => new Uint8Array([0x7f]), 1003],
+    ["a truncated resize", () => new Uint8Array([Op.Resize, 0, 80]), 1007],
+    ["a text frame", () => "hello", 1003],
+  ];
+  it.each(badFrames)("closes the socket on %s, and the shell survives", async (_name, make, code) => {
+    const t = await TestTerminal.open(await ownerToken(), owner.token);
+    t.ws.send(make());
+    expect(await t.closed()).toBe(code);
+    const again = await TestTerminal.open(await ownerToken(), owner.token);
+    expect(await again.waitForStatus()).toEqual(["attached"]);
+    again.ws.close();
+  });
+
+  it("closes the socket on an oversize frame (1009)", async () => {
+    const t = await TestTerminal.open(await ownerToken(), owner.token);
+    const big = new Uint8Array(MAX_FRAME_BYTES + 100);
+    big[0] = Op.Input;
+    t.ws.send(big);
+    expect(await t.closed()).toBe(1009);
+  });
+});
