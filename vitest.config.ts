@@ -10,7 +10,9 @@ const alias = { "server-only": path.join(root, "test/support/server-only.ts"), "
 export default defineConfig({
   resolve: { alias },
   test: {
-    reporters: process.env.CI ? ["default"] : ["default"],
+    // One test file at a time across all projects: labs and the e2e server each want the
+    // host's two cores, and results must not depend on what else happened to run.
+    fileParallelism: false,
     projects: [
       {
         resolve: { alias },
