@@ -1,14 +1,21 @@
 // One production server for all end-to-end tests. Its content folder is the real course
 // plus one Korean-only fixture lesson, so the language fallback can be seen in a browser.
+// Its labs run on the real Docker engine under an installation id of their own, and are
+// removed when the run ends (the server itself leaves labs running to re-adopt them).
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Docker from "dockerode";
 import type { TestProject } from "vitest/node";
+import { LABEL } from "../../sandbox/providers/types";
 import { startServer } from "../support/server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
+    /** The server's KUBELAB_SECRET, so a test can sign a terminal token the server accepts (or an expired one). */
+    terminalSecret: string;
   }
 }
 
@@ -22,7 +29,29 @@ export default async function setup(project: TestProject) {
     symlinkSync(path.join(root, "content/lessons", id), path.join(content, "lessons", id));
   }
   symlinkSync(path.join(root, "test/fixtures/content-fallback/lessons/01-korean-only"), path.join(content, "lessons", FALLBACK_LESSON));
-  const server = await startServer({ KUBELAB_CONTENT_DIR: content });
+  const secret = `e2e-${randomBytes(24).toString("hex")}`;
+  const installation = `e2e${randomBytes(4).toString("hex")}`;
+  const server = await startServer({
+    KUBELAB_CONTENT_DIR: content,
+    KUBELAB_SECRET: secret,
+    KUBELAB_INSTALLATION_ID: installation,
+    // One warm lab, so the first Start is served from the pool without loading a 2-core host.
+    KUBELAB_POOL_SIZE: "1",
+  });
   project.provide("baseURL", server.baseURL);
-  return () => server.stop();
+  project.provide("terminalSecret", secret);
+  return async () => {
+    await server.stop();
+    await removeLabs(installation);
+  };
+}
+
+async function removeLabs(installation: string): Promise<void> {
+  const docker = new Docker();
+  try {
+    const labs = await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } });
+    await Promise.all(labs.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  } catch {
+    // No engine: then there are no labs to remove either.
+  }
 }

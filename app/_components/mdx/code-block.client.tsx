@@ -1,21 +1,27 @@
 "use client";
-// A highlighted code block with a copy button. The highlighting is done at compile time;
-// this only adds behaviour.
+// A highlighted code block with a copy button, and for shell blocks a Run button that types
+// the commands into the learner's terminal. The highlighting is done at compile time; this
+// only adds behaviour.
 import { useTranslations } from "next-intl";
 import { type ComponentProps, useRef, useState } from "react";
+import { runInLab, useLabReady } from "@/app/_components/lab/lab-bus";
 
 type State = "idle" | "copied" | "failed";
+
+const SHELL_LANGUAGES = new Set(["bash", "shell", "sh"]);
 
 export function CodeBlock({ children, ...props }: ComponentProps<"pre"> & { "data-language"?: string }) {
   const t = useTranslations("Code");
   const ref = useRef<HTMLPreElement>(null);
   const [state, setState] = useState<State>("idle");
   const language = props["data-language"];
+  const runnable = language !== undefined && SHELL_LANGUAGES.has(language);
+
+  const text = () => (ref.current?.textContent ?? "").replace(/\n$/, "");
 
   async function copy() {
-    const text = ref.current?.textContent ?? "";
     try {
-      await navigator.clipboard.writeText(text.replace(/\n$/, ""));
+      await navigator.clipboard.writeText(text());
       setState("copied");
     } catch {
       setState("failed");
@@ -26,12 +32,28 @@ export function CodeBlock({ children, ...props }: ComponentProps<"pre"> & { "dat
   return (
     <div className="code-block" data-language={language}>
       {language && language !== "text" ? <span className="code-language">{language}</span> : null}
-      <button type="button" className="code-copy" onClick={copy} aria-live="polite">
-        {state === "copied" ? t("copied") : state === "failed" ? t("copyFailed") : t("copy")}
-      </button>
+      <div className="code-actions">
+        {runnable ? <RunButton command={text} /> : null}
+        <button type="button" className="code-copy" onClick={copy} aria-live="polite">
+          {state === "copied" ? t("copied") : state === "failed" ? t("copyFailed") : t("copy")}
+        </button>
+      </div>
       <pre ref={ref} {...props}>
         {children}
       </pre>
     </div>
+  );
+}
+
+function RunButton({ command }: { command: () => string }) {
+  const t = useTranslations("Code");
+  const ready = useLabReady();
+  // A disabled button gets no pointer events in most browsers, so the hint sits on a wrapper.
+  return (
+    <span className="code-run-wrap" title={ready ? t("runHint") : t("runNeedsLab")}>
+      <button type="button" className="code-run" data-testid="code-run" disabled={!ready} onClick={() => runInLab(command())}>
+        <span aria-hidden="true">▶</span> {t("run")}
+      </button>
+    </span>
   );
 }

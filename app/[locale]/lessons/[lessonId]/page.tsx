@@ -1,11 +1,16 @@
-// One lesson: title, objectives, body, previous / next, and the column where the lab goes.
+// One lesson: title, objectives, body, previous / next, and beside them the learner's lab.
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { notFound, unstable_rethrow } from "next/navigation";
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { LabPanel } from "@/app/_components/lab/lab-panel.client";
+import { LessonSplit } from "@/app/_components/lesson-split.client";
 import { LessonBody } from "@/app/_components/mdx/lesson-body";
+import { myLab } from "@/app/_lib/data/labs";
 import { Link } from "@/app/_lib/i18n/navigation";
 import type { Locale } from "@/app/_lib/i18n/routing";
+import { LabsUnavailableError, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
 import { getLesson } from "@/app/_lib/lessons/catalog";
+import type { LabView } from "@/sandbox/manager/view";
 
 type Params = Promise<{ locale: Locale; lessonId: string }>;
 
@@ -15,6 +20,22 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return lesson ? { title: lesson.frontMatter.title, description: lesson.frontMatter.summary } : {};
 }
 
+/**
+ * The lab as it is now, so the panel renders the right state in the first HTML. A process
+ * without the lab runtime (a bare `next start`, a build) still serves lessons, and says so.
+ */
+async function initialLab(): Promise<{ view: LabView; available: boolean }> {
+  if (!labRuntimeIfRunning()) return { view: { state: "none" }, available: false };
+  try {
+    return { view: await myLab(), available: true };
+  } catch (error) {
+    // Next signals dynamic rendering by throwing; that must reach Next, not this fallback.
+    unstable_rethrow(error);
+    if (error instanceof LabsUnavailableError) return { view: { state: "none" }, available: false };
+    throw error;
+  }
+}
+
 export default async function LessonPage({ params }: { params: Params }) {
   const { locale, lessonId } = await params;
   setRequestLocale(locale);
@@ -22,57 +43,60 @@ export default async function LessonPage({ params }: { params: Params }) {
   if (!lesson) notFound();
   const t = await getTranslations("Lesson");
   const fm = lesson.frontMatter;
-  return (
-    <div className="lesson-layout">
-      <article className="lesson" lang={lesson.locale} data-lesson-id={lesson.id}>
-        {lesson.fallback ? (
-          <p className="fallback-notice" role="status" lang={locale}>
-            {t("fallbackNotice")}
-          </p>
+  const lab = await initialLab();
+  const article = (
+    <article className="lesson" lang={lesson.locale} data-lesson-id={lesson.id}>
+      {lesson.fallback ? (
+        <p className="fallback-notice" role="status" lang={locale}>
+          {t("fallbackNotice")}
+        </p>
+      ) : null}
+      <header className="lesson-header">
+        <p className="muted" lang={locale}>
+          <Link href="/">{t("backToCatalog")}</Link> · {t("minutes", { minutes: fm.minutes })}
+        </p>
+        <h1>{fm.title}</h1>
+        <p className="lede">{fm.summary}</p>
+      </header>
+      <section className="objectives" aria-labelledby="objectives-title">
+        <h2 id="objectives-title" lang={locale}>
+          {t("objectives")}
+        </h2>
+        <ul>
+          {fm.objectives.map((o) => (
+            <li key={o}>{o}</li>
+          ))}
+        </ul>
+      </section>
+      <div className="lesson-body">
+        <LessonBody code={lesson.code} figures={lesson.figures} />
+      </div>
+      <nav className="pager" aria-label={t("pager")} lang={locale}>
+        {lesson.previous ? (
+          <Link href={`/lessons/${lesson.previous.id}`} rel="prev" className="pager-prev">
+            <span className="muted">{t("previous")}</span>
+            <span lang={lesson.previous.locale}>{lesson.previous.frontMatter.title}</span>
+          </Link>
+        ) : (
+          <span />
+        )}
+        {lesson.next ? (
+          <Link href={`/lessons/${lesson.next.id}`} rel="next" className="pager-next">
+            <span className="muted">{t("next")}</span>
+            <span lang={lesson.next.locale}>{lesson.next.frontMatter.title}</span>
+          </Link>
         ) : null}
-        <header className="lesson-header">
-          <p className="muted" lang={locale}>
-            <Link href="/">{t("backToCatalog")}</Link> · {t("minutes", { minutes: fm.minutes })}
-          </p>
-          <h1>{fm.title}</h1>
-          <p className="lede">{fm.summary}</p>
-        </header>
-        <section className="objectives" aria-labelledby="objectives-title">
-          <h2 id="objectives-title" lang={locale}>
-            {t("objectives")}
-          </h2>
-          <ul>
-            {fm.objectives.map((o) => (
-              <li key={o}>{o}</li>
-            ))}
-          </ul>
-        </section>
-        <div className="lesson-body">
-          <LessonBody code={lesson.code} figures={lesson.figures} />
-        </div>
-        <nav className="pager" aria-label={t("pager")} lang={locale}>
-          {lesson.previous ? (
-            <Link href={`/lessons/${lesson.previous.id}`} rel="prev" className="pager-prev">
-              <span className="muted">{t("previous")}</span>
-              <span lang={lesson.previous.locale}>{lesson.previous.frontMatter.title}</span>
-            </Link>
-          ) : (
-            <span />
-          )}
-          {lesson.next ? (
-            <Link href={`/lessons/${lesson.next.id}`} rel="next" className="pager-next">
-              <span className="muted">{t("next")}</span>
-              <span lang={lesson.next.locale}>{lesson.next.frontMatter.title}</span>
-            </Link>
-          ) : null}
-        </nav>
-      </article>
-      <aside className="lab-column" aria-label={t("labPlaceholderTitle")} lang={locale}>
-        <div className="lab-placeholder">
-          <h2>{t("labPlaceholderTitle")}</h2>
-          <p>{t("labPlaceholder")}</p>
-        </div>
-      </aside>
-    </div>
+      </nav>
+    </article>
+  );
+  return (
+    <LessonSplit
+      lesson={article}
+      lab={
+        <aside id="lab-column" className="lab-column" aria-label={t("labColumn")} lang={locale}>
+          <LabPanel initialView={lab.view} labsAvailable={lab.available} />
+        </aside>
+      }
+    />
   );
 }

@@ -1,0 +1,197 @@
+"use client";
+// The lab column: one card per lab state (not started, queued, starting, ended) and, once
+// the lab is ready, the terminal with its toolbar. What the lab is doing comes from
+// useLabView; this file only decides what to show for it.
+import { useLocale, useTranslations } from "next-intl";
+import { type ReactNode, useEffect, useState } from "react";
+import type { LabView } from "@/sandbox/manager/view";
+import { announceLabState } from "./lab-bus";
+import { LabTerminal } from "./terminal.client";
+import type { ConnectionState } from "./terminal-connection";
+import { type LabAction, useLabView } from "./use-lab-view";
+
+interface Props {
+  initialView: LabView;
+  /** False when this server runs without the lab runtime (e.g. a bare `next start`). */
+  labsAvailable: boolean;
+}
+
+/** Seconds since an ISO time, ticking once a second while `active`. */
+function useElapsedSeconds(since: string | undefined, active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  // Clocks of server and browser differ a little; never show a negative time.
+  return since ? Math.max(0, Math.floor((now - Date.parse(since)) / 1000)) : 0;
+}
+
+export function LabPanel({ initialView, labsAvailable }: Props) {
+  const t = useTranslations("Lab");
+  const locale = useLocale();
+  const lab = useLabView(initialView, labsAvailable);
+  const { view } = lab;
+  const [terminal, setTerminal] = useState<ConnectionState["kind"]>("connecting");
+  const [confirmingReset, setConfirmingReset] = useState(false);
+  // Only a Start pressed on this page moves the keyboard into the terminal; a reload does not.
+  const [startedHere, setStartedHere] = useState(false);
+
+  const resetting = view.state === "starting" && view.phase === "reset";
+  const terminalLab = view.state === "ready" || resetting ? view.sandboxId : null;
+  const reconnecting = terminalLab !== null && terminal === "reconnecting";
+  const dataState = !labsAvailable ? "unavailable" : reconnecting ? "reconnecting" : view.state;
+
+  // A new lab gets a new terminal, which has not connected yet.
+  useEffect(() => setTerminal("connecting"), [terminalLab]);
+  useEffect(() => {
+    announceLabState({ ready: view.state === "ready" && terminal === "attached" });
+  }, [view.state, terminal]);
+  useEffect(() => () => announceLabState({ ready: false }), []);
+  useEffect(() => {
+    if (view.state !== "ready") setConfirmingReset(false);
+  }, [view.state]);
+
+  const onTerminalState = (state: ConnectionState) => {
+    setTerminal(state.kind);
+    // The terminal learned first that the lab is gone; the server says how it ended.
+    if (state.kind === "gone") void lab.refresh();
+  };
+
+  const start = () => {
+    setStartedHere(true);
+    void lab.start(locale);
+  };
+
+  return (
+    <section className="lab-panel" data-testid="lab-state" data-state={dataState} aria-labelledby="lab-title">
+      <header className="lab-toolbar">
+        <h2 id="lab-title" className="lab-title">
+          {t("title")}
+        </h2>
+        <span className={`lab-badge lab-badge-${dataState}`} role="status">
+          {t(`status.${resetting ? "resetting" : dataState}`)}
+        </span>
+        <div className="lab-actions">
+          {view.state === "ready" ? (
+            <button type="button" className="button" data-testid="lab-reset" onClick={() => setConfirmingReset(true)} disabled={lab.pending !== null} aria-expanded={confirmingReset}>
+              {t("reset")}
+            </button>
+          ) : null}
+          {view.state === "ready" || view.state === "starting" ? (
+            <button type="button" className="button" data-testid="lab-stop" onClick={() => void lab.stop()} disabled={lab.pending !== null}>
+              {t("stop")}
+            </button>
+          ) : null}
+        </div>
+      </header>
+
+      {confirmingReset ? (
+        <div className="lab-confirm" role="alertdialog" aria-labelledby="lab-reset-title" aria-describedby="lab-reset-body">
+          <p id="lab-reset-title" className="lab-confirm-title">
+            {t("resetConfirm.title")}
+          </p>
+          <p id="lab-reset-body">{t("resetConfirm.body")}</p>
+          <div className="lab-confirm-actions">
+            <button
+              type="button"
+              className="button button-danger"
+              data-testid="lab-reset-confirm"
+              onClick={() => {
+                setConfirmingReset(false);
+                void lab.reset();
+              }}
+            >
+              {t("resetConfirm.confirm")}
+            </button>
+            <button type="button" className="button" onClick={() => setConfirmingReset(false)} autoFocus>
+              {t("resetConfirm.cancel")}
+            </button>
+          </div>
+        </div>
+      ) : null}
+
+      {lab.failed ? (
+        <p className="lab-error" role="alert">
+          {t(`errors.${lab.failed}`)}
+        </p>
+      ) : null}
+
+      <div className="lab-body">
+        {!labsAvailable ? (
+          <StateCard title={t("unavailable.title")} body={t("unavailable.body")} />
+        ) : terminalLab !== null ? (
+          <LabTerminal key={terminalLab} sandboxId={terminalLab} autoFocus={startedHere} busyMessage={resetting ? t("resetting") : undefined} onStateChange={onTerminalState} />
+        ) : (
+          <LabStateCard view={view} pending={lab.pending} onStart={start} onStop={() => void lab.stop()} />
+        )}
+      </div>
+    </section>
+  );
+}
+
+function StateCard({ title, body, children }: { title: string; body?: string; children?: ReactNode }) {
+  return (
+    <div className="lab-card">
+      <p className="lab-card-title">{title}</p>
+      {body ? <p className="lab-card-body">{body}</p> : null}
+      {children}
+    </div>
+  );
+}
+
+function LabStateCard({ view, pending, onStart, onStop }: { view: LabView; pending: LabAction | null; onStart(): void; onStop(): void }) {
+  const t = useTranslations("Lab");
+  const elapsed = useElapsedSeconds(view.state === "starting" ? view.since : undefined, view.state === "starting");
+  const startButton = (label: string) => (
+    <button type="button" className="button button-primary lab-start" data-testid="lab-start" onClick={onStart} disabled={pending !== null}>
+      {pending === "start" ? t("startPending") : label}
+    </button>
+  );
+
+  switch (view.state) {
+    case "queued":
+      return (
+        <StateCard title={t("queued.position", { position: view.position, queueLength: view.queueLength })} body={t("queued.body")}>
+          <p className="lab-queue" data-testid="lab-queue-position" data-position={view.position} data-queue-length={view.queueLength} aria-hidden="true">
+            <span className="lab-queue-number">{view.position}</span>
+            <span className="muted"> / {view.queueLength}</span>
+          </p>
+          <button type="button" className="button" data-testid="lab-stop" onClick={onStop} disabled={pending !== null}>
+            {t("leaveQueue")}
+          </button>
+        </StateCard>
+      );
+    case "starting": {
+      const steps = ["container", "cluster", "terminal"] as const;
+      const current = view.phase === "container" ? 0 : 1;
+      return (
+        <StateCard title={t("progress.title")}>
+          <ol className="lab-steps">
+            {steps.map((step, i) => (
+              <li key={step} className={i < current ? "lab-step-done" : i === current ? "lab-step-active" : "lab-step-todo"} aria-current={i === current ? "step" : undefined}>
+                {i === current ? <span className="spinner" aria-hidden="true" /> : <span className="lab-step-mark" aria-hidden="true" />}
+                {t(`progress.${step}`)}
+              </li>
+            ))}
+          </ol>
+          <p className="muted lab-elapsed">{t("progress.elapsed", { seconds: elapsed })}</p>
+        </StateCard>
+      );
+    }
+    case "ended":
+      return (
+        <StateCard title={t(`ended.${view.reason}.title`)} body={t(`ended.${view.reason}.body`)}>
+          {startButton(t("startAgain"))}
+        </StateCard>
+      );
+    default:
+      return (
+        <StateCard title={t("none.title")} body={t("none.body")}>
+          {startButton(t("start"))}
+        </StateCard>
+      );
+  }
+}

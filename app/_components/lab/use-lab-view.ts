@@ -1,0 +1,103 @@
+"use client";
+// Keeps the panel's picture of the learner's lab current: the server's first answer, then the
+// event stream (/api/lab/events), then the answers of the panel's own actions.
+import { useCallback, useEffect, useState } from "react";
+import { labStatusAction, resetLabAction, startLabAction, stopLabAction } from "@/app/_lib/lab/actions";
+import { type LabView, labViewSchema } from "@/sandbox/manager/view";
+import { mergeView, type ViewSource } from "./lab-view-order";
+import { backoffDelay } from "./terminal-connection";
+
+export type LabAction = "start" | "stop" | "reset";
+
+export interface LabViewControl {
+  view: LabView;
+  /** The action waiting for the server's answer, if any. */
+  pending: LabAction | null;
+  /** The last action that failed; cleared by the next one. */
+  failed: LabAction | null;
+  start(locale: string): Promise<void>;
+  stop(): Promise<void>;
+  reset(): Promise<void>;
+  /** Asks the server again, e.g. when the terminal says the lab is gone. */
+  refresh(): Promise<void>;
+}
+
+export function useLabView(initial: LabView, available: boolean): LabViewControl {
+  const [view, setView] = useState<LabView>(initial);
+  const [pending, setPending] = useState<LabAction | null>(null);
+  const [failed, setFailed] = useState<LabAction | null>(null);
+  // The stream answers 401 to a learner with no session yet; it opens after the first start.
+  const [streaming, setStreaming] = useState(available && initial.state !== "none");
+
+  const apply = useCallback((next: LabView, source: ViewSource) => setView((current) => mergeView(current, next, source)), []);
+
+  const refresh = useCallback(async () => {
+    try {
+      const next = await labStatusAction();
+      apply(next, "action");
+      if (next.state === "none") setStreaming(false);
+    } catch {
+      // Offline or restarting; the stream's reconnect will catch up.
+    }
+  }, [apply]);
+
+  useEffect(() => {
+    if (!streaming) return;
+    let source: EventSource | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    let closed = false;
+    const open = () => {
+      source = new EventSource("/api/lab/events");
+      source.addEventListener("lab", (event) => {
+        attempt = 0;
+        try {
+          const parsed = labViewSchema.safeParse(JSON.parse((event as MessageEvent<string>).data));
+          if (parsed.success) apply(parsed.data, "stream");
+        } catch {
+          // A malformed event is skipped; the next one carries the whole view again.
+        }
+      });
+      source.onerror = () => {
+        // While CONNECTING the browser retries by itself; CLOSED means it gave up (a 401, a
+        // 503, a proxy error), so back off, ask once by action, and try again.
+        if (closed || source?.readyState !== EventSource.CLOSED) return;
+        source.close();
+        void refresh();
+        retry = setTimeout(open, backoffDelay(attempt++));
+      };
+    };
+    open();
+    return () => {
+      closed = true;
+      clearTimeout(retry);
+      source?.close();
+    };
+  }, [streaming, apply, refresh]);
+
+  const run = useCallback(
+    async (action: LabAction, call: () => Promise<LabView>) => {
+      setPending(action);
+      setFailed(null);
+      try {
+        apply(await call(), "action");
+        if (available) setStreaming(true);
+      } catch {
+        setFailed(action);
+      } finally {
+        setPending(null);
+      }
+    },
+    [apply, available],
+  );
+
+  return {
+    view,
+    pending,
+    failed,
+    start: (locale) => run("start", () => startLabAction(locale)),
+    stop: () => run("stop", () => stopLabAction()),
+    reset: () => run("reset", () => resetLabAction()),
+    refresh,
+  };
+}
