@@ -94,13 +94,21 @@ export class LocalProvider implements Provider {
     throw new Error(`local lab ${state.name} was not ready within ${timeoutMs} ms`);
   }
 
+  /** Asks the supervisor to shut the cluster down cleanly, and waits: the ports must be free again. */
   async stop(state: ProviderState): Promise<void> {
-    const pid = Number(state.ref);
-    try {
-      process.kill(-pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
+    const group = -Number(state.ref);
+    const alive = () => {
+      try {
+        process.kill(group, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (alive()) process.kill(group, "SIGTERM");
+    const deadline = Date.now() + 20_000;
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    if (alive()) process.kill(group, "SIGKILL");
     rmSync(path.join(state.dir!, "provider.json"), { force: true });
   }
 

@@ -1,0 +1,51 @@
+// The local provider runs the same cluster runtime as host processes (no Docker, not
+// isolated): it must start a real cluster, give a shell with kubectl, reset and stop cleanly.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { LocalProvider } from "@/sandbox/providers/local";
+import type { ProviderState } from "@/sandbox/providers/types";
+
+const provider = new LocalProvider({ version: "it", baseDir: mkdtempSync(path.join(tmpdir(), "kubelab-local-")) });
+let lab: ProviderState | undefined;
+
+afterAll(async () => {
+  if (lab) await provider.stop(lab);
+});
+
+describe("local provider", () => {
+  it("starts a real cluster as host processes", async () => {
+    if (process.getuid?.() !== 0) throw new Error("the local provider's cluster drops privileges with setpriv, so this test must run as root (as `npm test` does in CI)");
+    lab = await provider.start({ sandboxId: "local-it", profile: "sim", ownerId: null });
+    await provider.waitReady(lab, 180_000);
+    expect(await provider.poll(lab)).toBe("running");
+    const nodes = await provider.exec(lab, ["kubectl", "get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"]);
+    expect(nodes).toMatchObject({ exitCode: 0, stdout: "minikube" });
+    expect((await provider.list()).map((l) => l.sandboxId)).toContain("local-it");
+  });
+
+  it("gives a shell where kubectl talks to that cluster", async () => {
+    const tty = await provider.attach(lab!, { cols: 100, rows: 30 });
+    let out = "";
+    tty.onData((d) => (out += new TextDecoder().decode(d)));
+    tty.write("kubectl create deployment web --image=nginx && echo created-$((6*7))\r");
+    const deadline = Date.now() + 30_000;
+    while (!out.includes("created-42") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    tty.close();
+    expect(out).toContain("created-42");
+  });
+
+  it("resets to an empty default namespace", async () => {
+    await provider.reset(lab!);
+    const deployments = await provider.exec(lab!, ["kubectl", "get", "deployments", "-o", "name"]);
+    expect(deployments).toMatchObject({ exitCode: 0, stdout: "" });
+  });
+
+  it("stops every process of the cluster", async () => {
+    await provider.stop(lab!);
+    expect(await provider.poll(lab!)).toBe("missing");
+    expect(() => process.kill(-Number(lab!.ref), 0)).toThrow();
+    lab = undefined;
+  });
+});
