@@ -32,6 +32,15 @@ export interface BridgeDeps {
 }
 
 const SCROLLBACK = 2000;
+/**
+ * Output handed to the headless mirror but not yet parsed. Parsing happens in time slices on
+ * the server's one thread and can be slower than a shell prints (`cat /dev/urandom`, several
+ * floods at once); xterm.js throws once 50 MB are pending, which would escape the TTY's data
+ * handler and bring the whole server down. Above this the shell is paused like for a slow
+ * browser; below the low mark it reads again.
+ */
+const MIRROR_HIGH = 1024 * 1024;
+const MIRROR_LOW = 256 * 1024;
 const CLOSE = { policy: 4403, tokenExpired: 4401, labGone: 4404, serverError: 1011 } as const;
 
 class ShellSession {
@@ -40,6 +49,8 @@ class ShellSession {
   private readonly serializer = new SerializeAddon();
   private graceTimer?: NodeJS.Timeout;
   private pausedBy = 0;
+  private unparsed = 0;
+  private mirrorBehind = false;
   closed = false;
 
   constructor(
@@ -49,10 +60,16 @@ class ShellSession {
     private readonly onClosed: (s: ShellSession) => void,
     private readonly graceMs: number,
   ) {
-    this.screen = new HeadlessTerminal({ cols: size.cols, rows: size.rows, scrollback: SCROLLBACK, allowProposedApi: true });
+    // logLevel off: binary output makes the parser warn on the console for every bad sequence.
+    this.screen = new HeadlessTerminal({ cols: size.cols, rows: size.rows, scrollback: SCROLLBACK, allowProposedApi: true, logLevel: "off" });
     this.screen.loadAddon(this.serializer);
     tty.onData((data) => {
-      this.screen.write(data);
+      this.unparsed += data.length;
+      this.screen.write(data, () => {
+        this.unparsed -= data.length;
+        if (this.mirrorBehind && this.unparsed <= MIRROR_LOW) this.setMirrorBehind(false);
+      });
+      if (!this.mirrorBehind && this.unparsed >= MIRROR_HIGH) this.setMirrorBehind(true);
       for (const c of this.clients) c.output(data);
     });
     tty.onExit((code) => {
@@ -101,6 +118,15 @@ class ShellSession {
     client.pausing = paused;
     this.pausedBy += paused ? 1 : -1;
     if (this.pausedBy === 1 && paused) this.tty.pause();
+    if (this.pausedBy === 0) this.tty.resume();
+  }
+
+  /** The mirror counts as one more reader that can hold the shell back. */
+  private setMirrorBehind(behind: boolean): void {
+    if (this.mirrorBehind === behind || this.closed) return;
+    this.mirrorBehind = behind;
+    this.pausedBy += behind ? 1 : -1;
+    if (this.pausedBy === 1 && behind) this.tty.pause();
     if (this.pausedBy === 0) this.tty.resume();
   }
 
@@ -224,6 +250,10 @@ export class TerminalBridge {
     this.count(1);
     (ws as WebSocket & { kubelabAlive?: boolean }).kubelabAlive = true;
     ws.on("pong", () => ((ws as WebSocket & { kubelabAlive?: boolean }).kubelabAlive = true));
+    // ws reports protocol violations (an oversize frame, bad UTF-8 in a close) as an 'error'
+    // event and then closes the socket itself; unheard, that event would throw and end the
+    // whole server, for anyone who can open a socket.
+    ws.on("error", (err) => this.deps.log.warn({ reason: err.message }, "terminal socket error"));
     // Listen at once: a browser sends its size and first keys right after the socket opens,
     // while we are still checking the token. Those frames wait here, in order.
     const early: Array<{ raw: Buffer; isBinary: boolean }> = [];

@@ -1,0 +1,135 @@
+// `npm run bench`: measures kubelab against the targets in DESIGN.md and prints one table of
+// medians and tails. Each part runs on the real stack (production build, Docker, labs) and
+// reports "unavailable" with the reason instead of a number when it cannot run.
+import { cpus, totalmem } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+
+interface Row {
+  metric: string;
+  unit: "ms" | "s" | "MiB" | "ratio" | "labs";
+  samples: number[];
+  /** Which statistic the target applies to, and its bound. */
+  target?: { stat: "p50" | "p95" | "p99" | "min" | "max"; op: "<=" | ">="; value: number; text: string };
+  note?: string;
+  unavailable?: string;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = (sorted.length - 1) * q;
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (i - lo);
+}
+
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { n: s.length, min: s[0] ?? NaN, p50: quantile(s, 0.5), p95: quantile(s, 0.95), p99: quantile(s, 0.99), max: s.at(-1) ?? NaN };
+}
+
+const rows: Row[] = [];
+const only = process.argv.slice(2);
+const wanted = (part: string) => only.length === 0 || only.includes(part);
+
+async function measure(part: string, fn: () => Promise<Row[]>): Promise<void> {
+  if (!wanted(part)) return;
+  process.stderr.write(`[bench] ${part} …\n`);
+  const t0 = performance.now();
+  try {
+    rows.push(...(await fn()));
+  } catch (error) {
+    rows.push({ metric: part, unit: "ms", samples: [], unavailable: (error as Error).message.split("\n")[0] });
+  }
+  process.stderr.write(`[bench] ${part} done in ${Math.round((performance.now() - t0) / 1000)} s\n`);
+}
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+await measure("site", async () => {
+  const site = await import("./site.bench-lib");
+  const compile = await site.lessonCompile();
+  const ssr = await site.lessonSsr();
+  return [
+    { metric: "lesson page SSR, 50 concurrent clients", unit: "ms", samples: ssr, target: { stat: "p95", op: "<=", value: 100, text: "p95 ≤ 100 ms" } },
+    { metric: "lesson compile (cold, per language)", unit: "ms", samples: compile.cold, note: "mdx-bundler + shiki, once per content hash" },
+    { metric: "lesson from cache (warm)", unit: "ms", samples: compile.warm, note: "no compile on a warm page" },
+  ];
+});
+
+await measure("cluster", async () => {
+  const cluster = await import("./cluster.bench-lib");
+  const cold = await cluster.coldStart(5);
+  const idle = (await cluster.idleMemory()).map((b) => b / MiB);
+  const loaded = (await cluster.memoryAfter20Deployments()).map((b) => b / MiB);
+  const reset = await cluster.resetTime(3);
+  const build = await cluster.imageBuildTime().catch(() => [] as number[]);
+  const perLab = stats(loaded).p95;
+  return [
+    { metric: "lab cold start, container create → node Ready", unit: "ms", samples: cold, target: { stat: "p95", op: "<=", value: 10_000, text: "p95 ≤ 10 s" } },
+    { metric: "lab memory, idle", unit: "MiB", samples: idle, target: { stat: "p95", op: "<=", value: 350, text: "≤ 350 MB" } },
+    { metric: "lab memory, after 20 Deployments", unit: "MiB", samples: loaded },
+    {
+      metric: "labs per 24 GiB host (from memory after 20 Deployments)",
+      unit: "labs",
+      samples: [Math.floor((24 * GiB - 2 * GiB) / (perLab * MiB))],
+      target: { stat: "p50", op: ">=", value: 60, text: "≥ 60 (goal 100)" },
+      note: "host memory less 2 GiB for the server, over p95 lab memory",
+    },
+    { metric: "lab reset (minikube delete)", unit: "ms", samples: reset, target: { stat: "p95", op: "<=", value: 3000, text: "≤ 3 s" } },
+    build.length
+      ? { metric: "lab image build (last full build)", unit: "ms", samples: build, note: "from sandbox/image/build.sh's timing record" }
+      : { metric: "lab image build", unit: "ms", samples: [], unavailable: "no timing record of a full build on this host" },
+  ];
+});
+
+await measure("labs", async () => {
+  const labs = await import("./labs.bench-lib");
+  const out: Row[] = [];
+  const warm = await labs.labReadyWarm(10);
+  out.push({ metric: "lab ready, warm pool (request → kubectl answers)", unit: "ms", samples: warm.samples, target: { stat: "p95", op: "<=", value: 1000, text: "p95 ≤ 1 s" }, note: warm.note });
+  const cold = await labs.labReadyCold(5);
+  out.push({ metric: "lab ready, cold (request → kubectl answers)", unit: "ms", samples: cold.samples, target: { stat: "p95", op: "<=", value: 10_000, text: "p95 ≤ 10 s" }, note: cold.note });
+  const one = await labs.keystrokeEcho({ terminals: 1, keystrokes: 200 });
+  out.push({ metric: "keystroke echo, 1 terminal", unit: "ms", samples: one.samples, note: one.note });
+  const forty = await labs.keystrokeEcho({ terminals: 40, keystrokes: 100 });
+  out.push({ metric: "keystroke echo, 40 terminals at once", unit: "ms", samples: forty.samples, target: { stat: "p99", op: "<=", value: 15, text: "p99 ≤ 15 ms" }, note: forty.note });
+  const tp = await labs.terminalThroughput();
+  out.push(
+    "unavailable" in tp && tp.unavailable
+      ? { metric: "terminal throughput vs ttyd", unit: "ratio", samples: [], unavailable: tp.unavailable }
+      : { metric: "terminal throughput, kubelab / ttyd", unit: "ratio", samples: [tp.ratio], target: { stat: "p50", op: ">=", value: 1, text: "≥ 1 (as fast as ttyd)" }, note: tp.note },
+  );
+  return out;
+});
+
+// ---- the table ----------------------------------------------------------------------------------
+const fmt = (v: number, unit: Row["unit"]) =>
+  Number.isNaN(v) ? "–" : unit === "ratio" ? v.toFixed(2) : unit === "labs" ? String(Math.round(v)) : v >= 100 ? String(Math.round(v)) : v.toFixed(1);
+
+const header = ["metric", "n", "median", "p95", "p99", "unit", "target", "result"];
+const lines = rows.map((r) => {
+  if (r.unavailable) return [r.metric, "0", "–", "–", "–", r.unit, r.target?.text ?? "", `unavailable: ${r.unavailable}`];
+  const s = stats(r.samples);
+  let verdict = "";
+  if (r.target) {
+    const v = s[r.target.stat];
+    verdict = (r.target.op === "<=" ? v <= r.target.value : v >= r.target.value) ? "meets" : "MISSES";
+  }
+  return [r.metric, String(s.n), fmt(s.p50, r.unit), fmt(s.p95, r.unit), fmt(s.p99, r.unit), r.unit, r.target?.text ?? "", verdict];
+});
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / GiB)} GiB, Node ${process.version}`;
+const today = new Date().toISOString().slice(0, 10);
+const table = [
+  `kubelab benchmark, ${today}, ${machine}`,
+  "",
+  `| ${header.join(" | ")} |`,
+  `|${header.map(() => "---").join("|")}|`,
+  ...lines.map((l) => `| ${l.join(" | ")} |`),
+  "",
+  ...rows.filter((r) => r.note).map((r) => `- ${r.metric}: ${r.note}`),
+].join("\n");
+console.log(table);
+mkdirSync("data/bench", { recursive: true });
+writeFileSync("data/bench/latest.md", table + "\n");
+writeFileSync("data/bench/latest.json", JSON.stringify({ date: today, machine, rows: rows.map((r) => ({ ...r, stats: r.unavailable ? null : stats(r.samples) })) }, null, 2));

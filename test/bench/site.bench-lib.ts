@@ -1,0 +1,56 @@
+// Benchmarks of the lesson site: SSR of a lesson page under concurrent clients, against
+// the production build, and the cost of compiling a lesson against serving it cached.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { CompiledLessonCache } from "@/app/_lib/lessons/cache";
+import { listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";
+import { startServer } from "../support/server";
+
+/** Latency of each request while `clients` fetch the lesson page concurrently, `perClient` times each. */
+export async function lessonSsr({ clients = 50, perClient = 20, lesson = "02-kubernetes-components" } = {}): Promise<number[]> {
+  const server = await startServer({ KUBELAB_POOL_SIZE: "0", KUBELAB_PROVIDER: "auto" });
+  try {
+    const url = `${server.baseURL}/ko/lessons/${lesson}`;
+    // Warm the compile cache and Next's route, as a running server would be.
+    for (let i = 0; i < 3; i++) await (await fetch(url)).text();
+    const samples: number[] = [];
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        for (let i = 0; i < perClient; i++) {
+          const t0 = performance.now();
+          const res = await fetch(url);
+          await res.text();
+          if (res.status !== 200) throw new Error(`lesson page answered ${res.status}`);
+          samples.push(performance.now() - t0);
+        }
+      }),
+    );
+    return samples;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Compiling each lesson from scratch, then fetching it from the warm cache. */
+export async function lessonCompile(): Promise<{ cold: number[]; warm: number[] }> {
+  const contentDir = path.resolve("content");
+  const cold: number[] = [];
+  const warm: number[] = [];
+  const cache = new CompiledLessonCache(mkdtempSync(path.join(tmpdir(), "kubelab-bench-")));
+  for (const id of listLessonIds(contentDir)) {
+    for (const locale of ["ko", "en"] as const) {
+      const source = readLessonSource(contentDir, id, locale);
+      let t0 = performance.now();
+      await cache.get(source);
+      cold.push(performance.now() - t0);
+      for (let i = 0; i < 20; i++) {
+        t0 = performance.now();
+        await cache.get(source);
+        warm.push(performance.now() - t0);
+      }
+    }
+  }
+  if (cache.stats.compiles !== cold.length) throw new Error("the warm path compiled again");
+  return { cold, warm };
+}
