@@ -1,0 +1,123 @@
+/**
+ * The one place that decides how a lab container is isolated. The docker provider, the
+ * integration tests and the benchmarks all create labs from these options, so what the
+ * tests prove is what learners get.
+ *
+ * The returned object is dockerode's ContainerCreateOptions, which is the Engine API"s
+ * `POST /containers/create` body plus `name`; it can also be sent to the API as is.
+ */
+import type { ContainerCreateOptions } from "dockerode";
+
+export const LAB_DEFAULTS = {
+  image: "kubelab/lab-sim:latest",
+  memoryBytes: 512 * 1024 * 1024,
+  nanoCpus: 1_000_000_000,
+  pidsLimit: 512,
+} as const;
+
+/** The learner account baked into the lab image (sandbox/image/Dockerfile). */
+export const LAB_LEARNER = { user: "learner", uid: 1000, gid: 1000, home: "/home/learner" } as const;
+
+/**
+ * Capabilities left to the container's root processes: the cluster supervisor
+ * (sandbox/cluster/lab/kubelab-cluster, run as root under tini), the image's entrypoint and
+ * `sudo` for the few `minikube` actions. Each was checked by starting a lab without it.
+ * Every other capability, the network, mount and FOWNER ones included, is gone.
+ *  - SETUID, SETGID: the supervisor drops each component to the `kube` user with setpriv
+ *    (without them every component exits at once); sudo switches to root for minikube.
+ *  - CHOWN: the supervisor hands /var/lib/kubelab and restored etcd data to `kube`; the
+ *    entrypoint gives the fresh tmpfs home to the learner.
+ *  - DAC_OVERRIDE: root must read and replace files in /var/lib/kubelab, which is `kube`"s
+ *    with mode 0700 (without it the supervisor cannot even see the pristine snapshot).
+ *  - KILL: the supervisor signals components that run under another uid (without it
+ *    `minikube stop` hangs).
+ *  - AUDIT_WRITE: sudo sends an audit record on each use and prints a warning to the
+ *    learner when it cannot (Docker grants it by default as well).
+ */
+export const LAB_CAPABILITIES = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "KILL", "SETGID", "SETUID"] as const;
+
+/**
+ * Every place the learner can write is a size-capped tmpfs, charged to the container's
+ * memory limit. The rest of the file system belongs to root or `kube`, so a learner who
+ * fills the disk only fills their own lab's memory, never the host's disk.
+ * The image's entrypoint re-populates the empty home from a copy made at build time.
+ */
+export const LAB_TMPFS: Record<string, string> = {
+  "/tmp": "rw,nosuid,nodev,size=64m,mode=1777",
+  "/var/tmp": "rw,nosuid,nodev,size=16m,mode=1777",
+  "/run": "rw,nosuid,nodev,size=16m,mode=0755",
+  [LAB_LEARNER.home]: `rw,nosuid,nodev,size=64m,uid=${LAB_LEARNER.uid},gid=${LAB_LEARNER.gid}`,
+};
+
+export interface LabContainerSpec {
+  /** Container name; must be unique on the engine. */
+  name: string;
+  /** Image reference; defaults to kubelab/lab-sim:latest. */
+  image?: string;
+  /** Labels for reconcile, cull and list (owner, sandbox id, profile, version). */
+  labels?: Record<string, string>;
+  memoryBytes?: number;
+  nanoCpus?: number;
+  pidsLimit?: number;
+  /** Extra environment, e.g. LANG=ko_KR.UTF-8 for a Korean learner. */
+  env?: Record<string, string>;
+}
+
+export function labContainerOptions(spec: LabContainerSpec): ContainerCreateOptions {
+  const memory = spec.memoryBytes ?? LAB_DEFAULTS.memoryBytes;
+  return {
+    name: spec.name,
+    Image: spec.image ?? LAB_DEFAULTS.image,
+    // The node is called minikube in every lesson; `hostname` should agree.
+    Hostname: "minikube",
+    Labels: { ...(spec.labels ?? {}) },
+    Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    // The image's entrypoint (tini, then the home set-up) and CMD (the cluster supervisor)
+    // are used as they are.
+    Tty: false,
+    OpenStdin: false,
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    HostConfig: {
+      // No interface but loopback: the cluster inside listens on 127.0.0.1, and nothing in a
+      // lab may reach the host, other labs or the internet.
+      NetworkMode: "none",
+      Memory: memory,
+      // Equal to Memory: no swap on top of the limit, so a lab cannot thrash the host.
+      MemorySwap: memory,
+      NanoCpus: spec.nanoCpus ?? LAB_DEFAULTS.nanoCpus,
+      PidsLimit: spec.pidsLimit ?? LAB_DEFAULTS.pidsLimit,
+      CapDrop: ["ALL"],
+      CapAdd: [...LAB_CAPABILITIES],
+      // no-new-privileges is deliberately NOT set. `minikube stop|start|delete` must reach
+      // the root supervisor through its root-only control FIFO, and the lab runtime does
+      // that with a sudoers rule for exactly those commands; sudo is setuid, and setuid has
+      // no effect under no-new-privileges. What keeps this safe: the capability bounding
+      // set above is all that root (and so sudo) can ever hold, the sudoers rule allows
+      // only fixed command lines, the learner's shell itself runs without capabilities,
+      // Docker's default seccomp profile stays on, and there is no network, host mount or
+      // Docker socket to escalate towards. The cluster's own processes still run with
+      // no_new_privs, set per process by the supervisor.
+      SecurityOpt: [],
+      // The cluster's state (etcd, whose WAL preallocates 64 MiB) lives on the container's
+      // writable layer, on disk, instead of a tmpfs that would count 64 MiB or more
+      // against every lab's memory; only root and `kube` can write there, and etcd has a
+      // quota. The learner's writable places are the tmpfs mounts below.
+      ReadonlyRootfs: false,
+      Tmpfs: { ...LAB_TMPFS },
+      ShmSize: 16 * 1024 * 1024,
+      // tini is PID 1 in the image already; Docker's init would be a second one.
+      Init: false,
+      Privileged: false,
+      // Nothing from the host: no binds, no volumes, no devices, no Docker socket.
+      Binds: [],
+      Mounts: [],
+      Devices: [],
+      PublishAllPorts: false,
+      IpcMode: "private",
+      RestartPolicy: { Name: "no" },
+      LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } },
+    },
+  };
+}
