@@ -11,8 +11,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
 
+# Bump when a change below alters the binaries (flags, ldflags, the list); a change to
+# comments or messages then costs no rebuild.
+recipe=1
 cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
-key="$(cat "$here/versions.env" "$here/build-binaries.sh" | sha256sum | cut -c1-16)"
+key="$( { grep -v '^#' "$here/versions.env"; echo "recipe=$recipe"; } | sha256sum | cut -c1-16)"
 out="$cache/bin/$key"
 
 if [[ -f "$out/.complete" ]]; then
@@ -41,7 +44,7 @@ fi
 work="$cache/src/$key"
 mkdir -p "$work" "$out.partial"
 started=$SECONDS
-step=0; steps=11
+step=0; steps=10
 build() { # build <module dir> <binary name> <package> [ldflags]
   local dir="$1" name="$2" pkg="$3" ldflags="${4:-}"
   step=$((step + 1))

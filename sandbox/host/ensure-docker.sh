@@ -21,22 +21,8 @@ if [[ $EUID -ne 0 ]]; then
   then make sure this user may use it (e.g. 'sudo usermod -aG docker $USER' and log in again)."
 fi
 
-apt_install() {
-  command -v apt-get >/dev/null 2>&1 || die "dockerd is missing and apt-get is not available: install Docker by hand."
-  # apt-get's own lock wait keeps us from failing when another install runs concurrently.
-  local lockwait=(-o DPkg::Lock::Timeout=600)
-  # An empty package list means 'apt-get update' has never run on this machine.
-  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
-    log "apt-get update"
-    apt-get "${lockwait[@]}" update -qq >&2
-  fi
-  log "apt-get install $*"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get "${lockwait[@]}" install -y -qq --no-install-recommends "$@" >&2; then
-    log "install failed; refreshing the package lists and trying once more"
-    apt-get "${lockwait[@]}" update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get "${lockwait[@]}" install -y -qq --no-install-recommends "$@" >&2
-  fi
-}
+# shellcheck source=apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 if ! command -v dockerd >/dev/null 2>&1; then
   # docker.io brings dockerd, containerd and runc; the CLI may already exist on its own.

@@ -60,8 +60,9 @@ await measure("site", async () => {
 await measure("cluster", async () => {
   const cluster = await import("./cluster.bench-lib");
   const cold = await cluster.coldStart(5);
-  const idle = (await cluster.idleMemory()).map((b) => b / MiB);
-  const loaded = (await cluster.memoryAfter20Deployments()).map((b) => b / MiB);
+  // Both are already in MiB (memory charged to the lab's cgroup).
+  const idle = await cluster.idleMemory();
+  const loaded = await cluster.memoryAfter20Deployments();
   const reset = await cluster.resetTime(3);
   const build = await cluster.imageBuildTime().catch(() => [] as number[]);
   const perLab = stats(loaded).p95;
