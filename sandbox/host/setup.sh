@@ -34,8 +34,11 @@ if [[ "$(cat node_modules/.kubelab-deps 2>/dev/null)" != "$deps_hash" ]]; then
   if ! command -v make >/dev/null 2>&1 || ! command -v g++ >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
     apt_install build-essential python3
   fi
-  log "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  log "installing npm dependencies"
+  # npm install, not npm ci: npm 11's ci rejects lockfiles whose optional platform packages
+  # (@next/swc-*, @swc/core-*) carry no "resolved" URL, as hosts with
+  # omit-lockfile-registry-resolved write them. install follows the same lockfile.
+  npm install --no-audit --no-fund --loglevel=error
   echo "$deps_hash" > node_modules/.kubelab-deps
 fi
 

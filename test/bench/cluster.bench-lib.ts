@@ -72,16 +72,21 @@ export async function coldStart(n = 5, until: "ready" | "node" = "ready"): Promi
   return samples;
 }
 
+/** memory.current of a lab, sampled `samples` times after letting it settle. */
+async function sampleMemory(lab: Lab, { settleMs, samples, intervalMs }: { settleMs: number; samples: number; intervalMs: number }): Promise<number[]> {
+  await sleep(settleMs);
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    out.push((await labMemory(lab)).current);
+    await sleep(intervalMs);
+  }
+  return out;
+}
+
 /** Memory of a ready, untouched lab (MB of memory.current), sampled after it has settled. */
 export async function idleMemory({ settleMs = 15_000, samples = 5, intervalMs = 1_000 } = {}): Promise<number[]> {
   return withLab(async (lab) => {
-    await sleep(settleMs);
-    const out: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      out.push((await labMemory(lab)).current);
-      await sleep(intervalMs);
-    }
-    return out;
+    return sampleMemory(lab, { settleMs, samples, intervalMs });
   });
 }
 
@@ -112,13 +117,7 @@ export async function memoryAfter20Deployments({ settleMs = 10_000, samples = 5,
       async () => (await lab.ok("kubectl get pods -l bench=1 --field-selector=status.phase=Running -o name | wc -l")).trim() === "40",
       { timeoutMs: 180_000 },
     );
-    await sleep(settleMs);
-    const out: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      out.push((await labMemory(lab)).current);
-      await sleep(intervalMs);
-    }
-    return out;
+    return sampleMemory(lab, { settleMs, samples, intervalMs });
   });
 }
 
