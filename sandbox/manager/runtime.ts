@@ -64,12 +64,11 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
   const { provider, reason } = await chooseProvider(config, log);
   const metrics = createLabMetrics();
   const secret = serverSecret();
-  const labMemory = config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024;
   // Local labs listen on fixed host ports, so there can be only one, and no pool.
   const local = provider.kind === "local";
   const manager = new LabManager(provider, db, {
     poolSize: local ? 0 : config.KUBELAB_POOL_SIZE,
-    capacity: local ? 1 : config.KUBELAB_CAPACITY || defaultCapacity(labMemory),
+    capacity: local ? 1 : config.KUBELAB_CAPACITY || defaultCapacity(),
     idleTimeoutMs: config.KUBELAB_IDLE_TIMEOUT_MIN * 60_000,
     maxAgeMs: config.KUBELAB_MAX_AGE_MIN * 60_000,
     readyTimeoutMs: 90_000,
