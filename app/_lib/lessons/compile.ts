@@ -42,6 +42,8 @@ export async function compileLesson(source: Pick<LessonSource, "file" | "body">)
       },
       esbuildOptions(options) {
         options.minify = true;
+        // Errors come back as a LessonError with file and line; esbuild's own log would repeat them.
+        options.logLevel = "silent";
         options.target = "es2022";
         return options;
       },
