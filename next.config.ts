@@ -7,6 +7,7 @@ const nextConfig: NextConfig = {
   // Native or binary-spawning packages run from node_modules, not from Next's bundle.
   serverExternalPackages: ["mdx-bundler", "esbuild", "@shikijs/rehype", "shiki", "better-sqlite3", "@prisma/adapter-better-sqlite3", "node-pty", "dockerode"],
   poweredByHeader: false,
+  compress: false,
   reactStrictMode: true,
 };
 

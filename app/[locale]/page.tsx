@@ -1,11 +1,9 @@
-// The course catalog, in lesson order. Rendered per request: it will carry the learner's
-// progress, and it honours KUBELAB_CONTENT_DIR at run time.
+// The course catalog, in lesson order. Prerendered like the lessons: it holds no learner's
+// data, so it is served from Next's cache.
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { Link } from "@/app/_lib/i18n/navigation";
 import type { Locale } from "@/app/_lib/i18n/routing";
 import { getCatalog } from "@/app/_lib/lessons/catalog";
-
-export const dynamic = "force-dynamic";
 
 export default async function CatalogPage({ params }: { params: Promise<{ locale: Locale }> }) {
   const { locale } = await params;

@@ -10,12 +10,6 @@ import { LabTerminal } from "./terminal.client";
 import type { ConnectionState } from "./terminal-connection";
 import { type LabAction, useLabView } from "./use-lab-view";
 
-interface Props {
-  initialView: LabView;
-  /** False when this server runs without the lab runtime (e.g. a bare `next start`). */
-  labsAvailable: boolean;
-}
-
 /** Seconds since an ISO time, ticking once a second while `active`. */
 function useElapsedSeconds(since: string | undefined, active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
@@ -29,11 +23,14 @@ function useElapsedSeconds(since: string | undefined, active: boolean): number {
   return since ? Math.max(0, Math.floor((now - Date.parse(since)) / 1000)) : 0;
 }
 
-export function LabPanel({ initialView, labsAvailable }: Props) {
+export function LabPanel() {
   const t = useTranslations("Lab");
   const locale = useLocale();
-  const lab = useLabView(initialView, labsAvailable);
+  const lab = useLabView();
   const { view } = lab;
+  // Unknown (null) reads as available, so the Start button is there at once; a server
+  // without labs answers within a moment and the panel says so.
+  const labsAvailable = lab.available !== false;
   const [terminal, setTerminal] = useState<ConnectionState["kind"]>("connecting");
   const [confirmingReset, setConfirmingReset] = useState(false);
   // Only a Start pressed on this page moves the keyboard into the terminal; a reload does not.

@@ -1,6 +1,7 @@
 "use client";
-// Keeps the panel's picture of the learner's lab current: the server's first answer, then the
-// event stream (/api/lab/events), then the answers of the panel's own actions.
+// Keeps the panel's picture of the learner's lab current: the server's answer on mount (the
+// lesson page itself is prerendered and knows no learner), then the event stream
+// (/api/lab/events), then the answers of the panel's own actions.
 import { useCallback, useEffect, useState } from "react";
 import { labStatusAction, resetLabAction, startLabAction, stopLabAction } from "@/app/_lib/lab/actions";
 import { type LabView, labViewSchema } from "@/sandbox/manager/view";
@@ -11,6 +12,8 @@ export type LabAction = "start" | "stop" | "reset";
 
 export interface LabViewControl {
   view: LabView;
+  /** Whether this server runs labs; null until it has answered. */
+  available: boolean | null;
   /** The action waiting for the server's answer, if any. */
   pending: LabAction | null;
   /** The last action that failed; cleared by the next one. */
@@ -22,24 +25,30 @@ export interface LabViewControl {
   refresh(): Promise<void>;
 }
 
-export function useLabView(initial: LabView, available: boolean): LabViewControl {
-  const [view, setView] = useState<LabView>(initial);
+export function useLabView(): LabViewControl {
+  const [view, setView] = useState<LabView>({ state: "none" });
+  const [available, setAvailable] = useState<boolean | null>(null);
   const [pending, setPending] = useState<LabAction | null>(null);
   const [failed, setFailed] = useState<LabAction | null>(null);
   // The stream answers 401 to a learner with no session yet; it opens after the first start.
-  const [streaming, setStreaming] = useState(available && initial.state !== "none");
+  const [streaming, setStreaming] = useState(false);
 
   const apply = useCallback((next: LabView, source: ViewSource) => setView((current) => mergeView(current, next, source)), []);
 
   const refresh = useCallback(async () => {
     try {
-      const next = await labStatusAction();
-      apply(next, "action");
-      if (next.state === "none") setStreaming(false);
+      const status = await labStatusAction();
+      setAvailable(status.available);
+      apply(status.view, "action");
+      setStreaming(status.available && status.view.state !== "none");
     } catch {
       // Offline or restarting; the stream's reconnect will catch up.
     }
   }, [apply]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
 
   useEffect(() => {
     if (!streaming) return;
@@ -93,6 +102,7 @@ export function useLabView(initial: LabView, available: boolean): LabViewControl
 
   return {
     view,
+    available,
     pending,
     failed,
     start: (locale) => run("start", () => startLabAction(locale)),

@@ -2,14 +2,16 @@
 // caller can act on someone else's lab by passing an id.
 import "server-only";
 import { currentOrAnonymousUser, currentUser } from "@/app/_lib/auth/session";
-import { labRuntime } from "@/app/_lib/lab/runtime";
+import { labRuntime, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
 import type { LabView } from "@/sandbox/manager/view";
 import { signTerminalToken, TERMINAL_TOKEN_TTL_SECONDS } from "@/sandbox/terminal/token";
 
-export async function myLab(): Promise<LabView> {
+/** For the panel of a prerendered lesson page: can this server run labs, and what is mine? */
+export async function myLabStatus(): Promise<{ available: boolean; view: LabView }> {
+  const runtime = labRuntimeIfRunning();
+  if (!runtime) return { available: false, view: { state: "none" } };
   const user = await currentUser();
-  if (!user) return { state: "none" };
-  return labRuntime().manager.view(user.userId);
+  return { available: true, view: user ? await runtime.manager.view(user.userId) : { state: "none" } };
 }
 
 export async function startMyLab(locale: string): Promise<LabView> {

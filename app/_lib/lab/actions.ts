@@ -2,7 +2,7 @@
 // The lab panel's server actions: thin wrappers that check their input and call the data layer.
 import { z } from "zod";
 import { routing } from "@/app/_lib/i18n/routing";
-import { myLab, resetMyLab, startMyLab, stopMyLab, terminalTicket } from "@/app/_lib/data/labs";
+import { myLabStatus, resetMyLab, startMyLab, stopMyLab, terminalTicket } from "@/app/_lib/data/labs";
 
 const localeSchema = z.enum(routing.locales);
 
@@ -19,7 +19,7 @@ export async function resetLabAction() {
 }
 
 export async function labStatusAction() {
-  return myLab();
+  return myLabStatus();
 }
 
 export async function terminalTicketAction() {

@@ -1,16 +1,13 @@
 // One lesson: title, objectives, body, previous / next, and beside them the learner's lab.
 import type { Metadata } from "next";
-import { notFound, unstable_rethrow } from "next/navigation";
+import { notFound } from "next/navigation";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { LabPanel } from "@/app/_components/lab/lab-panel.client";
 import { LessonSplit } from "@/app/_components/lesson-split.client";
 import { LessonBody } from "@/app/_components/mdx/lesson-body";
-import { myLab } from "@/app/_lib/data/labs";
 import { Link } from "@/app/_lib/i18n/navigation";
-import type { Locale } from "@/app/_lib/i18n/routing";
-import { LabsUnavailableError, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
-import { getLesson } from "@/app/_lib/lessons/catalog";
-import type { LabView } from "@/sandbox/manager/view";
+import { type Locale, routing } from "@/app/_lib/i18n/routing";
+import { getCatalog, getLesson } from "@/app/_lib/lessons/catalog";
 
 type Params = Promise<{ locale: Locale; lessonId: string }>;
 
@@ -21,19 +18,12 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 /**
- * The lab as it is now, so the panel renders the right state in the first HTML. A process
- * without the lab runtime (a bare `next start`, a build) still serves lessons, and says so.
+ * Every lesson in both languages is rendered at build time: the page holds no learner's
+ * data (the lab panel asks for that in the browser), so it is served from Next's cache.
+ * Lessons added after the build render on first request.
  */
-async function initialLab(): Promise<{ view: LabView; available: boolean }> {
-  if (!labRuntimeIfRunning()) return { view: { state: "none" }, available: false };
-  try {
-    return { view: await myLab(), available: true };
-  } catch (error) {
-    // Next signals dynamic rendering by throwing; that must reach Next, not this fallback.
-    unstable_rethrow(error);
-    if (error instanceof LabsUnavailableError) return { view: { state: "none" }, available: false };
-    throw error;
-  }
+export function generateStaticParams() {
+  return routing.locales.flatMap((locale) => getCatalog(locale).map((lesson) => ({ locale, lessonId: lesson.id })));
 }
 
 export default async function LessonPage({ params }: { params: Params }) {
@@ -43,7 +33,6 @@ export default async function LessonPage({ params }: { params: Params }) {
   if (!lesson) notFound();
   const t = await getTranslations("Lesson");
   const fm = lesson.frontMatter;
-  const lab = await initialLab();
   const article = (
     <article className="lesson" lang={lesson.locale} data-lesson-id={lesson.id}>
       {lesson.fallback ? (
@@ -94,7 +83,7 @@ export default async function LessonPage({ params }: { params: Params }) {
       lesson={article}
       lab={
         <aside id="lab-column" className="lab-column" aria-label={t("labColumn")} lang={locale}>
-          <LabPanel initialView={lab.view} labsAvailable={lab.available} />
+          <LabPanel />
         </aside>
       }
     />
