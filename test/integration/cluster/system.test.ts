@@ -74,6 +74,26 @@ describe("the cluster, as the learner", () => {
     expect(exec.stdout).toBe("");
   });
 
+  it("restarts a control-plane component that dies, and its pod shows the restart", async () => {
+    const restarts = async () =>
+      Number((await lab.ok("kubectl -n kube-system get pod kube-scheduler-minikube -o jsonpath='{.status.containerStatuses[0].restartCount}'")).trim() || "0");
+    const before = await restarts();
+    const pidBefore = (await lab.ok("pgrep -x kube-scheduler", { user: "root" })).trim();
+    // Killed from inside the lab, as a crash would: the supervisor must notice and start it again.
+    await lab.ok(`kill -9 ${pidBefore}`, { user: "root" });
+    const pidAfter = await lab.waitFor("a new kube-scheduler process", async () => {
+      const r = await lab.sh("pgrep -x kube-scheduler", { user: "root" });
+      const pid = r.stdout.trim();
+      return r.code === 0 && pid !== "" && pid !== pidBefore ? pid : false;
+    });
+    expect(pidAfter).not.toBe(pidBefore);
+    // The mirror pod tells the truth about the process behind it: one more restart, ready again.
+    await lab.waitFor("the scheduler pod to count the restart and be ready", async () => {
+      const ready = (await lab.ok("kubectl -n kube-system get pod kube-scheduler-minikube -o jsonpath='{.status.containerStatuses[0].ready}'")).trim();
+      return (await restarts()) > before && ready === "true";
+    });
+  });
+
   it("minikube status reports the real state through stop and start", async () => {
     await lab.ok("kubectl create deployment keep --image=nginx:1.25 --replicas=2");
     const running = await lab.sh("minikube status");
