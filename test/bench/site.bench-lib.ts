@@ -12,8 +12,11 @@ export async function lessonSsr({ clients = 50, perClient = 20, lesson = "02-kub
   const server = await startServer({ KUBELAB_POOL_SIZE: "0", KUBELAB_PROVIDER: "auto" });
   try {
     const url = `${server.baseURL}/ko/lessons/${lesson}`;
-    // Warm the compile cache and Next's route, as a running server would be.
-    for (let i = 0; i < 3; i++) await (await fetch(url)).text();
+    // Warm up as a server in use would be: compile cache, Next's route, and V8's JIT, which
+    // needs a few hundred requests before it settles.
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      for (let i = 0; i < 30; i++) await (await fetch(url)).text();
+    }));
     const samples: number[] = [];
     await Promise.all(
       Array.from({ length: clients }, async () => {
