@@ -1,9 +1,10 @@
-// `npm run lessons:check`: compiles every lesson in both languages and prints each problem
-// as file:line: field: message, for authors who want an answer faster than the test suite.
+// `npm run lessons:check`: compiles every lesson in both languages, reads its exercise spec,
+// and prints each problem as file:line: field: message, faster than the test suite.
 import path from "node:path";
 import { locales } from "@/app/_lib/i18n/routing";
 import { compileLesson } from "./compile";
 import { LessonError } from "./errors";
+import { readExercises } from "./exercises";
 import { availableLocales, listLessonIds, readLessonSource } from "./source";
 
 const contentDir = path.resolve(process.env.KUBELAB_CONTENT_DIR ?? "content");
@@ -13,6 +14,12 @@ for (const id of listLessonIds(contentDir)) {
   const have = availableLocales(contentDir, id);
   for (const missing of locales.filter((l) => !have.includes(l))) {
     console.log(`${path.join(contentDir, "lessons", id)}: missing ${missing}.mdx (the lesson will show the other language with a notice)`);
+    problems++;
+  }
+  try {
+    readExercises(contentDir, id);
+  } catch (error) {
+    console.log(error instanceof LessonError ? error.message : `${id}/exercises.yaml: ${String(error)}`);
     problems++;
   }
   for (const locale of have) {

@@ -2,11 +2,12 @@
 // checked against the schema, and the figures it refers to. Compiling is elsewhere.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { Locale } from "@/app/_lib/i18n/routing";
 import { locales } from "@/app/_lib/i18n/routing";
 import { LessonError } from "./errors";
 import { type FrontMatter, frontMatterSchema, lessonIdSchema } from "./schema";
+import { yamlSchemaError } from "./yaml-errors";
 
 export interface LessonSource {
   id: string;
@@ -73,17 +74,8 @@ function parseFrontMatter(file: string, yamlText: string): FrontMatter {
   }
   const result = frontMatterSchema.safeParse(doc.toJS());
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const key = String(issue.path[0] ?? "");
-  // Point at the offending key's line (+1 for the opening ---); a missing key points at the block.
-  let line = 1;
-  if (isMap(doc.contents)) {
-    const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key);
-    const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-    if (offset !== undefined) line = lineCounter.linePos(offset).line + 1;
-  }
-  const field = issue.path.length ? issue.path.join(".") : (issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "front matter");
-  throw new LessonError(file, issue.message, line, field);
+  // +1: the YAML starts on the line after the opening ---.
+  throw yamlSchemaError(file, doc, lineCounter, result.error, 1);
 }
 
 const FIGURE_SRC = /<Figure\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']/g;
