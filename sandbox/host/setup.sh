@@ -53,8 +53,8 @@ if [[ "$(cat app/_lib/db/generated/.kubelab-schema 2>/dev/null)" != "$prisma_has
   echo "$prisma_hash" > app/_lib/db/generated/.kubelab-schema
 fi
 
-# --- Database ---------------------------------------------------------------------------------------
-npx --no-install tsx prisma/migrate.ts
+# The database is migrated by server.ts at every start (prisma/migrate.ts), not here: tests
+# make their own databases, and doing it twice only costs a tsx start-up.
 
 # --- Chromium for the end-to-end tests ---------------------------------------------------------------
 if [[ "$mode" == test && ! -x "${KUBELAB_CHROMIUM:-/usr/bin/chromium}" ]]; then

@@ -3,6 +3,7 @@
 // truth for who owns what, and for the queue (rows with status "queued", oldest first);
 // container labels let reconcile find what the table forgot.
 // Authorization is the caller's job (app/_lib/data/labs.ts): this module trusts its userId.
+import { setTimeout as sleep } from "node:timers/promises";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { PrismaClient } from "@/app/_lib/db/generated/client";
@@ -446,4 +447,3 @@ function viewOf(row: SandboxRow, resetting: boolean): LabView {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
 // Labs as Docker containers of the lab image, through dockerode. Every container carries
 // labels (managed, installation, sandbox id, profile, version), so list, reconcile and cull
 // are one label query, and a second start with the same sandbox id adopts the container.
+import { setTimeout as sleep } from "node:timers/promises";
 import { PassThrough, type Duplex } from "node:stream";
 import Docker from "dockerode";
 import { labContainerOptions, LAB_DEFAULTS } from "./docker-lab-options";
@@ -270,4 +271,3 @@ function ignoreAlreadyStarted(error: unknown): void {
   if (statusOf(error) !== 304) throw error;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

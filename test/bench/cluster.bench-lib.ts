@@ -1,6 +1,7 @@
 // Measurements of the `sim` lab, as plain functions: each returns raw samples (ms or MB) and
 // leaves summarising and printing to the caller (`npm run bench`). Every lab is created with
 // the same isolation options as in production and removed afterwards, also on failure.
+import { setTimeout as sleep } from "node:timers/promises";
 import { execFile } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -20,7 +21,6 @@ async function withLab<T>(fn: (lab: Lab) => Promise<T>): Promise<T> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Memory charged to the lab's cgroup, in MB, read from inside the container.

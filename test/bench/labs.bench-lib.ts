@@ -10,6 +10,7 @@
 //          npx tsx test/bench/labs.bench-lib.ts --full     (warm 10, cold 5, 200 keys per terminal, 3 runs)
 //          ... --only warm,cold,echo1,echo40,throughput    (a subset)
 //          ... --runs=N                                     (throughput runs per server)
+import { setTimeout as sleep } from "node:timers/promises";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
@@ -34,7 +35,6 @@ import { LAB_IMAGE, requireDockerAndImage } from "../support/docker";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? "silent" });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Samples {
   samples: number[];
@@ -197,6 +197,15 @@ export interface LabReadyOptions {
   settleMs?: number;
 }
 
+/** A new learner asks for a lab until kubectl answers; the lab is stopped before returning. */
+async function oneLearner(env: Parameters<typeof requestUntilKubectl>[0], manager: Parameters<typeof requestUntilKubectl>[1]) {
+  const userId = (await env.db.user.create({ data: {} })).id;
+  const r = await requestUntilKubectl(env, manager, userId);
+  // stop() removes the container before returning, so the next start does not overlap it.
+  await manager.stop(userId);
+  return r;
+}
+
 /**
  * Warm pool: wait until the pool holds a ready lab, then time a new learner's
  * `manager.request()` → ready → `kubectl get nodes` answering as the learner (docker exec).
@@ -218,13 +227,11 @@ export async function labReadyWarm(n = 10, { poolSize = 1, settleMs = 3000 }: La
         await sleep(100);
       }
       await sleep(settleMs);
-      const userId = (await env.db.user.create({ data: {} })).id;
-      const r = await requestUntilKubectl(env, manager, userId);
+      const r = await oneLearner(env, manager);
       if (!r.fromPool) misses++;
       if (r.attempts > 1) retried++;
       samples.push(r.ms);
       ready.push(r.readyMs);
-      await manager.stop(userId);
     }
     return {
       samples,
@@ -244,12 +251,9 @@ export async function labReadyCold(n = 5): Promise<Samples> {
     const samples: number[] = [];
     const ready: number[] = [];
     for (let i = 0; i < n; i++) {
-      const userId = (await env.db.user.create({ data: {} })).id;
-      const r = await requestUntilKubectl(env, manager, userId);
+      const r = await oneLearner(env, manager);
       samples.push(r.ms);
       ready.push(r.readyMs);
-      // stop() removes the container before returning, so the next start does not overlap it.
-      await manager.stop(userId);
     }
     return {
       samples,
