@@ -10,16 +10,28 @@ export function hashSessionToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+export const ROLES = ["learner", "instructor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface SessionUser {
   userId: string;
-  role: string;
+  role: Role;
+  /** Null for an anonymous learner (no account yet). */
+  email: string | null;
+  displayName: string | null;
+}
+
+/** The role column is a plain string (SQLite has no enum); anything unknown is the least privileged. */
+export function roleOf(value: string): Role {
+  return (ROLES as readonly string[]).includes(value) ? (value as Role) : "learner";
 }
 
 export async function findSessionUser(db: PrismaClient, token: string | undefined): Promise<SessionUser | null> {
   if (!token || token.length > 200) return null;
   const session = await db.session.findUnique({ where: { tokenHash: hashSessionToken(token) }, include: { user: true } });
   if (!session || session.expiresAt.getTime() < Date.now()) return null;
-  return { userId: session.userId, role: session.user.role };
+  const { user } = session;
+  return { userId: user.id, role: roleOf(user.role), email: user.email, displayName: user.displayName };
 }
 
 /** A learner with no account yet: a user row and a session, so progress and labs have an owner. */

@@ -23,5 +23,5 @@ export async function currentOrAnonymousUser(locale: string): Promise<SessionUse
     path: "/",
     expires: session.expiresAt,
   });
-  return { userId: session.userId, role: "learner" };
+  return { userId: session.userId, role: "learner", email: null, displayName: null };
 }
