@@ -3,6 +3,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileLesson } from "@/app/_lib/lessons/compile";
+import { assertExerciseRefs } from "@/app/_lib/lessons/exercise-refs";
+import { readExercises } from "@/app/_lib/lessons/exercises";
 import { availableLocales, listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";
 import { locales } from "@/app/_lib/i18n/routing";
 
@@ -30,13 +32,19 @@ describe("course content", () => {
       expect(code.length).toBeGreaterThan(100);
     });
 
+    it.each([...locales])("%s: every <Exercise id> names an exercise in exercises.yaml", (locale) => {
+      const source = readLessonSource(contentDir, id, locale);
+      const exercises = readExercises(contentDir, id)?.exercises ?? [];
+      expect(() => assertExerciseRefs(source.file, id, source.body, exercises)).not.toThrow();
+    });
+
     it("says the same thing in both languages: same order, level, objectives count, sections, code and figures", () => {
       const [ko, en] = (["ko", "en"] as const).map((l) => readLessonSource(contentDir, id, l));
       expect(en!.frontMatter.order).toBe(ko!.frontMatter.order);
       expect(en!.frontMatter.level).toBe(ko!.frontMatter.level);
       expect(en!.frontMatter.objectives.length).toBe(ko!.frontMatter.objectives.length);
       const count = (body: string, re: RegExp) => body.match(re)?.length ?? 0;
-      for (const re of [/^## /gm, /^```/gm, /<Figure\b/g, /<Callout\b/g, /<Tabs\b/g]) {
+      for (const re of [/^## /gm, /^```/gm, /<Figure\b/g, /<Callout\b/g, /<Tabs\b/g, /<Exercise\b/g]) {
         expect(count(en!.body, re), `${re} in ${id}`).toBe(count(ko!.body, re));
       }
       expect(Object.keys(en!.figures).sort()).toEqual(Object.keys(ko!.figures).sort());

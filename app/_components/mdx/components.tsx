@@ -1,14 +1,16 @@
 // The components a lesson's MDX may use, by name. Authors write <Callout>, <Tabs>,
-// <Figure>; fenced code becomes <pre> (highlighted at compile time by shiki).
+// <Figure>, <Exercise id>; fenced code becomes <pre> (highlighted at compile time by shiki).
 import type { ComponentProps, ReactNode } from "react";
+import { Exercise, type ExerciseContext } from "@/app/_components/exercise/exercise";
 import { Callout } from "./callout";
 import { CodeBlock } from "./code-block.client";
 import { Figure } from "./figure";
 import { Tab, Tabs } from "./tabs.client";
 
-export function mdxComponents(figures: Record<string, string>) {
+export function mdxComponents(figures: Record<string, string>, exercises: ExerciseContext) {
   return {
     Callout,
+    Exercise: (props: { id: string }) => <Exercise id={props.id} context={exercises} />,
     Tabs,
     Tab,
     Figure: (props: { src: string; alt: string; children?: ReactNode }) => <Figure {...props} dataUri={figures[props.src]} />,

@@ -3,6 +3,7 @@
 // bundled for server components, so there is exactly one React.
 import * as React from "react";
 import * as jsxRuntime from "react/jsx-runtime";
+import type { ExerciseContext } from "@/app/_components/exercise/exercise";
 import { mdxComponents } from "./components";
 
 type MDXContent = React.ComponentType<{ components: Record<string, unknown> }>;
@@ -20,7 +21,7 @@ function evaluate(code: string): MDXContent {
   return component;
 }
 
-export function LessonBody({ code, figures }: { code: string; figures: Record<string, string> }) {
+export function LessonBody({ code, figures, exercises }: { code: string; figures: Record<string, string>; exercises: ExerciseContext }) {
   const Content = evaluate(code);
-  return <Content components={mdxComponents(figures)} />;
+  return <Content components={mdxComponents(figures, exercises)} />;
 }

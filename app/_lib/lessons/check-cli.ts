@@ -4,6 +4,8 @@ import path from "node:path";
 import { locales } from "@/app/_lib/i18n/routing";
 import { compileLesson } from "./compile";
 import { LessonError } from "./errors";
+import { assertExerciseRefs } from "./exercise-refs";
+import type { Exercise } from "./exercise-schema";
 import { readExercises } from "./exercises";
 import { availableLocales, listLessonIds, readLessonSource } from "./source";
 
@@ -16,15 +18,18 @@ for (const id of listLessonIds(contentDir)) {
     console.log(`${path.join(contentDir, "lessons", id)}: missing ${missing}.mdx (the lesson will show the other language with a notice)`);
     problems++;
   }
+  let exercises: Exercise[] = [];
   try {
-    readExercises(contentDir, id);
+    exercises = readExercises(contentDir, id)?.exercises ?? [];
   } catch (error) {
     console.log(error instanceof LessonError ? error.message : `${id}/exercises.yaml: ${String(error)}`);
     problems++;
   }
   for (const locale of have) {
     try {
-      await compileLesson(readLessonSource(contentDir, id, locale));
+      const source = readLessonSource(contentDir, id, locale);
+      assertExerciseRefs(source.file, id, source.body, exercises);
+      await compileLesson(source);
       checked++;
     } catch (error) {
       console.log(error instanceof LessonError ? error.message : `${id}/${locale}: ${String(error)}`);

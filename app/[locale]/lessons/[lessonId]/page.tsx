@@ -8,6 +8,7 @@ import { LessonBody } from "@/app/_components/mdx/lesson-body";
 import { Link } from "@/app/_lib/i18n/navigation";
 import { type Locale, routing } from "@/app/_lib/i18n/routing";
 import { getCatalog, getLesson } from "@/app/_lib/lessons/catalog";
+import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 
 type Params = Promise<{ locale: Locale; lessonId: string }>;
 
@@ -58,7 +59,7 @@ export default async function LessonPage({ params }: { params: Params }) {
         </ul>
       </section>
       <div className="lesson-body">
-        <LessonBody code={lesson.code} figures={lesson.figures} />
+        <LessonBody code={lesson.code} figures={lesson.figures} exercises={{ lessonId: lesson.id, exercises: lessonExercises(lesson.id) }} />
       </div>
       <nav className="pager" aria-label={t("pager")} lang={locale}>
         {lesson.previous ? (
