@@ -196,6 +196,13 @@ export class LabManager {
     return row ? this.stateOf(row) : null;
   }
 
+  /** The learner's lab when it is ready and not being reset: what the grader reads. */
+  async readyLab(userId: string): Promise<{ sandboxId: string; state: ProviderState } | null> {
+    const row = await this.db.sandbox.findFirst({ where: { userId, status: "ready" }, orderBy: { createdAt: "desc" } });
+    if (!row || this.resetting.has(row.id)) return null;
+    return { sandboxId: row.id, state: this.stateOf(row) };
+  }
+
   /** Keystrokes count as activity for the idle culler. */
   touch(sandboxId: string): void {
     this.activity.set(sandboxId, Date.now());
