@@ -50,8 +50,15 @@ describe("server-side rendering", () => {
     expect(await page.textContent(".lesson-body")).toContain(words);
     expect(await page.locator(".code-block pre.shiki").count()).toBeGreaterThan(0);
     expect(await page.locator('.code-block[data-language="bash"]').count()).toBeGreaterThan(0);
+    // Figures are files of this language, served with a content version and loaded for real.
     const figure = page.locator("figure img").first();
-    expect(await figure.getAttribute("src")).toMatch(/^data:image\/svg\+xml;base64,/);
+    const src = await figure.getAttribute("src");
+    expect(src).toMatch(new RegExp(`^/figures/${LESSON}/[a-z0-9-]+\\.${locale}\\.svg\\?v=[0-9a-f]{12}$`));
+    const svg = await ctx.request.get(src!);
+    expect(svg.status()).toBe(200);
+    expect(svg.headers()["content-type"]).toBe("image/svg+xml");
+    expect(svg.headers()["cache-control"]).toContain("immutable");
+    expect(await svg.text()).toContain("<svg");
     expect(await page.locator("figure figcaption").count()).toBeGreaterThan(0);
     expect(await page.locator('a[rel="next"], a[rel="prev"]').count()).toBeGreaterThan(0);
     await ctx.close();

@@ -13,7 +13,7 @@ export function mdxComponents(figures: Record<string, string>, exercises: Exerci
     Exercise: (props: { id: string }) => <Exercise id={props.id} context={exercises} />,
     Tabs,
     Tab,
-    Figure: (props: { src: string; alt: string; children?: ReactNode }) => <Figure {...props} dataUri={figures[props.src]} />,
+    Figure: (props: { src: string; alt: string; children?: ReactNode }) => <Figure {...props} url={figures[props.src]} />,
     pre: (props: ComponentProps<"pre"> & { "data-language"?: string }) => <CodeBlock {...props} />,
     table: (props: ComponentProps<"table">) => (
       <div className="table-scroll">

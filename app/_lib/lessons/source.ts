@@ -1,5 +1,6 @@
 // Reads lessons from disk: which lessons exist, each language's MDX with its front matter
 // checked against the schema, and the figures it refers to. Compiling is elsewhere.
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
@@ -16,7 +17,7 @@ export interface LessonSource {
   frontMatter: FrontMatter;
   /** The MDX body, with the front matter replaced by blank lines so error lines match the file. */
   body: string;
-  /** Figure file name (as written in `<Figure src>`) to its SVG/PNG data URI, for this language. */
+  /** Figure file name (as written in `<Figure src>`) to the versioned URL of this language's file. */
   figures: Record<string, string>;
 }
 
@@ -60,7 +61,7 @@ export function readLessonSource(contentDir: string, id: string, locale: Locale)
   const frontMatter = parseFrontMatter(file, match[1]!);
   const headerLines = match[0].split("\n").length - 1;
   const body = "\n".repeat(headerLines) + text.slice(match[0].length);
-  return { id, locale, file, frontMatter, body, figures: readFigures(file, body, locale) };
+  return { id, locale, file, frontMatter, body, figures: readFigures(id, file, body, locale) };
 }
 
 function parseFrontMatter(file: string, yamlText: string): FrontMatter {
@@ -78,10 +79,24 @@ function parseFrontMatter(file: string, yamlText: string): FrontMatter {
   throw yamlSchemaError(file, doc, lineCounter, result.error, 1);
 }
 
+/** Where app/figures/[lessonId]/[file] serves a lesson's figure file. */
+export function figureUrlPath(lessonId: string, fileName: string): string {
+  return `/figures/${lessonId}/${fileName}`;
+}
+
+/** The figure file of a lesson, or null for any name that is not one; never a path outside figures/. */
+export function figureFile(contentDir: string, lessonId: string, fileName: string): string | null {
+  if (!lessonIdSchema.safeParse(lessonId).success || !FIGURE_FILE.test(fileName)) return null;
+  const file = path.join(lessonsDir(contentDir), lessonId, "figures", fileName);
+  return existsSync(file) ? file : null;
+}
+
 const FIGURE_SRC = /<Figure\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']/g;
 const FIGURE_NAME = /^[a-z0-9][a-z0-9-]*\.(svg|png)$/;
+/** A figure as stored: a name, optionally a language, then the extension. */
+const FIGURE_FILE = /^[a-z0-9][a-z0-9-]*(\.(ko|en))?\.(svg|png)$/;
 
-function readFigures(file: string, body: string, locale: Locale): Record<string, string> {
+function readFigures(id: string, file: string, body: string, locale: Locale): Record<string, string> {
   const figuresDir = path.join(path.dirname(file), "figures");
   const figures: Record<string, string> = {};
   for (const m of body.matchAll(FIGURE_SRC)) {
@@ -98,8 +113,10 @@ function readFigures(file: string, body: string, locale: Locale): Record<string,
     if (!found) {
       throw new LessonError(file, `figure "${src}" not found (looked for ${candidates.join(" and ")} in figures/)`, line, "Figure.src");
     }
-    const mime = ext === ".svg" ? "image/svg+xml" : "image/png";
-    figures[src] = `data:${mime};base64,${readFileSync(found).toString("base64")}`;
+    // Served by app/figures/ as a file, not inlined: a lesson page carries only its text, and
+    // the version in the URL lets browsers keep a figure until it changes.
+    const version = createHash("sha256").update(readFileSync(found)).digest("hex").slice(0, 12);
+    figures[src] = `${figureUrlPath(id, path.basename(found))}?v=${version}`;
   }
   return figures;
 }
