@@ -190,6 +190,18 @@ export class LabManager {
     return this.view(userId);
   }
 
+  /**
+   * Ends one lab by its id, whoever owns it: an administrator's Stop, or an anonymous lab an
+   * account merge could not hand over. Returns false when no such lab is active.
+   */
+  async endLab(sandboxId: string, reason: EndReason = "removed"): Promise<boolean> {
+    const row = await this.db.sandbox.findUnique({ where: { id: sandboxId }, select: { userId: true, status: true } });
+    if (!row || !ACTIVE_STATUSES.includes(row.status as SandboxStatus)) return false;
+    const run = () => this.end(sandboxId, reason);
+    await (row.userId ? this.withUserLock(row.userId, run) : run());
+    return true;
+  }
+
   /** The lab a terminal may attach to: ready, and owned by this user. */
   async attachable(userId: string, sandboxId: string): Promise<ProviderState | null> {
     const row = await this.db.sandbox.findFirst({ where: { id: sandboxId, userId, status: "ready" } });

@@ -36,6 +36,14 @@ const schema = z.object({
   KUBELAB_INSTALLATION_ID: z.string().regex(/^[a-z0-9]{1,16}$/, "lowercase letters and digits, at most 16").optional(),
   /** Bearer token for /metrics from other hosts; loopback may always scrape. */
   KUBELAB_METRICS_TOKEN: z.string().min(16).optional(),
+  /** `1` behind HTTPS: session cookies get the Secure flag. */
+  KUBELAB_SECURE_COOKIES: z.enum(["0", "1"]).optional(),
+  /** The first administrator, made at start when there is none (else admin@localhost, password printed once). */
+  KUBELAB_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email("must be an email address")).optional(),
+  KUBELAB_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").max(256).optional(),
+}).refine((e) => (e.KUBELAB_ADMIN_EMAIL === undefined) === (e.KUBELAB_ADMIN_PASSWORD === undefined), {
+  message: "set both KUBELAB_ADMIN_EMAIL and KUBELAB_ADMIN_PASSWORD, or neither",
+  path: ["KUBELAB_ADMIN_PASSWORD"],
 });
 
 export type Env = z.infer<typeof schema>;

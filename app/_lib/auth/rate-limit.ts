@@ -1,0 +1,51 @@
+// Rate limits for sign-in, sign-up and lab starts, in memory (one kubelab process owns them).
+// A refusal carries how many seconds to wait, which the forms show in the learner's language.
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+
+export type Limited = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+export interface Limits {
+  /** Guessing one account's password: a few tries per address and email. */
+  signInPerAccount: RateLimiterMemory;
+  /** Spraying many emails from one address. */
+  signInPerAddress: RateLimiterMemory;
+  /** Account creation costs a password hash; bounded per address. */
+  signUpPerAddress: RateLimiterMemory;
+  /** Starting labs in a loop would exhaust the host. */
+  labStartPerUser: RateLimiterMemory;
+}
+
+export function createLimits(): Limits {
+  return {
+    signInPerAccount: new RateLimiterMemory({ keyPrefix: "signin-account", points: 5, duration: 15 * 60 }),
+    signInPerAddress: new RateLimiterMemory({ keyPrefix: "signin-address", points: 30, duration: 15 * 60 }),
+    signUpPerAddress: new RateLimiterMemory({ keyPrefix: "signup-address", points: 10, duration: 60 * 60 }),
+    labStartPerUser: new RateLimiterMemory({ keyPrefix: "lab-start", points: 10, duration: 10 * 60 }),
+  };
+}
+
+// Next may load this module more than once (separate bundles); the counters must be one.
+const holder = globalThis as unknown as { kubelabLimits?: Limits };
+export function limits(): Limits {
+  holder.kubelabLimits ??= createLimits();
+  return holder.kubelabLimits;
+}
+
+/** Takes one point from each limiter (all of them, so every counter sees the attempt); refuses when any is used up. */
+export async function consume(...checks: [RateLimiterMemory, string][]): Promise<Limited> {
+  let wait = 0;
+  for (const [limiter, key] of checks) {
+    try {
+      await limiter.consume(key);
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      wait = Math.max(wait, refusal.msBeforeNext);
+    }
+  }
+  return wait > 0 ? { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) } : { ok: true };
+}
+
+/** A successful sign-in clears that account's failures, so a typo earlier does not count against later. */
+export async function forgive(limiter: RateLimiterMemory, key: string): Promise<void> {
+  await limiter.delete(key);
+}
