@@ -1,0 +1,24 @@
+// What a data-layer function needs from its surroundings: the database, a way to learn who
+// is asking (from the session cookie, never from the caller), and the lab runtime when this
+// process runs one. Inside Next it is built from the request; tests build one over a fresh
+// database and a real user row, so the authorization they exercise is the same code.
+import "server-only";
+import type { SessionUser } from "@/app/_lib/auth/session-core";
+import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { LabManager } from "@/sandbox/manager/manager";
+
+export interface DataContext {
+  db: PrismaClient;
+  asker(): Promise<SessionUser | null>;
+  labs(): Pick<LabManager, "view" | "reset"> | undefined;
+}
+
+/** The context of the current request; modules load lazily so importing this costs nothing. */
+export async function requestContext(): Promise<DataContext> {
+  const [{ db }, { currentUser }, { labRuntimeIfRunning }] = await Promise.all([
+    import("@/app/_lib/db/client"),
+    import("@/app/_lib/auth/session"),
+    import("@/app/_lib/lab/runtime"),
+  ]);
+  return { db, asker: currentUser, labs: () => labRuntimeIfRunning()?.manager };
+}
