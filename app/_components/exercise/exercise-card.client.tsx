@@ -1,8 +1,15 @@
 "use client";
-// The exercise card in the browser: task, Check button, results and hints.
-import { useTranslations } from "next-intl";
+// The exercise card in the browser: task, Check button, one row per check with its result
+// in the page's language, hints one at a time, and the done state. State lives in the
+// lesson's exercise store, shared with live checking and the lesson's status line.
+import { useFormatter, useTranslations } from "next-intl";
+import { useLabReady } from "@/app/_components/lab/lab-bus";
+import type { CheckResult } from "@/sandbox/grader/results";
+import { cardOf, checkExercise, isDone, showNextHint, useLessonState } from "./exercise-store";
+import "./exercise.css";
 
 type Bilingual = { ko: string; en: string };
+type Locale = "ko" | "en";
 
 export interface ExerciseCardSpec {
   id: string;
@@ -11,20 +18,129 @@ export interface ExerciseCardSpec {
   checks: { id: string; title: Bilingual }[];
 }
 
-export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spec: ExerciseCardSpec; locale: "ko" | "en" }) {
+type RowStatus = CheckResult["status"] | "pending";
+
+const ICONS: Record<RowStatus, string> = { pass: "✓", fail: "✗", error: "!", pending: "○" };
+
+export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spec: ExerciseCardSpec; locale: Locale }) {
   const t = useTranslations("Exercise");
+  const format = useFormatter();
+  const labReady = useLabReady();
+  const lesson = useLessonState(lessonId);
+  const card = cardOf(lesson, spec.id);
+  const { results } = card;
+  const done = isDone(card);
+  const unreadable = results?.outcome === "error" && results.error !== undefined;
+  const rows = spec.checks.map((check) => {
+    const result = unreadable ? undefined : results?.checks.find((r) => r.id === check.id);
+    // Before the learner's first Check here, live fails are "not checked yet", not a verdict.
+    const status: RowStatus = !result ? "pending" : result.status !== "pass" && !card.checkedHere && !card.progress.attempts ? "pending" : result.status;
+    return { check, result, status };
+  });
+  const failing = rows.filter((r) => r.result && r.status !== "pass" && r.status !== "pending");
+  const hints = failing.slice(0, card.hints);
+  const titleId = `exercise-${spec.id}-title`;
+
   return (
-    <section className="exercise" data-testid="exercise" data-lesson-id={lessonId} data-exercise-id={spec.id} aria-labelledby={`exercise-${spec.id}-title`}>
+    <section
+      className={`exercise${done ? " exercise-done" : ""}`}
+      data-testid="exercise"
+      data-exercise-id={spec.id}
+      data-outcome={results && !unreadable ? results.outcome : "none"}
+      data-done={done ? "true" : "false"}
+      aria-labelledby={titleId}
+    >
       <header className="exercise-header">
         <p className="exercise-kicker">{t("kicker")}</p>
-        <h3 id={`exercise-${spec.id}-title`}>{spec.title[locale]}</h3>
+        <h3 id={titleId}>{spec.title[locale]}</h3>
+        {done ? (
+          <p className="exercise-done-badge" data-testid="exercise-done">
+            <span aria-hidden="true">✓ </span>
+            {t("done", { time: format.dateTime(new Date(card.progress.firstPassedAt!), { dateStyle: "medium", timeStyle: "short" }) })}
+          </p>
+        ) : null}
       </header>
       <p className="exercise-task">{spec.task[locale]}</p>
-      <ul className="exercise-checks">
-        {spec.checks.map((c) => (
-          <li key={c.id}>{c.title[locale]}</li>
-        ))}
-      </ul>
+
+      <div className="exercise-actions">
+        <span className="exercise-check-wrap" title={labReady ? undefined : t("needsLab")}>
+          <button
+            type="button"
+            className="button button-primary"
+            data-testid="exercise-check"
+            disabled={!labReady || card.checking}
+            aria-describedby={labReady ? undefined : `exercise-${spec.id}-needs-lab`}
+            onClick={() => void checkExercise(lessonId, spec.id)}
+          >
+            {card.checking ? t("checking") : t("check")}
+          </button>
+        </span>
+        {!labReady ? (
+          <span className="muted exercise-needs-lab" id={`exercise-${spec.id}-needs-lab`}>
+            {t("needsLab")}
+          </span>
+        ) : lesson.live === "watching" ? (
+          <span className="muted exercise-live" data-testid="exercise-live">
+            <span aria-hidden="true">● </span>
+            {t("live")}
+          </span>
+        ) : null}
+        {card.progress.attempts > 0 ? <span className="muted">{t("attempts", { count: card.progress.attempts })}</span> : null}
+      </div>
+
+      <div aria-live="polite" aria-atomic="false" className="exercise-results">
+        {card.failure ? (
+          <p className="exercise-problem" role="alert" data-testid="exercise-failure">
+            {card.failure === "no-lab" ? t("noLab") : t("unreachable")}
+          </p>
+        ) : null}
+        {unreadable ? (
+          <div className="exercise-problem" role="alert" data-testid="exercise-unreadable">
+            <p>
+              <strong>{t("unreadable")}</strong> {results.error![locale]}
+            </p>
+            <button type="button" className="button" onClick={() => void checkExercise(lessonId, spec.id)} disabled={!labReady || card.checking}>
+              {t("retry")}
+            </button>
+          </div>
+        ) : null}
+        <ul className="exercise-checks" aria-label={t("checksLabel")}>
+          {rows.map(({ check, result, status }) => (
+            <li key={check.id} className={`exercise-check exercise-check-${status}`} data-testid="exercise-check-row" data-check-id={check.id} data-status={status}>
+              <span className="exercise-check-icon" aria-hidden="true">
+                {ICONS[status]}
+              </span>
+              <span className="visually-hidden">{t(`status.${status}`)}: </span>
+              <span className="exercise-check-title">{(result?.title ?? check.title)[locale]}</span>
+              {result && status !== "pending" ? (
+                <span className="exercise-check-message" data-testid="exercise-check-message">
+                  {result.message[locale]}
+                  {result.expected !== undefined || result.found !== undefined ? (
+                    <span className="exercise-check-values">
+                      {result.expected !== undefined ? <span>{t("expected", { value: result.expected })}</span> : null}
+                      {result.found !== undefined ? <span>{t("found", { value: result.found })}</span> : null}
+                    </span>
+                  ) : null}
+                </span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+        {hints.length > 0 ? (
+          <ol className="exercise-hints" aria-label={t("hintsLabel")}>
+            {hints.map(({ check, result }) => (
+              <li key={check.id} data-testid="exercise-hint">
+                <span className="exercise-hint-for">{check.title[locale]}</span> {result!.hint[locale]}
+              </li>
+            ))}
+          </ol>
+        ) : null}
+        {failing.length > card.hints ? (
+          <button type="button" className="button exercise-hint-button" data-testid="exercise-show-hint" onClick={() => showNextHint(lessonId, spec.id)}>
+            {card.hints === 0 ? t("showHint") : t("showNextHint")}
+          </button>
+        ) : null}
+      </div>
     </section>
   );
 }

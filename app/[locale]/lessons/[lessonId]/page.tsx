@@ -2,6 +2,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { LessonExerciseStatus } from "@/app/_components/exercise/lesson-exercise-status.client";
 import { LabPanel } from "@/app/_components/lab/lab-panel.client";
 import { LessonSplit } from "@/app/_components/lesson-split.client";
 import { LessonBody } from "@/app/_components/mdx/lesson-body";
@@ -34,6 +35,7 @@ export default async function LessonPage({ params }: { params: Params }) {
   if (!lesson) notFound();
   const t = await getTranslations("Lesson");
   const fm = lesson.frontMatter;
+  const exercises = lessonExercises(lesson.id);
   const article = (
     <article className="lesson" lang={lesson.locale} data-lesson-id={lesson.id}>
       {lesson.fallback ? (
@@ -47,6 +49,7 @@ export default async function LessonPage({ params }: { params: Params }) {
         </p>
         <h1>{fm.title}</h1>
         <p className="lede">{fm.summary}</p>
+        {exercises.length > 0 ? <LessonExerciseStatus lessonId={lesson.id} exerciseIds={exercises.map((e) => e.id)} /> : null}
       </header>
       <section className="objectives" aria-labelledby="objectives-title">
         <h2 id="objectives-title" lang={locale}>
@@ -59,7 +62,7 @@ export default async function LessonPage({ params }: { params: Params }) {
         </ul>
       </section>
       <div className="lesson-body">
-        <LessonBody code={lesson.code} figures={lesson.figures} exercises={{ lessonId: lesson.id, exercises: lessonExercises(lesson.id) }} />
+        <LessonBody code={lesson.code} figures={lesson.figures} exercises={{ lessonId: lesson.id, exercises }} />
       </div>
       <nav className="pager" aria-label={t("pager")} lang={locale}>
         {lesson.previous ? (

@@ -1,0 +1,56 @@
+// A learner's own exercise progress. Each function works out the user from the session; no
+// caller can read or write someone else's progress by passing an id.
+import "server-only";
+import { currentUser } from "@/app/_lib/auth/session";
+import { db } from "@/app/_lib/db/client";
+import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
+import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
+import { publishProgress } from "./progress-events";
+import { lessonProgress, type RecordedAttempt, recordAttempt } from "./progress-store";
+
+export interface MyExerciseProgress {
+  exerciseId: string;
+  attempts: number;
+  firstPassedAt: string | null;
+  /** The latest stored results, to show again after a reload; null if unreadable or none. */
+  lastResults: ResultsDocument | null;
+}
+
+/** Progress of the current learner on a lesson's exercises; [] without a session. */
+export async function myLessonProgress(lessonId: string): Promise<MyExerciseProgress[]> {
+  const user = await currentUser();
+  if (!user) return [];
+  const known = new Set(lessonExercises(lessonId).map((e) => e.id));
+  const rows = await lessonProgress(db, user.userId, lessonId);
+  return rows
+    .filter((r) => known.has(r.exerciseId))
+    .map((r) => {
+      const parsed = resultsDocumentSchema.safeParse(r.lastResults);
+      return { exerciseId: r.exerciseId, attempts: r.attempts, firstPassedAt: r.firstPassedAt, lastResults: parsed.success ? parsed.data : null };
+    });
+}
+
+/**
+ * Stores a results document as an attempt of `userId` and tells watchers. Only for callers
+ * that have identified the user from the session themselves (the Check action, the live
+ * stream); `live` stores only a change of outcome (see recordAttempt).
+ */
+export async function recordResults(userId: string, sandboxId: string | null, results: ResultsDocument, options: { live?: boolean } = {}): Promise<RecordedAttempt | null> {
+  const recorded = await recordAttempt(
+    db,
+    { userId, lessonId: results.lessonId, exerciseId: results.exerciseId, sandboxId, outcome: results.outcome, results },
+    { onlyIfChanged: options.live === true },
+  );
+  if (recorded) {
+    publishProgress({
+      userId,
+      lessonId: results.lessonId,
+      exerciseId: results.exerciseId,
+      outcome: recorded.outcome,
+      attempts: recorded.attempts,
+      firstPassedAt: recorded.firstPassedAt,
+      at: recorded.at,
+    });
+  }
+  return recorded;
+}
