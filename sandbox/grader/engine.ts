@@ -1,0 +1,147 @@
+// The grader: reads the learner's cluster for one exercise and returns a results document.
+// All select-checks share ONE `kubectl get <kinds> -A -o json` (run as the learner, inside
+// the lab); each command check is one more exec. A lab that cannot be read gives `error`,
+// never `fail`: the learner must not be told their work is wrong when we could not look.
+import type { Check, Exercise } from "@/app/_lib/lessons/exercise-schema";
+import type { ExecOptions, ExecResult, Provider, ProviderState } from "@/sandbox/providers/types";
+import { evaluateSelectCheck, type KubeObject } from "./evaluate";
+import { resourceOf } from "./kinds";
+import * as say from "./messages";
+import { type Bilingual, type CheckResult, outcomeOf, RESULTS_VERSION, type ResultsDocument } from "./results";
+
+/** Provider.exec bound to one lab. */
+export interface GradeTarget {
+  exec(cmd: string[], options?: ExecOptions): Promise<ExecResult>;
+}
+
+export function gradeTarget(provider: Provider, state: ProviderState): GradeTarget {
+  return { exec: (cmd, options) => provider.exec(state, cmd, options) };
+}
+
+export const DEFAULT_GRADE_TIMEOUT_MS = 8000;
+
+/**
+ * Runs `cmd` in the lab as the learner under coreutils' `timeout`, so a command that hangs is
+ * killed INSIDE the lab (the provider's own timeout only stops waiting for it). Exit 124/137
+ * means the in-lab timeout fired.
+ */
+export function execBounded(target: GradeTarget, cmd: string[], timeoutMs: number, options: Omit<ExecOptions, "timeoutMs"> = {}): Promise<ExecResult> {
+  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  return target.exec(["timeout", "-k", "1", String(seconds), ...cmd], { user: "learner", ...options, timeoutMs: timeoutMs + 3000 });
+}
+
+export const TIMED_OUT = new Set([124, 137]);
+
+export type ClusterRead =
+  | { ok: true; byKind: Map<string, KubeObject[]>; unknownKinds: Set<string> }
+  | { ok: false; detail: string };
+
+const UNKNOWN_TYPE = /doesn't have a resource type "([^"]+)"/;
+
+/** One `kubectl get` for every kind; kinds the cluster does not know are left out and reported. */
+export async function readCluster(target: GradeTarget, kinds: string[], timeoutMs: number): Promise<ClusterRead> {
+  const unknownKinds = new Set<string>();
+  let wanted = [...new Set(kinds)];
+  while (wanted.length > 0) {
+    let r: ExecResult;
+    try {
+      const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+      r = await execBounded(target, ["kubectl", "get", wanted.map(resourceOf).join(","), "-A", "-o", "json", `--request-timeout=${seconds}s`], timeoutMs);
+    } catch (error) {
+      return { ok: false, detail: (error as Error).message };
+    }
+    if (r.exitCode === 0) {
+      let items: KubeObject[];
+      try {
+        items = (JSON.parse(r.stdout) as { items?: KubeObject[] }).items ?? [];
+      } catch {
+        return { ok: false, detail: `kubectl printed something that is not JSON: ${r.stdout.slice(0, 200)}` };
+      }
+      const byKind = new Map<string, KubeObject[]>(wanted.map((k) => [k, []]));
+      for (const item of items) byKind.get(item.kind ?? "")?.push(item);
+      return { ok: true, byKind, unknownKinds };
+    }
+    if (TIMED_OUT.has(r.exitCode)) return { ok: false, detail: `kubectl did not answer within ${Math.round(timeoutMs / 1000)} s` };
+    const unknown = UNKNOWN_TYPE.exec(r.stderr)?.[1];
+    const kind = unknown && wanted.find((k) => resourceOf(k) === unknown || k.toLowerCase() === unknown.toLowerCase());
+    if (!kind) return { ok: false, detail: r.stderr.trim() || r.stdout.trim() || `kubectl exited with ${r.exitCode}` };
+    unknownKinds.add(kind);
+    wanted = wanted.filter((k) => k !== kind);
+  }
+  return { ok: true, byKind: new Map(), unknownKinds };
+}
+
+/** Can the learner's kubectl reach the apiserver? Decides `fail` vs `error` for a failed command. */
+async function apiserverAnswers(target: GradeTarget, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const r = await execBounded(target, ["kubectl", "get", "--raw=/readyz", "--request-timeout=3s"], Math.min(timeoutMs, 5000));
+    return { ok: r.exitCode === 0, detail: r.stderr.trim() || r.stdout.trim() };
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message };
+  }
+}
+
+function base(check: Check) {
+  return { id: check.id, title: check.title, hint: check.hint };
+}
+
+async function runCommandCheck(check: Check & { command: string }, target: GradeTarget, timeoutMs: number, labReadable: () => Promise<{ ok: boolean; detail: string }>): Promise<CheckResult> {
+  let r: ExecResult;
+  try {
+    r = await execBounded(target, ["bash", "-c", check.command], timeoutMs);
+  } catch (error) {
+    return { ...base(check), status: "error", message: say.labUnreadable((error as Error).message) };
+  }
+  if (r.exitCode === 0) return { ...base(check), status: "pass", message: say.commandPassed(check.command), expected: "exit code 0", found: "exit code 0" };
+  const lab = await labReadable();
+  if (!lab.ok) return { ...base(check), status: "error", message: say.labUnreadable(lab.detail) };
+  if (TIMED_OUT.has(r.exitCode)) {
+    return { ...base(check), status: "fail", message: say.commandTimedOut(check.command, Math.ceil(timeoutMs / 1000)), expected: "exit code 0", found: "timed out" };
+  }
+  return { ...base(check), status: "fail", message: say.commandFailed(check.command, r.exitCode, r.stderr || r.stdout), expected: "exit code 0", found: `exit code ${r.exitCode}` };
+}
+
+export async function gradeExercise(
+  input: { lessonId: string; exercise: Exercise },
+  target: GradeTarget,
+  options: { timeoutMs?: number } = {},
+): Promise<ResultsDocument> {
+  const t0 = performance.now();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GRADE_TIMEOUT_MS;
+  const { exercise } = input;
+  const kinds = exercise.checks.flatMap((c) => (c.select ? [c.select.kind] : []));
+  const read = kinds.length > 0 ? readCluster(target, kinds, timeoutMs) : undefined;
+
+  let probe: Promise<{ ok: boolean; detail: string }> | undefined;
+  const labReadable = () =>
+    (probe ??= read
+      ? read.then((r) => (r.ok ? { ok: true, detail: "" } : { ok: false, detail: r.detail }))
+      : apiserverAnswers(target, timeoutMs));
+
+  const results = await Promise.all(
+    exercise.checks.map(async (check): Promise<CheckResult> => {
+      if (check.command !== undefined) return runCommandCheck(check as Check & { command: string }, target, timeoutMs, labReadable);
+      const r = await read!;
+      if (!r.ok) return { ...base(check), status: "error", message: say.checkNotRun() };
+      const kind = check.select!.kind;
+      if (r.unknownKinds.has(kind)) return { ...base(check), status: "fail", message: say.unknownKind(kind), found: "0" };
+      return evaluateSelectCheck(check, r.byKind.get(kind) ?? []);
+    }),
+  );
+
+  let error: Bilingual | undefined;
+  const readResult = read ? await read : undefined;
+  if (readResult && !readResult.ok) error = say.labUnreadable(readResult.detail);
+  else if (!read && results.some((c) => c.status === "error")) error = results.find((c) => c.status === "error")!.message;
+
+  return {
+    version: RESULTS_VERSION,
+    lessonId: input.lessonId,
+    exerciseId: exercise.id,
+    outcome: outcomeOf(results),
+    gradedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    checks: results,
+    ...(error ? { error } : {}),
+  };
+}

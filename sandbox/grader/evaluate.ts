@@ -1,0 +1,212 @@
+// Evaluates one select-check against objects already read from the cluster. Pure: no I/O,
+// so every rule here is tested on recorded `kubectl get -o json` output.
+import type { Check } from "@/app/_lib/lessons/exercise-schema";
+import { isClusterScoped } from "./kinds";
+import * as say from "./messages";
+import type { Bilingual, CheckResult } from "./results";
+
+/** The parts of a Kubernetes object the grader looks at. */
+export interface KubeObject {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; generation?: number; [k: string]: unknown };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+type Selector = NonNullable<Check["select"]>;
+type Expectation = NonNullable<Check["expect"]>[number];
+
+/** Reads a dotted path such as spec.template.spec.containers[0].image; undefined when absent. */
+export function readPath(object: unknown, path: string): unknown {
+  let current: unknown = object;
+  for (const part of path.match(/[^.[\]]+|\[\d+\]/g) ?? []) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = part.startsWith("[") ? (Array.isArray(current) ? current[Number(part.slice(1, -1))] : undefined) : (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+/** The objects a selector picks out of everything read for its kind. */
+export function selectObjects(objects: KubeObject[], select: Selector): KubeObject[] {
+  const clusterScoped = isClusterScoped(select.kind);
+  return objects.filter((o) => {
+    if (o.kind !== undefined && o.kind !== select.kind) return false;
+    const meta = o.metadata ?? {};
+    // An object without a namespace is cluster-scoped, whatever the selector's default says.
+    if (!clusterScoped && meta.namespace !== undefined && meta.namespace !== select.namespace) return false;
+    if (select.name !== undefined && meta.name !== select.name) return false;
+    for (const [k, v] of Object.entries(select.labels ?? {})) if (meta.labels?.[k] !== v) return false;
+    return true;
+  });
+}
+
+function matcherOf(e: Expectation): say.Matcher[] {
+  const out: say.Matcher[] = [];
+  if (e.exists !== undefined) out.push({ op: "exists", value: e.exists });
+  if (e.equals !== undefined) out.push({ op: "equals", value: e.equals });
+  if (e.oneOf !== undefined) out.push({ op: "oneOf", values: e.oneOf });
+  if (e.regex !== undefined) out.push({ op: "regex", source: e.regex });
+  if (e.gte !== undefined) out.push({ op: "gte", value: e.gte });
+  if (e.lte !== undefined) out.push({ op: "lte", value: e.lte });
+  return out;
+}
+
+/** Scalars compare by value, and a number equals its decimal string (targetPort: 80 vs "80"). */
+function sameScalar(found: unknown, want: string | number | boolean): boolean {
+  if (found === want) return true;
+  if (found === null || found === undefined || typeof found === "object") return false;
+  return String(found) === String(want);
+}
+
+function asNumber(found: unknown): number | undefined {
+  if (typeof found === "number") return found;
+  if (typeof found === "string" && found.trim() !== "" && Number.isFinite(Number(found))) return Number(found);
+  return undefined;
+}
+
+export function matches(m: say.Matcher, found: unknown): boolean {
+  const present = found !== undefined && found !== null;
+  switch (m.op) {
+    case "exists":
+      return present === m.value;
+    case "equals":
+      return sameScalar(found, m.value);
+    case "oneOf":
+      return m.values.some((v) => sameScalar(found, v));
+    case "regex":
+      return present && typeof found !== "object" && new RegExp(m.source).test(String(found));
+    case "gte": {
+      const n = asNumber(found);
+      return n !== undefined && n >= m.value;
+    }
+    case "lte": {
+      const n = asNumber(found);
+      return n !== undefined && n <= m.value;
+    }
+  }
+}
+
+interface Verdict {
+  ok: boolean;
+  message: Bilingual;
+  expected?: string;
+  found?: string;
+}
+
+function fieldValue(object: KubeObject, path: string): unknown {
+  const v = readPath(object, path);
+  return v === undefined && say.zeroWhenMissing(path) ? 0 : v;
+}
+
+function conditionOf(object: KubeObject, type: string): { status?: string; reason?: string; message?: string } | undefined {
+  const conditions = object.status?.conditions;
+  if (!Array.isArray(conditions)) return undefined;
+  return conditions.find((c) => (c as { type?: string }).type === type) as { status?: string; reason?: string; message?: string } | undefined;
+}
+
+const num = (v: unknown, fallback = 0) => (typeof v === "number" ? v : fallback);
+
+/** Where a Deployment, StatefulSet or DaemonSet still is short of a finished rollout (kubectl rollout status's rules). */
+export function rolloutGap(object: KubeObject): { gap?: say.RolloutGap; desired: number; summary: string } {
+  const spec = object.spec ?? {};
+  const status = object.status ?? {};
+  const generation = num(object.metadata?.generation);
+  const observed = num(status.observedGeneration, -1);
+  if (object.kind === "DaemonSet") {
+    const desired = num(status.desiredNumberScheduled);
+    const updated = num(status.updatedNumberScheduled);
+    const available = num(status.numberAvailable);
+    const summary = `${updated} updated, ${available} available of ${desired}`;
+    if (observed < generation) return { gap: { reason: "notObserved" }, desired, summary };
+    if (updated < desired) return { gap: { reason: "updating", updated, desired }, desired, summary };
+    if (available < desired) return { gap: { reason: "unavailable", available, desired }, desired, summary };
+    return { desired, summary };
+  }
+  const desired = num(spec.replicas, 1);
+  const updated = num(status.updatedReplicas);
+  const total = num(status.replicas);
+  const available = num(object.kind === "StatefulSet" ? status.readyReplicas : status.availableReplicas);
+  const summary = `${updated} updated, ${available} ${object.kind === "StatefulSet" ? "ready" : "available"}, ${total} in total`;
+  if (observed < generation) return { gap: { reason: "notObserved" }, desired, summary };
+  if (object.kind === "Deployment") {
+    const progressing = conditionOf(object, "Progressing");
+    if (progressing?.reason === "ProgressDeadlineExceeded") return { gap: { reason: "stuck", detail: progressing.message ?? progressing.reason }, desired, summary };
+  }
+  if (updated < desired) return { gap: { reason: "updating", updated, desired }, desired, summary };
+  if (object.kind === "Deployment" && total > updated) return { gap: { reason: "oldReplicas", old: total - updated }, desired, summary };
+  if (available < desired) return { gap: { reason: "unavailable", available, desired }, desired, summary };
+  if (object.kind === "StatefulSet" && status.updateRevision !== undefined && status.updateRevision !== status.currentRevision) {
+    return { gap: { reason: "revision" }, desired, summary };
+  }
+  return { desired, summary };
+}
+
+/** Every field, condition and rollout expectation of a check on one object; the first miss decides. */
+function judgeObject(check: Check, object: KubeObject): { miss?: Verdict; satisfied: Bilingual[] } {
+  const meta = object.metadata ?? {};
+  const who = say.objectText(check.select!.kind, meta.name ?? "?", meta.namespace);
+  const satisfied: Bilingual[] = [];
+  for (const e of check.expect ?? []) {
+    const found = fieldValue(object, e.path);
+    for (const m of matcherOf(e)) {
+      if (!matches(m, found)) {
+        return { miss: { ok: false, message: say.fieldMismatch(who, e.path, m, found), expected: say.matcherExpectedText(m), found: say.showValue(found) }, satisfied };
+      }
+    }
+    satisfied.push(say.fieldSatisfied(e.path, matcherOf(e)[0]!, found));
+  }
+  if (check.condition) {
+    const { type, status: want } = check.condition;
+    const c = conditionOf(object, type);
+    if (!c) return { miss: { ok: false, message: say.conditionMissing(who, type), expected: `${type}=${want}`, found: "not reported" }, satisfied };
+    if (c.status !== want) {
+      return { miss: { ok: false, message: say.conditionMismatch(who, type, want, c.status ?? "?", c.reason), expected: `${type}=${want}`, found: `${type}=${c.status}` }, satisfied };
+    }
+    satisfied.push(say.conditionSatisfied(type, want));
+  }
+  if (check.rolloutComplete) {
+    const r = rolloutGap(object);
+    if (r.gap) return { miss: { ok: false, message: say.rolloutIncomplete(who, r.gap), expected: `${r.desired} updated and available`, found: r.summary }, satisfied };
+    satisfied.push(say.rolloutComplete(r.desired));
+  }
+  return { satisfied };
+}
+
+function countOk(c: say.CountBounds, n: number): boolean {
+  return (c.equals === undefined || n === c.equals) && (c.gte === undefined || n >= c.gte) && (c.lte === undefined || n <= c.lte);
+}
+
+/** Evaluates a select-check. `objects` are all objects read of the check's kind. */
+export function evaluateSelectCheck(check: Check, objects: KubeObject[]): CheckResult {
+  const select = check.select;
+  if (!select) throw new Error(`check ${check.id} has no select`);
+  const base = { id: check.id, title: check.title, hint: check.hint };
+  const selected = selectObjects(objects, select);
+  const parts: Bilingual[] = [];
+
+  if (check.count) {
+    if (!countOk(check.count, selected.length)) {
+      return { ...base, status: "fail", message: say.countMismatch(select, check.count, selected.length), expected: say.countExpectedText(check.count), found: String(selected.length) };
+    }
+    parts.push(say.countMatched(select, selected.length));
+  }
+  const perObject = check.expect || check.condition || check.rolloutComplete;
+  if (!perObject) return { ...base, status: "pass", message: parts[0]!, found: String(selected.length) };
+  if (selected.length === 0) {
+    // A count that allows zero was already satisfied; per-object expectations then hold for none.
+    if (check.count && countOk(check.count, 0)) return { ...base, status: "pass", message: parts[0]!, found: "0" };
+    return { ...base, status: "fail", message: say.nothingSelected(select), found: "0" };
+  }
+  let satisfied: Bilingual[] = [];
+  for (const object of selected) {
+    const judged = judgeObject(check, object);
+    if (judged.miss) return { ...base, status: "fail", message: judged.miss.message, expected: judged.miss.expected, found: judged.miss.found };
+    satisfied = judged.satisfied;
+  }
+  const message =
+    selected.length === 1
+      ? say.allSatisfied(say.objectText(select.kind, selected[0]!.metadata?.name ?? "?", selected[0]!.metadata?.namespace), satisfied)
+      : say.manySatisfied(select, selected.length, satisfied);
+  return { ...base, status: "pass", message };
+}

@@ -1,0 +1,83 @@
+// `npm run lessons:prove -- [lessonId ...]`: proves every exercise of the given lessons
+// (default: every lesson in content/ that has exercises.yaml) on one throwaway lab: fresh
+// cluster, setup, must not pass, solution, must pass. Prints a table; exit 1 on any failure.
+import path from "node:path";
+import { z } from "zod";
+import { readExercises } from "@/app/_lib/lessons/exercises";
+import { LessonError } from "@/app/_lib/lessons/errors";
+import { lessonIdSchema } from "@/app/_lib/lessons/schema";
+import { listLessonIds } from "@/app/_lib/lessons/source";
+import { type ExerciseProof, proveLesson } from "./prove";
+import { startThrowawayLab, type ThrowawayLab } from "./prove-lab";
+
+const contentDir = path.resolve(process.env.KUBELAB_CONTENT_DIR ?? "content");
+const args = z.array(lessonIdSchema).safeParse(process.argv.slice(2));
+if (!args.success) {
+  console.error(`usage: npm run lessons:prove -- [lessonId ...]   (lesson ids look like 03-pods)\n${args.error.issues[0]?.message}`);
+  process.exit(2);
+}
+
+const ids = args.data.length > 0 ? args.data : listLessonIds(contentDir);
+const lessons: { id: string; exercises: NonNullable<ReturnType<typeof readExercises>>["exercises"] }[] = [];
+let specProblems = 0;
+for (const id of ids) {
+  try {
+    const file = readExercises(contentDir, id);
+    if (file) lessons.push({ id, exercises: file.exercises });
+    else if (args.data.length > 0) {
+      console.error(`${id}: no exercises.yaml in ${path.join(contentDir, "lessons", id)}`);
+      specProblems++;
+    }
+  } catch (error) {
+    console.error(error instanceof LessonError ? error.message : `${id}: ${String(error)}`);
+    specProblems++;
+  }
+}
+const total = lessons.reduce((n, l) => n + l.exercises.length, 0);
+if (total === 0) {
+  console.log(specProblems ? "nothing to prove" : `no exercises found in ${contentDir}`);
+  process.exit(specProblems ? 1 : 0);
+}
+
+let lab: ThrowawayLab | undefined;
+const cleanUp = async () => {
+  await lab?.stop().catch(() => undefined);
+  lab = undefined;
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => void cleanUp().then(() => process.exit(130)));
+}
+
+const proofs: ExerciseProof[] = [];
+try {
+  process.stderr.write(`starting a lab to prove ${total} exercise(s) of ${lessons.length} lesson(s) …\n`);
+  lab = await startThrowawayLab();
+  for (const lesson of lessons) {
+    const results = await proveLesson(lab, lesson.id, lesson.exercises, {
+      onStep: (step, exercise) => process.stderr.write(`  ${lesson.id} / ${exercise}: ${step}\n`),
+    });
+    proofs.push(...results);
+  }
+} catch (error) {
+  console.error(`could not prove the exercises: ${(error as Error).message}`);
+  await cleanUp();
+  process.exit(1);
+}
+await cleanUp();
+
+const rows = proofs.map((p) => [
+  p.lessonId,
+  p.exerciseId,
+  p.before?.outcome ?? "–",
+  p.after?.outcome ?? "–",
+  p.ok ? "proved" : `FAILED at ${p.failedAt}`,
+  `${(p.durationMs / 1000).toFixed(1)} s`,
+]);
+const header = ["lesson", "exercise", "before solve", "after solve", "result", "time"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+console.log(["", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));
+const failed = proofs.filter((p) => !p.ok);
+for (const p of failed) console.log(`\n${p.failure}`);
+console.log(`\n${proofs.length - failed.length} of ${proofs.length} exercise(s) proved${specProblems ? `, ${specProblems} spec problem(s)` : ""}.`);
+process.exit(failed.length > 0 || specProblems > 0 ? 1 : 0);

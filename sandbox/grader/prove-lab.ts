@@ -1,0 +1,48 @@
+// One throwaway lab for proving exercises (the lessons:prove CLI, the content test, the
+// grader's integration test and bench): created by the real docker provider, so with the
+// isolation options every learner's lab has, under an installation id of its own that no
+// kubelab server reconciles.
+import { randomBytes } from "node:crypto";
+import { DockerProvider } from "@/sandbox/providers/docker";
+import { LAB_DEFAULTS } from "@/sandbox/providers/docker-lab-options";
+import type { ProviderState } from "@/sandbox/providers/types";
+import { gradeTarget } from "./engine";
+import type { ProveLab } from "./prove";
+
+export interface ThrowawayLab extends ProveLab {
+  provider: DockerProvider;
+  state: ProviderState;
+  stop(): Promise<void>;
+}
+
+export async function startThrowawayLab(options: { image?: string; purpose?: string } = {}): Promise<ThrowawayLab> {
+  const image = options.image ?? process.env.KUBELAB_LAB_IMAGE ?? LAB_DEFAULTS.image;
+  const id = randomBytes(4).toString("hex");
+  const provider = new DockerProvider({ installationId: `${options.purpose ?? "prove"}-${id}`, version: "prove", image });
+  const ping = await provider.ping();
+  if (!ping.ok) {
+    throw new Error(
+      `No usable Docker engine or lab image (${ping.detail}). Proving exercises needs both: ` +
+        "run `sudo bash sandbox/host/ensure-docker.sh` for the engine and `bash sandbox/image/build.sh` for the image " +
+        "(or `npm test` once, which sets up everything).",
+    );
+  }
+  const state = await provider.start({ sandboxId: id, profile: "sim", ownerId: null });
+  const stop = () => provider.stop(state);
+  try {
+    await provider.waitReady(state, 180_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    provider,
+    state,
+    target: gradeTarget(provider, state),
+    reset: async () => {
+      await provider.reset(state);
+      await provider.waitReady(state, 60_000);
+    },
+    stop,
+  };
+}

@@ -1,0 +1,61 @@
+// Runs an exercise's `setup` script once per lab. That it ran is remembered INSIDE the
+// cluster, as a key of the ConfigMap kube-system/kubelab-setup, so that a lab reset (the
+// etcd keyspace put back to its pristine copy) forgets it and the next visit prepares the
+// exercise again. Scripts are idempotent anyway, so two visits racing is harmless.
+import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
+import { execBounded, type GradeTarget, TIMED_OUT } from "./engine";
+import * as say from "./messages";
+import type { Bilingual } from "./results";
+
+export const SETUP_CONFIGMAP = { namespace: "kube-system", name: "kubelab-setup" } as const;
+
+/** The ConfigMap key for one exercise: `<lessonId>.<exerciseId>` (both are slugs, so valid keys). */
+export function setupKey(lessonId: string, exerciseId: string): string {
+  return `${lessonId}.${exerciseId}`;
+}
+
+export class SetupError extends Error {
+  constructor(readonly text: Bilingual) {
+    super(text.en);
+    this.name = "SetupError";
+  }
+}
+
+const SETUP_TIMEOUT_MS = 120_000;
+
+// The recording step: create the ConfigMap if it is missing, then merge one key into it.
+const RECORD = `set -e
+kubectl get configmap -n ${SETUP_CONFIGMAP.namespace} ${SETUP_CONFIGMAP.name} >/dev/null 2>&1 ||
+  kubectl create configmap -n ${SETUP_CONFIGMAP.namespace} ${SETUP_CONFIGMAP.name} >/dev/null 2>&1 || true
+kubectl patch configmap -n ${SETUP_CONFIGMAP.namespace} ${SETUP_CONFIGMAP.name} --type merge -p "{\\"data\\":{\\"$1\\":\\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\\"}}" >/dev/null`;
+
+export async function hasRunSetup(target: GradeTarget, key: string): Promise<boolean> {
+  const r = await execBounded(target, ["kubectl", "get", "configmap", "-n", SETUP_CONFIGMAP.namespace, SETUP_CONFIGMAP.name, "-o", "json", "--ignore-not-found"], 10_000);
+  if (r.exitCode !== 0) throw new SetupError(say.labUnreadable(r.stderr || r.stdout));
+  if (r.stdout.trim() === "") return false;
+  const data = (JSON.parse(r.stdout) as { data?: Record<string, string> }).data ?? {};
+  return key in data;
+}
+
+/**
+ * Runs the exercise's setup unless this lab's cluster already had it. Throws SetupError
+ * (bilingual, for the UI) when the lab cannot be read or the script fails.
+ */
+export async function runSetup(input: { lessonId: string; exercise: Exercise }, target: GradeTarget): Promise<{ ran: boolean }> {
+  const script = input.exercise.setup;
+  if (!script?.trim()) return { ran: false };
+  const key = setupKey(input.lessonId, input.exercise.id);
+  try {
+    if (await hasRunSetup(target, key)) return { ran: false };
+    const r = await execBounded(target, ["bash", "-eo", "pipefail", "-c", script], SETUP_TIMEOUT_MS);
+    if (r.exitCode !== 0) {
+      throw new SetupError(TIMED_OUT.has(r.exitCode) ? say.setupFailed(r.exitCode, `no end within ${SETUP_TIMEOUT_MS / 1000} s`) : say.setupFailed(r.exitCode, r.stderr || r.stdout));
+    }
+    const recorded = await execBounded(target, ["bash", "-c", RECORD, "record", key], 15_000);
+    if (recorded.exitCode !== 0) throw new SetupError(say.setupFailed(recorded.exitCode, recorded.stderr || recorded.stdout));
+    return { ran: true };
+  } catch (error) {
+    if (error instanceof SetupError) throw error;
+    throw new SetupError(say.labUnreadable((error as Error).message));
+  }
+}
