@@ -20,6 +20,8 @@ declare module "vitest" {
 }
 
 export const FALLBACK_LESSON = "99-korean-only";
+/** A lesson with one small exercise, so exercise tests do not depend on the course's lessons. */
+export const EXERCISE_LESSON = "98-exercise-fixture";
 
 export default async function setup(project: TestProject) {
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
@@ -29,6 +31,7 @@ export default async function setup(project: TestProject) {
     symlinkSync(path.join(root, "content/lessons", id), path.join(content, "lessons", id));
   }
   symlinkSync(path.join(root, "test/fixtures/content-fallback/lessons/01-korean-only"), path.join(content, "lessons", FALLBACK_LESSON));
+  symlinkSync(path.join(root, "test/fixtures/content-exercise/lessons/01-scale-web"), path.join(content, "lessons", EXERCISE_LESSON));
   const secret = `e2e-${randomBytes(24).toString("hex")}`;
   const installation = `e2e${randomBytes(4).toString("hex")}`;
   const server = await startServer({

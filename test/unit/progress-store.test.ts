@@ -46,7 +46,10 @@ describe("recording attempts", () => {
 
   it("records a live evaluation only when the outcome differs from the last one stored", async () => {
     const userId = await newUser();
-    expect(await recordAttempt(db, { ...base, userId, outcome: "fail", results: doc("fail") }, { onlyIfChanged: true })).not.toBeNull();
+    // Before any attempt, a live fail is just a lab without the answer yet.
+    expect(await recordAttempt(db, { ...base, userId, outcome: "fail", results: doc("fail") }, { onlyIfChanged: true })).toBeNull();
+    expect(await db.progress.count({ where: { userId } })).toBe(0);
+    expect(await recordAttempt(db, { ...base, userId, outcome: "fail", results: doc("fail") })).not.toBeNull();
     expect(await recordAttempt(db, { ...base, userId, outcome: "fail", results: doc("fail") }, { onlyIfChanged: true })).toBeNull();
     const passed = await recordAttempt(db, { ...base, userId, outcome: "pass", results: doc("pass") }, { onlyIfChanged: true });
     expect(passed).toMatchObject({ attempts: 2 });

@@ -41,8 +41,9 @@ export interface RecordedAttempt {
 /**
  * Records one attempt: the Attempt row and the Progress counters move together or not at
  * all. `onlyIfChanged` (live checking) skips the write when the latest stored attempt has
- * the same outcome, so a check that keeps passing is not stored every few seconds; the
- * comparison happens inside the transaction, so two tabs cannot both record one change.
+ * the same outcome (or, with none stored, unless it is a pass), so a check that keeps
+ * passing is not stored every few seconds; the comparison happens inside the transaction,
+ * so two tabs cannot both record one change.
  */
 export async function recordAttempt(db: PrismaClient, input: AttemptInput, options: { onlyIfChanged?: boolean } = {}): Promise<RecordedAttempt | null> {
   const at = input.at ?? new Date();
@@ -50,7 +51,8 @@ export async function recordAttempt(db: PrismaClient, input: AttemptInput, optio
   return db.$transaction(async (tx) => {
     if (options.onlyIfChanged) {
       const last = await tx.attempt.findFirst({ where: key, orderBy: { createdAt: "desc" }, select: { outcome: true } });
-      if (last?.outcome === input.outcome) return null;
+      // Nothing stored yet: a lab that simply does not have the answer is not an attempt.
+      if (last ? last.outcome === input.outcome : input.outcome !== "pass") return null;
     }
     const attempt = await tx.attempt.create({
       data: { ...key, sandboxId: input.sandboxId, outcome: input.outcome, results: JSON.stringify(input.results), createdAt: at },
