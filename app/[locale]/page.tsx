@@ -1,6 +1,7 @@
 // The course catalog, in lesson order. Prerendered like the lessons: it holds no learner's
 // data, so it is served from Next's cache.
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { LessonDoneMark } from "@/app/_components/exercise/lesson-done-mark.client";
 import { Link } from "@/app/_lib/i18n/navigation";
 import type { Locale } from "@/app/_lib/i18n/routing";
 import { getCatalog } from "@/app/_lib/lessons/catalog";
@@ -31,6 +32,7 @@ export default async function CatalogPage({ params }: { params: Promise<{ locale
               <span className="lesson-meta">
                 <span>{t("minutes", { minutes: lesson.frontMatter.minutes })}</span>
                 <span>{t("level", { level: lesson.frontMatter.level })}</span>
+                <LessonDoneMark lessonId={lesson.id} />
                 {lesson.locale !== locale ? <span className="badge">{t("onlyIn", { language: languages(lesson.locale) })}</span> : null}
               </span>
             </Link>

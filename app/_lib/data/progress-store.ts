@@ -94,7 +94,7 @@ export async function lessonProgress(db: PrismaClient, userId: string, lessonId:
   );
 }
 
-/** Lesson ids where the user has passed every one of the given exercises (for the catalog's marks). */
+/** Every exercise the user has passed at least once. */
 export async function passedExercises(db: PrismaClient, userId: string): Promise<{ lessonId: string; exerciseId: string }[]> {
   return db.progress.findMany({ where: { userId, firstPassedAt: { not: null } }, select: { lessonId: true, exerciseId: true } });
 }

@@ -6,7 +6,7 @@ import { db } from "@/app/_lib/db/client";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
 import { publishProgress } from "./progress-events";
-import { lessonProgress, type RecordedAttempt, recordAttempt } from "./progress-store";
+import { lessonProgress, passedExercises, type RecordedAttempt, recordAttempt } from "./progress-store";
 
 export interface MyExerciseProgress {
   exerciseId: string;
@@ -28,6 +28,26 @@ export async function myLessonProgress(lessonId: string): Promise<MyExerciseProg
       const parsed = resultsDocumentSchema.safeParse(r.lastResults);
       return { exerciseId: r.exerciseId, attempts: r.attempts, firstPassedAt: r.firstPassedAt, lastResults: parsed.success ? parsed.data : null };
     });
+}
+
+/** Lessons whose every exercise the current learner has passed at least once (the catalog's marks). */
+export async function myCompletedLessons(): Promise<string[]> {
+  const user = await currentUser();
+  if (!user) return [];
+  const passed = new Map<string, Set<string>>();
+  for (const p of await passedExercises(db, user.userId)) {
+    if (!passed.has(p.lessonId)) passed.set(p.lessonId, new Set());
+    passed.get(p.lessonId)!.add(p.exerciseId);
+  }
+  return [...passed].flatMap(([lessonId, done]) => {
+    try {
+      const exercises = lessonExercises(lessonId);
+      return exercises.length > 0 && exercises.every((e) => done.has(e.id)) ? [lessonId] : [];
+    } catch {
+      // A lesson removed or broken since: no mark, rather than no catalog.
+      return [];
+    }
+  });
 }
 
 /**
