@@ -1,0 +1,97 @@
+// Live checking for one open lesson page: follows the learner's lab (ready, resetting,
+// ended, replaced), prepares each ready lab with the lesson's setups in order, runs the
+// grader's live checker on it, and hands every evaluation to the stream.
+import "server-only";
+import type { LiveFrame } from "@/app/_lib/grader/live-frames";
+import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
+import type { LabRuntime } from "@/sandbox/manager/runtime";
+import { gradeTarget } from "@/sandbox/grader/engine";
+import { startLiveChecks } from "@/sandbox/grader/live";
+import { runSetup } from "@/sandbox/grader/setup";
+import { recordResults } from "@/app/_lib/data/progress";
+
+export interface LiveSessionOptions {
+  userId: string;
+  lessonId: string;
+  exercises: Exercise[];
+  runtime: LabRuntime;
+  send(frame: LiveFrame): void;
+  onError(error: Error): void;
+}
+
+export function openLiveSession(opts: LiveSessionOptions): { close(): void } {
+  let closed = false;
+  // The lab being watched and its checker; a new generation starts whenever the lab changes.
+  let watching: { sandboxId: string; stop(): void } | null = null;
+  let generation = 0;
+  let following = Promise.resolve();
+
+  const stopWatching = () => {
+    watching?.stop();
+    watching = null;
+  };
+
+  const follow = async () => {
+    if (closed) return;
+    const lab = await opts.runtime.manager.readyLab(opts.userId);
+    if (closed) return;
+    if (lab && watching?.sandboxId === lab.sandboxId) return;
+    stopWatching();
+    const mine = ++generation;
+    if (!lab) {
+      opts.send({ type: "waiting" });
+      return;
+    }
+    const target = gradeTarget(opts.runtime.provider, lab.state);
+    // A reset wipes the cluster and with it the record of which setups ran, so each new
+    // lab (or the same lab after a reset) is prepared again, in the lesson's order.
+    for (const exercise of opts.exercises) {
+      await runSetup({ lessonId: opts.lessonId, exercise }, target);
+      if (closed || mine !== generation) return;
+    }
+    const checker = startLiveChecks({
+      lessonId: opts.lessonId,
+      exercises: opts.exercises,
+      target,
+      onResults: (results) => {
+        if (closed || mine !== generation) return;
+        // A lab that cannot be read for a moment says nothing about the learner's work:
+        // stream it (the page keeps what it showed) but never store it as an attempt.
+        if (results.outcome === "error") {
+          opts.send({ type: "results", results });
+          return;
+        }
+        // Stored only when the outcome differs from the last stored one, so a check that
+        // ticked by itself is kept with its first-pass time without an attempt every few seconds.
+        recordResults(opts.userId, lab.sandboxId, results, { live: true }).then(
+          (recorded) => {
+            if (closed) return;
+            opts.send({ type: "results", results, progress: recorded ? { attempts: recorded.attempts, firstPassedAt: recorded.firstPassedAt } : undefined });
+          },
+          (error: unknown) => opts.onError(error instanceof Error ? error : new Error(String(error))),
+        );
+      },
+      onError: opts.onError,
+    });
+    watching = { sandboxId: lab.sandboxId, stop: () => void checker.stop() };
+    opts.send({ type: "watching", sandboxId: lab.sandboxId });
+  };
+
+  // Lab events arrive in bursts; following them one at a time keeps a single checker.
+  const schedule = () => {
+    following = following.then(follow).catch((error: unknown) => {
+      stopWatching();
+      opts.onError(error instanceof Error ? error : new Error(String(error)));
+    });
+  };
+  const unsubscribe = opts.runtime.manager.subscribe(opts.userId, schedule);
+  schedule();
+
+  return {
+    close() {
+      closed = true;
+      unsubscribe();
+      stopWatching();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Server-sent events: live checks of one lesson's exercises on the caller's own lab. Frames
+// are `live` events (app/_lib/grader/live-frames.ts); comments keep idle proxies open.
+import { currentUser } from "@/app/_lib/auth/session";
+import { openLiveSession } from "@/app/_lib/grader/live-session";
+import { encodeLiveFrame, type LiveFrame } from "@/app/_lib/grader/live-frames";
+import { lessonRefSchema } from "@/app/_lib/grader/inputs";
+import { labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
+import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
+import { logger } from "@/app/_lib/log";
+
+export const dynamic = "force-dynamic";
+
+const HEARTBEAT_MS = 15_000;
+
+export async function GET(request: Request, { params }: { params: Promise<{ lessonId: string }> }) {
+  const parsed = lessonRefSchema.safeParse(await params);
+  if (!parsed.success) return Response.json({ error: "not a lesson id" }, { status: 400 });
+  const { lessonId } = parsed.data;
+  const runtime = labRuntimeIfRunning();
+  if (!runtime) return Response.json({ error: "labs are not running in this process" }, { status: 503 });
+  const user = await currentUser();
+  if (!user) return Response.json({ error: "no session" }, { status: 401 });
+  let exercises;
+  try {
+    exercises = lessonExercises(lessonId);
+  } catch {
+    return Response.json({ error: "this lesson's exercises cannot be read" }, { status: 500 });
+  }
+  if (exercises.length === 0) return Response.json({ error: "this lesson has no exercises" }, { status: 404 });
+
+  const encoder = new TextEncoder();
+  let close = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      const write = (text: string) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          open = false;
+        }
+      };
+      const log = logger.child({ userId: user.userId, lessonId });
+      const session = openLiveSession({
+        userId: user.userId,
+        lessonId,
+        exercises,
+        runtime,
+        send: (frame: LiveFrame) => write(encodeLiveFrame(frame)),
+        onError: (error) => log.warn({ err: error }, "live checks"),
+      });
+      const heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
+      close = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        session.close();
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      };
+      request.signal.addEventListener("abort", close);
+    },
+    cancel() {
+      close();
+    },
+  });
+  return new Response(stream, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+  });
+}

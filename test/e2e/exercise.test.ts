@@ -1,0 +1,131 @@
+// An exercise as a learner meets it, in Debian's Chromium against the production server with
+// real labs: Check says what is wrong, the fix typed into the terminal ticks the check by
+// itself, Check then passes, the exercise and the lesson say they are done, a reload still
+// knows (stored in SQLite), and the Korean page says the same in Korean. The lesson is a
+// fixture (test/fixtures/content-exercise) linked in by the global set-up.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser } from "../support/browser";
+import { EXERCISE_LESSON } from "./global-setup";
+
+const baseURL = inject("baseURL");
+/** Generous: the first start may have to wait for the warm pool to finish booting. */
+const FIRST_START_MS = 150_000;
+/** A grader round trip or a live tick; bounded, but roomy for a loaded 2-core host. */
+const ANSWER_MS = 45_000;
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+const card = '[data-testid="exercise"][data-exercise-id="scale-web"]';
+const row = (id: string) => `${card} [data-testid="exercise-check-row"][data-check-id="${id}"]`;
+const attr = (selector: string, name: string) => page.getAttribute(selector, name);
+const labState = () => attr('[data-testid="lab-state"]', "data-state");
+const rowStatus = (id: string) => attr(row(id), "data-status");
+const terminal = '[data-testid="terminal"]';
+const screen = () => page.$eval(terminal, (el) => (el as HTMLElement & { kubelabBuffer(): string }).kubelabBuffer());
+
+async function waitForPrompt(): Promise<void> {
+  await expect.poll(() => attr(terminal, "data-terminal-state"), { timeout: ANSWER_MS, interval: 200 }).toBe("attached");
+  await expect.poll(async () => (await screen()).trimEnd().endsWith("$"), { timeout: ANSWER_MS, interval: 200 }).toBe(true);
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 900 } });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  try {
+    if ((await labState()) === "ready") await page.click('[data-testid="lab-stop"]');
+  } catch {
+    // the page may be gone
+  }
+  await browser?.close();
+});
+
+describe("an exercise in a lesson", { timeout: 120_000 }, () => {
+  it("refuses live checks without a session, and a malformed lesson id", async () => {
+    const anonymous = await fetch(`${baseURL}/api/lessons/${EXERCISE_LESSON}/live`);
+    expect(anonymous.status).toBe(401);
+    await anonymous.body?.cancel();
+    const malformed = await fetch(`${baseURL}/api/lessons/..%2Fetc/live`);
+    expect(malformed.status).toBe(400);
+    await malformed.body?.cancel();
+  });
+
+  it("shows the task, and a Check button that waits for a lab", async () => {
+    await page.goto(`/en/lessons/${EXERCISE_LESSON}`);
+    await page.waitForSelector(card);
+    expect(await page.textContent(`${card} h3`)).toBe("Scale web to three replicas");
+    expect(await page.isDisabled(`${card} [data-testid="exercise-check"]`)).toBe(true);
+    expect(await page.textContent(card)).toContain("Start your lab to check your work.");
+    expect(await rowStatus("three-replicas")).toBe("pending");
+    expect(await page.textContent('[data-testid="lesson-exercise-status"]')).toBe("0 of 1 exercises done");
+  });
+
+  it(
+    "fails on Check with a specific message, and reveals a hint on request",
+    async () => {
+      await page.click('[data-testid="lab-start"]');
+      await expect.poll(labState, { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
+      const check = page.locator(`${card} [data-testid="exercise-check"]`);
+      await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
+      await check.click();
+      await expect.poll(() => attr(card, "data-outcome"), { timeout: ANSWER_MS, interval: 200 }).toBe("fail");
+      expect(await rowStatus("three-replicas")).toBe("fail");
+      const message = await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-message"]`);
+      expect(message).toMatch(/expected 3 replicas, found 1/);
+      expect(message).toContain("expected: 3");
+      expect(message).toContain("found: 1");
+      expect(await attr(card, "data-done")).toBe("false");
+      expect(await page.locator(`${card} [data-testid="exercise-hint"]`).count()).toBe(0);
+      await page.click(`${card} [data-testid="exercise-show-hint"]`);
+      expect(await page.textContent(`${card} [data-testid="exercise-hint"]`)).toContain("Give kubectl scale deployment web a --replicas value.");
+    },
+    FIRST_START_MS + 60_000,
+  );
+
+  it("ticks by itself when the fix is typed into the terminal, without pressing Check", async () => {
+    await waitForPrompt();
+    await page.click(terminal);
+    await page.keyboard.type("kubectl scale deployment web --replicas=3");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => rowStatus("three-replicas"), { timeout: ANSWER_MS, interval: 250 }).toBe("pass");
+    await expect.poll(() => rowStatus("three-ready"), { timeout: ANSWER_MS, interval: 250 }).toBe("pass");
+    // The live pass is stored with its first-pass time, so the exercise is done already.
+    await expect.poll(() => attr(card, "data-done"), { timeout: ANSWER_MS, interval: 250 }).toBe("true");
+  });
+
+  it("passes on Check, and the exercise and the lesson say they are done", async () => {
+    await page.click(`${card} [data-testid="exercise-check"]`);
+    await expect.poll(() => attr(card, "data-outcome"), { timeout: ANSWER_MS, interval: 200 }).toBe("pass");
+    expect(await page.textContent(`${card} [data-testid="exercise-done"]`)).toMatch(/^✓ Done · /);
+    expect(await attr('[data-testid="lesson-exercise-status"]', "data-all-done")).toBe("true");
+    expect(await page.textContent('[data-testid="lesson-exercise-status"]')).toContain("All exercises in this lesson done");
+    expect(await page.textContent(card)).toMatch(/3 attempts/);
+  });
+
+  it("still knows after a reload, and says it in Korean on the Korean page", async () => {
+    await page.reload();
+    await expect.poll(() => attr(card, "data-done"), { timeout: ANSWER_MS, interval: 200 }).toBe("true");
+    expect(await rowStatus("three-replicas")).toBe("pass");
+
+    await page.goto(`/ko/lessons/${EXERCISE_LESSON}`);
+    await expect.poll(() => attr(card, "data-done"), { timeout: ANSWER_MS, interval: 200 }).toBe("true");
+    expect(await page.textContent(`${card} h3`)).toBe("web 디플로이먼트를 레플리카 3개로 늘리기");
+    expect(await page.textContent(`${card} [data-testid="exercise-done"]`)).toMatch(/^✓ 완료 · /);
+    expect(await page.textContent(`${row("three-replicas")} .exercise-check-title`)).toBe("레플리카 3개");
+    expect(await page.textContent('[data-testid="lesson-exercise-status"]')).toContain("이 레슨의 실습 과제를 모두 마쳤습니다");
+    expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-message"]`)).toMatch(/[가-힣]/);
+  });
+
+  it("marks the lesson done in the catalog, and only that one", async () => {
+    await page.goto("/en");
+    const mark = page.locator(`.lesson-card[data-lesson-id="${EXERCISE_LESSON}"] [data-testid="lesson-done-mark"]`);
+    await expect.poll(() => mark.count(), { timeout: ANSWER_MS, interval: 200 }).toBe(1);
+    expect(await page.locator('[data-testid="lesson-done-mark"]').count()).toBe(1);
+  });
+});
