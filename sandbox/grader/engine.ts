@@ -104,13 +104,17 @@ async function runCommandCheck(check: Check & { command: string }, target: Grade
 export async function gradeExercise(
   input: { lessonId: string; exercise: Exercise },
   target: GradeTarget,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** A read already made for these kinds (live checking grades a lesson's exercises from one read). */
+    clusterRead?: Promise<ClusterRead>;
+  } = {},
 ): Promise<ResultsDocument> {
   const t0 = performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_GRADE_TIMEOUT_MS;
   const { exercise } = input;
   const kinds = exercise.checks.flatMap((c) => (c.select ? [c.select.kind] : []));
-  const read = kinds.length > 0 ? readCluster(target, kinds, timeoutMs) : undefined;
+  const read = kinds.length > 0 ? (options.clusterRead ?? readCluster(target, kinds, timeoutMs)) : undefined;
 
   let probe: Promise<{ ok: boolean; detail: string }> | undefined;
   const labReadable = () =>

@@ -162,6 +162,7 @@ export function countMismatch(s: SelectionText, c: CountBounds, found: number): 
 
 export function countMatched(s: SelectionText, found: number): Bilingual {
   const { k, en, koWhere, koWhich } = selectionParts(s);
+  if (found === 0) return { en: `No ${k.en}${en}, as expected.`, ko: `${koWhere}${koWhich}${subject(k.ko)} 없습니다.` };
   return { en: `Found ${found} ${found === 1 ? k.en : pluralKind(k.en)}${en}.`, ko: `${koWhere}${koWhich}${subject(k.ko)} ${found}개 있습니다.` };
 }
 
