@@ -9,7 +9,7 @@ import type { Locale } from "@/app/_lib/i18n/routing";
 import { getCatalog } from "@/app/_lib/lessons/catalog";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { cohortLessonIds, cohortState, type CohortState, learnerName, taughtCohort, taughtLearner } from "./cohort-access";
-import { type ResultsDocument, resultsDocumentSchema } from "./cohort-schemas";
+import { cellKey, type ResultsDocument, resultsDocumentSchema } from "./cohort-schemas";
 import { type DataContext, requestContext } from "./data-context";
 
 export interface MatrixLesson {
@@ -40,10 +40,6 @@ export interface CohortMatrix {
   learners: MatrixLearner[];
   /** Keyed by cellKey(userId, lessonId, exerciseId); absent means not started. */
   cells: Record<string, MatrixCell>;
-}
-
-export function cellKey(userId: string, lessonId: string, exerciseId: string): string {
-  return `${userId}/${lessonId}/${exerciseId}`;
 }
 
 /** The cohort's lessons in course order, each with its exercises (lessons without any are left out). */

@@ -23,6 +23,11 @@ export type CohortInput = z.infer<typeof cohortInputSchema>;
 
 export const outcomeSchema = z.enum(["pass", "fail", "error"]);
 
+/** How the matrix addresses one learner's progress on one exercise. */
+export function cellKey(userId: string, lessonId: string, exerciseId: string): string {
+  return `${userId}/${lessonId}/${exerciseId}`;
+}
+
 /** One learner's progress on one exercise, as the dashboard stream relays it. */
 export const progressFrameSchema = z.strictObject({
   userId: rowIdSchema,
