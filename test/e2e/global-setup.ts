@@ -16,6 +16,9 @@ declare module "vitest" {
     baseURL: string;
     /** The server's KUBELAB_SECRET, so a test can sign a terminal token the server accepts (or an expired one). */
     terminalSecret: string;
+    /** The first administrator the server creates at start, so a test can sign in as them. */
+    adminEmail: string;
+    adminPassword: string;
   }
 }
 
@@ -34,15 +37,21 @@ export default async function setup(project: TestProject) {
   symlinkSync(path.join(root, "test/fixtures/content-exercise/lessons/01-scale-web"), path.join(content, "lessons", EXERCISE_LESSON));
   const secret = `e2e-${randomBytes(24).toString("hex")}`;
   const installation = `e2e${randomBytes(4).toString("hex")}`;
+  const adminEmail = "admin@e2e.example";
+  const adminPassword = `e2e-admin-${randomBytes(12).toString("hex")}`;
   const server = await startServer({
     KUBELAB_CONTENT_DIR: content,
     KUBELAB_SECRET: secret,
     KUBELAB_INSTALLATION_ID: installation,
+    KUBELAB_ADMIN_EMAIL: adminEmail,
+    KUBELAB_ADMIN_PASSWORD: adminPassword,
     // One warm lab, so the first Start is served from the pool without loading a 2-core host.
     KUBELAB_POOL_SIZE: "1",
   });
   project.provide("baseURL", server.baseURL);
   project.provide("terminalSecret", secret);
+  project.provide("adminEmail", adminEmail);
+  project.provide("adminPassword", adminPassword);
   return async () => {
     await server.stop();
     await removeLabs(installation);
