@@ -60,7 +60,11 @@ export const checkSchema = z
     command: z.string().min(1).optional(),
   })
   .refine((c) => (c.command === undefined) !== (c.select === undefined), { message: "needs either select (with expect, count, condition or rolloutComplete) or command, not both" })
-  .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete, { message: "select needs expect, count, condition or rolloutComplete" });
+  .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete, { message: "select needs expect, count, condition or rolloutComplete" })
+  .refine((c) => !c.rolloutComplete || ["Deployment", "StatefulSet", "DaemonSet"].includes(c.select?.kind ?? ""), {
+    message: "rolloutComplete applies to a Deployment, StatefulSet or DaemonSet",
+    path: ["rolloutComplete"],
+  });
 
 export const exerciseSchema = z.strictObject({
   id: slug,
