@@ -9,6 +9,8 @@ import { prisma } from "./app/_lib/db/create";
 import { logger } from "./app/_lib/log";
 import { createRuntime } from "./sandbox/manager/runtime";
 import { migrate, sqlitePath } from "./prisma/migrate";
+import { ensureFirstAdmin } from "./app/_lib/auth/first-admin";
+import { PEER_ADDRESS_HEADER } from "./app/_lib/auth/peer-address";
 
 const config = env();
 const root = path.dirname(new URL(import.meta.url).pathname);
@@ -20,6 +22,9 @@ if (config.DATABASE_URL.startsWith("file:")) {
   const report = migrate(sqlitePath(config.DATABASE_URL, root), path.join(root, "prisma/migrations"));
   if (report.applied.length) logger.info({ applied: report.applied }, "database migrated");
 }
+
+// Someone must be able to sign in and make instructors: the first admin, once.
+await ensureFirstAdmin(prisma(), { email: config.KUBELAB_ADMIN_EMAIL, password: config.KUBELAB_ADMIN_PASSWORD });
 
 const runtime = await createRuntime(config, prisma(), logger);
 logger.info({ provider: runtime.provider.kind, why: runtime.reason, capacity: runtime.manager.config.capacity, pool: runtime.manager.config.poolSize }, "lab provider chosen");
@@ -47,6 +52,8 @@ async function serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<
 }
 
 const server = createServer((req, res) => {
+  // Rate limits need the caller's address, which Next cannot see; whatever a client sent under this name is overwritten.
+  req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
   const work = req.url === "/metrics" ? serveMetrics(req, res) : handle(req, res);
   work.catch((error: unknown) => {
     logger.error({ err: error, url: req.url }, "request failed");

@@ -5,6 +5,8 @@ import { notFound } from "next/navigation";
 import { hasLocale, NextIntlClientProvider } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
+import { AccountMenu } from "@/app/_components/account/account-menu.client";
+import "@/app/_components/account/account.css";
 import { LanguageSwitch } from "@/app/_components/language-switch.client";
 import { Link } from "@/app/_lib/i18n/navigation";
 import { routing } from "@/app/_lib/i18n/routing";
@@ -39,6 +41,7 @@ export default async function LocaleLayout({ children, params }: { children: Rea
             </Link>
             <nav aria-label={nav("catalog")} className="site-nav">
               <Link href="/">{nav("catalog")}</Link>
+              <AccountMenu />
               <LanguageSwitch />
             </nav>
           </header>

@@ -1,0 +1,83 @@
+// Signing in, up and out inside Next: rate limits, the session cookie (rotated on every
+// sign-in), and the hand-over of anonymous work. Who is asking always comes from the cookie.
+import "server-only";
+import { headers } from "next/headers";
+import {
+  createSession,
+  deleteSession,
+  mergeAnonymousInto,
+  signUp,
+  verifyCredentials,
+} from "@/app/_lib/auth/accounts-core";
+import type { AuthFormState } from "@/app/_lib/auth/form-state";
+import { peerAddress } from "@/app/_lib/auth/peer-address";
+import { consume, forgive, limits } from "@/app/_lib/auth/rate-limit";
+import { clearSessionCookie, currentSessionToken, currentUser, setSessionCookie } from "@/app/_lib/auth/session";
+import type { Role } from "@/app/_lib/auth/session-core";
+import { db } from "@/app/_lib/db/client";
+import { labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
+import { logger } from "@/app/_lib/log";
+
+type Outcome = { ok: true } | ({ ok: false } & AuthFormState);
+
+async function startSession(userId: string): Promise<void> {
+  // A new token at every sign-in: a cookie planted before (session fixation) is worth nothing after.
+  await deleteSession(db, await currentSessionToken());
+  await setSessionCookie(await createSession(db, userId));
+  await db.user.update({ where: { id: userId }, data: { lastSeenAt: new Date() } });
+}
+
+export async function signInWithPassword(input: { email: string; password: string }): Promise<Outcome> {
+  const address = peerAddress(await headers());
+  const { signInPerAccount, signInPerAddress } = limits();
+  const accountKey = `${address}|${input.email}`;
+  const limited = await consume([signInPerAccount, accountKey], [signInPerAddress, address]);
+  if (!limited.ok) return { ok: false, error: "rateLimited", retryAfterSeconds: limited.retryAfterSeconds, values: { email: input.email } };
+
+  const account = await verifyCredentials(db, input.email, input.password);
+  if (!account) return { ok: false, error: "invalidCredentials", values: { email: input.email } };
+  await forgive(signInPerAccount, accountKey);
+
+  const before = await currentUser();
+  if (before && before.email === null && before.userId !== account.userId) {
+    const merged = await mergeAnonymousInto(db, before.userId, account.userId);
+    logger.info({ userId: account.userId, from: before.userId, ...merged }, "anonymous work merged into account");
+    const manager = labRuntimeIfRunning()?.manager;
+    for (const sandboxId of merged.labsToEnd) await manager?.endLab(sandboxId, "replaced");
+  }
+  await startSession(account.userId);
+  return { ok: true };
+}
+
+export async function signUpWithPassword(input: { email: string; password: string; displayName: string | null; locale: string }): Promise<Outcome> {
+  const address = peerAddress(await headers());
+  const limited = await consume([limits().signUpPerAddress, address]);
+  const values = { email: input.email, displayName: input.displayName ?? "" };
+  if (!limited.ok) return { ok: false, error: "rateLimited", retryAfterSeconds: limited.retryAfterSeconds, values };
+
+  const before = await currentUser();
+  // An anonymous learner keeps their row (progress, attempts, lab); anyone else gets a new one.
+  const result = await signUp(db, { ...input, currentUserId: before && before.email === null ? before.userId : null });
+  if (!result.ok) return { ok: false, error: result.error, values };
+  await startSession(result.userId);
+  return { ok: true };
+}
+
+export async function signOut(): Promise<void> {
+  await deleteSession(db, await currentSessionToken());
+  await clearSessionCookie();
+}
+
+export interface AccountStatus {
+  signedIn: boolean;
+  email: string | null;
+  displayName: string | null;
+  role: Role | null;
+}
+
+/** For the header of prerendered pages: who is this browser, as far as the cookie says. */
+export async function myAccountStatus(): Promise<AccountStatus> {
+  const user = await currentUser();
+  if (!user?.email) return { signedIn: false, email: null, displayName: null, role: null };
+  return { signedIn: true, email: user.email, displayName: user.displayName, role: user.role };
+}
