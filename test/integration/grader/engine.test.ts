@@ -1,0 +1,172 @@
+// The grader on a real lab: the fixture exercises fail before their solution and pass after,
+// setup runs once per cluster and again after a reset, live checks tick after a change and
+// leave nothing running when stopped, and a lab that cannot be read gives `error`, not `fail`.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Exercise, exerciseSchema } from "@/app/_lib/lessons/exercise-schema";
+import { readExercises } from "@/app/_lib/lessons/exercises";
+import { gradeExercise, gradeTarget } from "@/sandbox/grader/engine";
+import { startLiveChecks } from "@/sandbox/grader/live";
+import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
+import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
+import { runSetup, SetupError } from "@/sandbox/grader/setup";
+
+const LESSON = "01-grader-fixture";
+const exercises = readExercises("test/fixtures/content-grader", LESSON)!.exercises;
+const scaleWeb = exercises.find((e) => e.id === "scale-web")!;
+const exposeWeb = exercises.find((e) => e.id === "expose-web")!;
+let lab: ThrowawayLab;
+
+async function learner(command: string): Promise<string> {
+  const r = await lab.target.exec(["bash", "-c", command], { user: "learner", timeoutMs: 90_000 });
+  if (r.exitCode !== 0) throw new Error(`\`${command}\` exited with ${r.exitCode}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function until<T>(what: string, fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
+}
+
+const byId = (doc: ResultsDocument) => Object.fromEntries(doc.checks.map((c) => [c.id, c]));
+
+beforeAll(async () => {
+  lab = await startThrowawayLab({ purpose: "it-grader" });
+});
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe("grading a real cluster", () => {
+  it("fails the fixture exercise before its solution, with specific messages, and passes after it", async () => {
+    await lab.reset();
+    expect(await runSetup({ lessonId: LESSON, exercise: scaleWeb }, lab.target)).toEqual({ ran: true });
+
+    const before = await gradeExercise({ lessonId: LESSON, exercise: scaleWeb }, lab.target);
+    expect(resultsDocumentSchema.parse(before)).toEqual(before);
+    expect(before.outcome).toBe("fail");
+    expect(before.error).toBeUndefined();
+    const checks = byId(before);
+    expect(checks["three-ready"]).toMatchObject({ status: "fail", expected: "3", found: "1" });
+    expect(checks["three-ready"]!.message.en).toBe("Deployment web: expected 3 replicas, found 1.");
+    expect(checks["three-ready"]!.message.ko).toBe("디플로이먼트 web: 레플리카가 3개여야 하는데 1개입니다.");
+    expect(checks["new-image"]).toMatchObject({ status: "fail", expected: "nginx:1.25", found: "nginx:1.24" });
+    expect(checks["pods-labelled"]).toMatchObject({ status: "fail", found: "1" });
+    // The command ran and answered "no": a fail, not an error.
+    expect(checks["recorded"]).toMatchObject({ status: "fail", found: "exit code 1" });
+
+    await learner(scaleWeb.solve);
+    const after = await until(
+      "every check of scale-web to pass",
+      () => gradeExercise({ lessonId: LESSON, exercise: scaleWeb }, lab.target),
+      (d) => d.outcome === "pass",
+    );
+    expect(after.checks.map((c) => c.status)).toEqual(["pass", "pass", "pass", "pass", "pass"]);
+    expect(byId(after)["rolled-out"]!.message.en).toBe("Deployment web: Available is True, rollout complete, all 3 replicas updated and available.");
+  });
+
+  it("runs an exercise's setup once per cluster, and again after a reset forgets it", async () => {
+    await lab.reset();
+    const input = { lessonId: LESSON, exercise: exposeWeb };
+    expect(await runSetup(input, lab.target)).toEqual({ ran: true });
+    expect(await learner("kubectl get deployment web -o name")).toContain("deployment.apps/web");
+    // Undo what setup made: a second visit must not make it again.
+    await learner("kubectl delete deployment web --wait=false");
+    expect(await runSetup(input, lab.target)).toEqual({ ran: false });
+    expect(await learner("kubectl get deployment web -o name --ignore-not-found")).toBe("");
+    await lab.reset();
+    expect(await runSetup(input, lab.target)).toEqual({ ran: true });
+  });
+
+  it("reports a failing setup script as a bilingual SetupError", async () => {
+    const broken: Exercise = { ...exposeWeb, id: "broken-setup", setup: "kubectl create deployment x --image=nginx --replicas=-1" };
+    const error = await runSetup({ lessonId: LESSON, exercise: broken }, lab.target).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SetupError);
+    expect((error as SetupError).text.en).toMatch(/^Preparing this exercise in the lab failed \(exit code 1\): .*replicas/);
+    expect((error as SetupError).text.ko).toMatch(/^실습 환경에서 이 과제를 준비하지 못했습니다\(종료 코드 1\)/);
+  });
+
+  it("fails a check on a kind the cluster does not know, and still grades the others", async () => {
+    const exercise = exerciseSchema.parse({
+      id: "custom-kind",
+      title: { ko: "제목", en: "Title" },
+      task: { ko: "과제", en: "Task" },
+      checks: [
+        { id: "widget", title: { ko: "위젯", en: "Widget" }, hint: { ko: "힌트", en: "Hint" }, select: { kind: "Widget", name: "w" }, count: { equals: 1 } },
+        { id: "node", title: { ko: "노드", en: "Node" }, hint: { ko: "힌트", en: "Hint" }, select: { kind: "Node", name: "minikube" }, condition: { type: "Ready" } },
+      ],
+      solve: "true",
+    });
+    const doc = await gradeExercise({ lessonId: LESSON, exercise }, lab.target);
+    expect(doc.outcome).toBe("fail");
+    expect(byId(doc)["widget"]).toMatchObject({ status: "fail" });
+    expect(byId(doc)["widget"]!.message.en).toBe("The cluster has no resource type Widget (is its CustomResourceDefinition installed?).");
+    expect(byId(doc)["node"]).toMatchObject({ status: "pass" });
+  });
+});
+
+describe("live checks", () => {
+  it("emit a new document after a change in the cluster, and leave no kubectl behind when stopped", async () => {
+    await lab.reset();
+    await runSetup({ lessonId: LESSON, exercise: exposeWeb }, lab.target);
+    const docs: ResultsDocument[] = [];
+    const errors: Error[] = [];
+    const live = startLiveChecks({ lessonId: LESSON, exercises, target: lab.target, onResults: (d) => docs.push(d), onError: (e) => errors.push(e) });
+    try {
+      await until("the first documents of both exercises", () => docs.map((d) => d.exerciseId), (ids) => ids.includes("scale-web") && ids.includes("expose-web"));
+      expect(docs.find((d) => d.exerciseId === "expose-web")!.outcome).toBe("fail");
+      // Let the watch settle in the lab, then change the cluster from the learner's side.
+      await until("the watch to run in the lab", () => learner("pgrep -u learner -c kubectl || true"), (n) => Number(n.trim()) >= 1);
+      await learner("kubectl expose deployment web --port=80 --type=NodePort");
+      const passed = await until("a passing expose-web document", () => docs.filter((d) => d.exerciseId === "expose-web"), (d) => d.at(-1)?.outcome === "pass");
+      expect(byId(passed.at(-1)!)["service"]!.status).toBe("pass");
+    } finally {
+      await live.stop();
+    }
+    expect(errors).toEqual([]);
+    expect(await learner("pgrep -u learner -a kubectl || true")).toBe("");
+    expect(await learner("ls /tmp | grep kubelab-live || true")).toBe("");
+    const emitted = docs.length;
+    await learner("kubectl scale deployment web --replicas=2");
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(docs.length).toBe(emitted);
+  });
+});
+
+describe("a lab that cannot be read", () => {
+  it("gives error, never fail, when the cluster inside is stopped", async () => {
+    const stopped = await lab.target.exec(["kubelab-cluster", "stop"], { user: "root", timeoutMs: 60_000 });
+    expect(stopped.exitCode, stopped.stderr).toBe(0);
+    try {
+      const doc = await gradeExercise({ lessonId: LESSON, exercise: scaleWeb }, lab.target, { timeoutMs: 5000 });
+      expect(doc.outcome).toBe("error");
+      expect(doc.checks.map((c) => c.status)).toEqual(["error", "error", "error", "error", "error"]);
+      expect(doc.error?.en).toMatch(/^The lab's cluster could not be read: .*(refused|connect)/);
+      expect(doc.error?.ko).toMatch(/^실습 클러스터를 읽을 수 없습니다/);
+      expect(byId(doc)["three-ready"]!.message.en).toBe("Not checked: the lab's cluster could not be read.");
+
+      const commandOnly = exerciseSchema.parse({ ...scaleWeb, checks: scaleWeb.checks.filter((c) => c.command) });
+      const byCommand = await gradeExercise({ lessonId: LESSON, exercise: commandOnly }, lab.target, { timeoutMs: 5000 });
+      expect(byCommand.outcome).toBe("error");
+      expect(byCommand.error?.en).toMatch(/could not be read/);
+    } finally {
+      const started = await lab.target.exec(["kubelab-cluster", "start"], { user: "root", timeoutMs: 120_000 });
+      expect(started.exitCode, started.stderr).toBe(0);
+      await lab.provider.waitReady(lab.state, 120_000);
+    }
+  });
+
+  it("gives error when the lab's container is gone", async () => {
+    const gone = gradeTarget(lab.provider, { ...lab.state, ref: "0000000000000000000000000000000000000000000000000000000000000000" });
+    const doc = await gradeExercise({ lessonId: LESSON, exercise: scaleWeb }, gone, { timeoutMs: 5000 });
+    expect(doc.outcome).toBe("error");
+    expect(doc.checks.every((c) => c.status === "error")).toBe(true);
+    expect(doc.error?.en).toMatch(/could not be read: .*(no such container|404)/i);
+  });
+});
