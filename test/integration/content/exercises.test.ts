@@ -1,0 +1,66 @@
+// THE CONTENT SELF-TEST: every exercise of every lesson in content/ is proved on a real lab
+// (fresh cluster, setup, must not pass, reference solution, must pass), plus the grader's
+// fixture lesson, so the test never passes by finding nothing. A failure names the lesson,
+// the exercise, the check and what the grader said. Authors run the same proof with
+// `npm run lessons:prove -- <lessonId>`.
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
+import { readExercises } from "@/app/_lib/lessons/exercises";
+import { listLessonIds } from "@/app/_lib/lessons/source";
+import { proveExercise } from "@/sandbox/grader/prove";
+import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
+
+interface LessonExercises {
+  contentDir: string;
+  lessonId: string;
+  exercises: Exercise[];
+  /** A spec that does not parse: its own failing test, with the file, line and field. */
+  problem?: string;
+}
+
+function collect(contentDir: string): LessonExercises[] {
+  return listLessonIds(contentDir).flatMap((lessonId) => {
+    try {
+      const file = readExercises(contentDir, lessonId);
+      return file ? [{ contentDir, lessonId, exercises: file.exercises }] : [];
+    } catch (error) {
+      return [{ contentDir, lessonId, exercises: [], problem: (error as Error).message }];
+    }
+  });
+}
+
+const content = collect(path.resolve("content"));
+const fixture = collect(path.resolve("test/fixtures/content-grader"));
+let lab: ThrowawayLab;
+
+beforeAll(async () => {
+  lab = await startThrowawayLab({ purpose: "it-content" });
+});
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+it("finds exercises to prove (the grader's fixture lesson at least)", () => {
+  expect(fixture.flatMap((l) => l.exercises).length).toBeGreaterThan(0);
+  expect(content.length + fixture.length).toBeGreaterThan(0);
+});
+
+for (const lesson of [...fixture, ...content]) {
+  describe(lesson.lessonId, () => {
+    if (lesson.problem) {
+      it("has an exercise spec that parses", () => {
+        throw new Error(lesson.problem);
+      });
+    }
+    for (const exercise of lesson.exercises) {
+      it(`${lesson.lessonId} / ${exercise.id} fails before its solution and passes after`, async () => {
+        const proof = await proveExercise(lab, lesson.lessonId, exercise);
+        if (!proof.ok) throw new Error(proof.failure);
+        expect(proof.before?.outcome).toBe("fail");
+        expect(proof.after?.outcome).toBe("pass");
+      });
+    }
+  });
+}
