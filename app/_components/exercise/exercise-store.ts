@@ -5,7 +5,8 @@
 import { useSyncExternalStore } from "react";
 import { checkExerciseAction, lessonProgressAction } from "@/app/_lib/grader/actions";
 import type { LiveFrame, ProgressSnapshot } from "@/app/_lib/grader/live-frames";
-import { type CheckResult, outcomeOf, type ResultsDocument } from "@/sandbox/grader/results";
+import type { ResultsDocument } from "@/sandbox/grader/results";
+import { afterCheck, afterLive, passedIds } from "./latch";
 
 export type CheckFailure = "no-lab" | "unreachable";
 
@@ -65,8 +66,6 @@ export function useLessonState(lessonId: string): LessonState {
   );
 }
 
-const passedIds = (results: ResultsDocument) => results.checks.filter((c) => c.status === "pass").map((c) => c.id);
-
 const loading = new Set<string>();
 
 /** Asks the server once per page for this learner's stored progress. */
@@ -104,7 +103,7 @@ export async function checkExercise(lessonId: string, exerciseId: string): Promi
     const answer = await checkExerciseAction({ lessonId, exerciseId });
     if (answer.kind === "graded") {
       const { results, progress } = answer;
-      updateCard(lessonId, exerciseId, (c) => ({ ...c, checking: false, checkedHere: true, results, progress, latched: results.outcome === "error" ? c.latched : passedIds(results) }));
+      updateCard(lessonId, exerciseId, (c) => ({ ...c, ...afterCheck(c, results), checking: false, checkedHere: true, progress }));
     } else {
       updateCard(lessonId, exerciseId, (c) => ({ ...c, checking: false, failure: "no-lab" }));
     }
@@ -123,15 +122,7 @@ export function applyLiveFrame(lessonId: string, frame: LiveFrame): void {
     return;
   }
   const { results, progress } = frame;
-  updateCard(lessonId, results.exerciseId, (c) => {
-    const next = { ...c, progress: progress ?? c.progress };
-    if (results.outcome === "error" && results.error) return next;
-    const latched = new Set(c.latched);
-    const before = new Map((c.results?.checks ?? []).map((r) => [r.id, r]));
-    const checks: CheckResult[] = results.checks.map((check) => (latched.has(check.id) && check.status !== "pass" ? (before.get(check.id) ?? { ...check, status: "pass" }) : check));
-    for (const check of checks) if (check.status === "pass") latched.add(check.id);
-    return { ...next, results: { ...results, checks, outcome: outcomeOf(checks) }, latched: [...latched] };
-  });
+  updateCard(lessonId, results.exerciseId, (c) => ({ ...c, ...afterLive(c, results), progress: progress ?? c.progress }));
 }
 
 export function showNextHint(lessonId: string, exerciseId: string): void {
