@@ -6,7 +6,8 @@ export const endReasonSchema = z.enum(["stopped", "idle", "max-age", "died", "fa
 export type EndReason = z.infer<typeof endReasonSchema>;
 
 export const labViewSchema = z.discriminatedUnion("state", [
-  z.object({ state: z.literal("none") }),
+  // retryAfterSeconds: a start was refused by the rate limit; the panel says when to try again.
+  z.object({ state: z.literal("none"), retryAfterSeconds: z.number().int().positive().optional() }),
   z.object({ state: z.literal("queued"), position: z.number().int().min(1), queueLength: z.number().int().min(1) }),
   z.object({ state: z.literal("starting"), sandboxId: z.string(), since: z.string(), phase: z.enum(["container", "cluster", "reset"]) }),
   z.object({ state: z.literal("ready"), sandboxId: z.string(), readyAt: z.string() }),

@@ -13,6 +13,8 @@ export interface Limits {
   signUpPerAddress: RateLimiterMemory;
   /** Starting labs in a loop would exhaust the host. */
   labStartPerUser: RateLimiterMemory;
+  /** ...and so would new anonymous identities (cleared cookies) each starting one; a classroom behind one NAT still fits. */
+  labStartPerAddress: RateLimiterMemory;
 }
 
 export function createLimits(): Limits {
@@ -21,6 +23,7 @@ export function createLimits(): Limits {
     signInPerAddress: new RateLimiterMemory({ keyPrefix: "signin-address", points: 30, duration: 15 * 60 }),
     signUpPerAddress: new RateLimiterMemory({ keyPrefix: "signup-address", points: 10, duration: 60 * 60 }),
     labStartPerUser: new RateLimiterMemory({ keyPrefix: "lab-start", points: 10, duration: 10 * 60 }),
+    labStartPerAddress: new RateLimiterMemory({ keyPrefix: "lab-start-address", points: 120, duration: 10 * 60 }),
   };
 }
 

@@ -1,6 +1,9 @@
 // A learner's own lab. Every function works out the user from the session itself, so no
 // caller can act on someone else's lab by passing an id.
 import "server-only";
+import { headers } from "next/headers";
+import { peerAddress } from "@/app/_lib/auth/peer-address";
+import { consume, limits } from "@/app/_lib/auth/rate-limit";
 import { currentOrAnonymousUser, currentUser } from "@/app/_lib/auth/session";
 import { labRuntime, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
 import type { LabView } from "@/sandbox/manager/view";
@@ -16,7 +19,15 @@ export async function myLabStatus(): Promise<{ available: boolean; view: LabView
 
 export async function startMyLab(locale: string): Promise<LabView> {
   const user = await currentOrAnonymousUser(locale);
-  return labRuntime().manager.request(user.userId);
+  const { manager } = labRuntime();
+  // Only a start that would make a new lab counts; asking again for a running one is free.
+  const current = await manager.view(user.userId);
+  if (current.state === "none" || current.state === "ended") {
+    const { labStartPerUser, labStartPerAddress } = limits();
+    const limited = await consume([labStartPerUser, user.userId], [labStartPerAddress, peerAddress(await headers())]);
+    if (!limited.ok) return { state: "none", retryAfterSeconds: limited.retryAfterSeconds };
+  }
+  return manager.request(user.userId);
 }
 
 export async function stopMyLab(): Promise<LabView> {
