@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 
 interface Row {
   metric: string;
-  unit: "ms" | "s" | "MiB" | "ratio" | "labs";
+  unit: "ms" | "s" | "MiB" | "ratio" | "labs" | "CPU s/min";
   samples: number[];
   /** Which statistic the target applies to, and its bound. */
   target?: { stat: "p50" | "p95" | "p99" | "min" | "max"; op: "<=" | ">="; value: number; text: string };
@@ -104,9 +104,20 @@ await measure("labs", async () => {
   return out;
 });
 
+await measure("grader", async () => {
+  const grader = await import("./grader.bench-lib");
+  const check = await grader.checkRoundTrip(50);
+  const live = await grader.liveCheckCpu();
+  return [
+    { metric: "Check round trip, five-check exercise", unit: "ms", samples: check.samples, target: { stat: "p95", op: "<=", value: 500, text: "p95 ≤ 500 ms" }, note: check.note },
+    { metric: "live checking CPU per lab, idle", unit: "CPU s/min", samples: live.idle, note: live.note },
+    { metric: "live checking CPU per lab, while the learner changes things", unit: "CPU s/min", samples: live.changing },
+  ];
+});
+
 // ---- the table ----------------------------------------------------------------------------------
 const fmt = (v: number, unit: Row["unit"]) =>
-  Number.isNaN(v) ? "–" : unit === "ratio" ? v.toFixed(2) : unit === "labs" ? String(Math.round(v)) : v >= 100 ? String(Math.round(v)) : v.toFixed(1);
+  Number.isNaN(v) ? "–" : unit === "ratio" || unit === "CPU s/min" ? v.toFixed(2) : unit === "labs" ? String(Math.round(v)) : v >= 100 ? String(Math.round(v)) : v.toFixed(1);
 
 const header = ["metric", "n", "median", "p95", "p99", "unit", "target", "result"];
 const lines = rows.map((r) => {
