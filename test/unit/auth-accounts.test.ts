@@ -16,7 +16,7 @@ import { freshDatabase } from "@/test/support/database";
 
 const PASSWORD = "correct horse battery";
 
-describe("password hashing", () => {
+describe("password hashing", { timeout: 60_000 }, () => {
   it("stores argon2id with a fresh salt and verifies only the right password", async () => {
     const a = await hashPassword(PASSWORD);
     const b = await hashPassword(PASSWORD);
@@ -43,7 +43,7 @@ describe("form input", () => {
   });
 });
 
-describe("sign-up", () => {
+describe("sign-up", { timeout: 60_000 }, () => {
   it("upgrades an anonymous learner in place: same user, progress and lab stay", async () => {
     const { db } = freshDatabase();
     const anon = await createAnonymousSession(db, "ko");
@@ -80,7 +80,7 @@ describe("sign-up", () => {
   });
 });
 
-describe("sign-in and sessions", () => {
+describe("sign-in and sessions", { timeout: 60_000 }, () => {
   it("accepts the right password only, and an unknown email gives the same answer", async () => {
     const { db } = freshDatabase();
     const made = await signUp(db, { email: "ada@example.com", password: PASSWORD, displayName: null, locale: "en" });
@@ -123,7 +123,7 @@ describe("sign-in and sessions", () => {
   });
 });
 
-describe("merging anonymous work into an account at sign-in", () => {
+describe("merging anonymous work into an account at sign-in", { timeout: 60_000 }, () => {
   async function setUp() {
     const { db } = freshDatabase();
     const made = await signUp(db, { email: "ada@example.com", password: PASSWORD, displayName: null, locale: "en" });

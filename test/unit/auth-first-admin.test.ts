@@ -6,7 +6,7 @@ import { DEFAULT_ADMIN_EMAIL, ensureFirstAdmin } from "@/app/_lib/auth/first-adm
 import { parseEnv } from "@/app/_lib/config/env";
 import { freshDatabase } from "@/test/support/database";
 
-describe("first administrator", () => {
+describe("first administrator", { timeout: 60_000 }, () => {
   it("comes from KUBELAB_ADMIN_EMAIL and KUBELAB_ADMIN_PASSWORD, and prints nothing", async () => {
     const { db } = freshDatabase();
     const printed: string[] = [];
