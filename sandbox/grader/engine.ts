@@ -2,6 +2,7 @@
 // All select-checks share ONE `kubectl get <kinds> -A -o json` (run as the learner, inside
 // the lab); each command check is one more exec. A lab that cannot be read gives `error`,
 // never `fail`: the learner must not be told their work is wrong when we could not look.
+import { z } from "zod";
 import type { Check, Exercise } from "@/app/_lib/lessons/exercise-schema";
 import type { ExecOptions, ExecResult, Provider, ProviderState } from "@/sandbox/providers/types";
 import { evaluateSelectCheck, type KubeObject } from "./evaluate";
@@ -36,6 +37,11 @@ export type ClusterRead =
   | { ok: true; byKind: Map<string, KubeObject[]>; unknownKinds: Set<string> }
   | { ok: false; detail: string };
 
+/** What `kubectl get -o json` prints: a List whose items each have a kind and metadata. */
+const kubectlListSchema = z.looseObject({
+  items: z.array(z.looseObject({ kind: z.string(), metadata: z.looseObject({ name: z.string(), namespace: z.string().optional() }) })).default([]),
+});
+
 const UNKNOWN_TYPE = /doesn't have a resource type "([^"]+)"/;
 
 /** One `kubectl get` for every kind; kinds the cluster does not know are left out and reported. */
@@ -53,9 +59,9 @@ export async function readCluster(target: GradeTarget, kinds: string[], timeoutM
     if (r.exitCode === 0) {
       let items: KubeObject[];
       try {
-        items = (JSON.parse(r.stdout) as { items?: KubeObject[] }).items ?? [];
+        items = kubectlListSchema.parse(JSON.parse(r.stdout)).items as KubeObject[];
       } catch {
-        return { ok: false, detail: `kubectl printed something that is not JSON: ${r.stdout.slice(0, 200)}` };
+        return { ok: false, detail: `kubectl printed something that is not a list of objects: ${r.stdout.slice(0, 200)}` };
       }
       const byKind = new Map<string, KubeObject[]>(wanted.map((k) => [k, []]));
       for (const item of items) byKind.get(item.kind ?? "")?.push(item);

@@ -2,6 +2,7 @@
 // cluster, as a key of the ConfigMap kube-system/kubelab-setup, so that a lab reset (the
 // etcd keyspace put back to its pristine copy) forgets it and the next visit prepares the
 // exercise again. Scripts are idempotent anyway, so two visits racing is harmless.
+import { z } from "zod";
 import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
 import { execBounded, type GradeTarget, TIMED_OUT } from "./engine";
 import * as say from "./messages";
@@ -29,11 +30,13 @@ kubectl get configmap -n ${SETUP_CONFIGMAP.namespace} ${SETUP_CONFIGMAP.name} >/
   kubectl create configmap -n ${SETUP_CONFIGMAP.namespace} ${SETUP_CONFIGMAP.name} >/dev/null 2>&1 || true
 kubectl patch configmap -n ${SETUP_CONFIGMAP.namespace} ${SETUP_CONFIGMAP.name} --type merge -p "{\\"data\\":{\\"$1\\":\\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\\"}}" >/dev/null`;
 
+const configMapSchema = z.looseObject({ data: z.record(z.string(), z.string()).optional() });
+
 export async function hasRunSetup(target: GradeTarget, key: string): Promise<boolean> {
   const r = await execBounded(target, ["kubectl", "get", "configmap", "-n", SETUP_CONFIGMAP.namespace, SETUP_CONFIGMAP.name, "-o", "json", "--ignore-not-found"], 10_000);
   if (r.exitCode !== 0) throw new SetupError(say.labUnreadable(r.stderr || r.stdout));
   if (r.stdout.trim() === "") return false;
-  const data = (JSON.parse(r.stdout) as { data?: Record<string, string> }).data ?? {};
+  const data = configMapSchema.parse(JSON.parse(r.stdout)).data ?? {};
   return key in data;
 }
 

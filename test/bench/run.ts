@@ -143,5 +143,7 @@ const table = [
 ].join("\n");
 console.log(table);
 mkdirSync("data/bench", { recursive: true });
-writeFileSync("data/bench/latest.md", table + "\n");
-writeFileSync("data/bench/latest.json", JSON.stringify({ date: today, machine, rows: rows.map((r) => ({ ...r, stats: r.unavailable ? null : stats(r.samples) })) }, null, 2));
+// A run of some parts only (`tsx test/bench/run.ts grader`) must not replace the full table.
+const outName = only.length === 0 ? "latest" : `latest-${only.join("-")}`;
+writeFileSync(`data/bench/${outName}.md`, table + "\n");
+writeFileSync(`data/bench/${outName}.json`, JSON.stringify({ date: today, machine, rows: rows.map((r) => ({ ...r, stats: r.unavailable ? null : stats(r.samples) })) }, null, 2));
