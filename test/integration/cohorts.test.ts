@@ -239,8 +239,8 @@ describe("the matrix, a learner's attempts, and the CSV", () => {
         status: outcome,
         title: { ko: "web 파드", en: "The web pod" },
         message: outcome === "pass" ? { ko: "web 파드가 있습니다", en: "web pod found" } : { ko: "web 파드가 없습니다", en: "no pod named web" },
-        expected: 1,
-        found: outcome === "pass" ? 1 : 0,
+        expected: "1",
+        found: outcome === "pass" ? "1" : "0",
         hint: { ko: "kubectl run을 써 보세요.", en: "Try kubectl run." },
       },
     ],
@@ -249,6 +249,7 @@ describe("the matrix, a learner's attempts, and the CSV", () => {
 
   beforeAll(async () => {
     const minji = users.minji!.userId;
+    await db.attempt.create({ data: { userId: minji, lessonId: "01-first-pods", exerciseId: "create-pod", outcome: "error", results: "{not json", createdAt: new Date("2026-11-21T10:05:00Z") } });
     await db.attempt.create({ data: { userId: minji, lessonId: "01-first-pods", exerciseId: "create-pod", outcome: "fail", results: JSON.stringify(results("fail")), createdAt: new Date("2026-11-21T10:10:00Z") } });
     await db.attempt.create({ data: { userId: minji, lessonId: "01-first-pods", exerciseId: "create-pod", outcome: "pass", results: JSON.stringify(results("pass")), createdAt: passedAt } });
     await db.progress.create({ data: { userId: minji, lessonId: "01-first-pods", exerciseId: "create-pod", attempts: 2, firstPassedAt: passedAt, lastAttemptAt: passedAt } });
@@ -271,8 +272,10 @@ describe("the matrix, a learner's attempts, and the CSV", () => {
 
   it("gives a learner's attempts, newest first, with their results documents", async () => {
     const detail = await learnerDetail(cohortId, users.minji!.userId, as(users.teacher!));
-    expect(detail.attempts.map((a) => a.outcome)).toEqual(["pass", "fail"]);
-    expect(detail.attempts[1]!.results?.checks[0]).toMatchObject({ status: "fail", message: { en: "no pod named web" } });
+    expect(detail.attempts.map((a) => a.outcome)).toEqual(["pass", "fail", "error"]);
+    expect(detail.attempts[1]!.results?.checks[0]).toMatchObject({ status: "fail", message: { en: "no pod named web" }, found: "0" });
+    // A document that cannot be read is shown as such, not as an empty pass.
+    expect(detail.attempts[2]!.results).toBeNull();
     // No lab runtime in this process: said so, not guessed.
     expect(detail.lab.state).toBe("unavailable");
   });

@@ -9,7 +9,8 @@ import type { Locale } from "@/app/_lib/i18n/routing";
 import { getCatalog } from "@/app/_lib/lessons/catalog";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { cohortLessonIds, cohortState, type CohortState, learnerName, taughtCohort, taughtLearner } from "./cohort-access";
-import { cellKey, type ResultsDocument, resultsDocumentSchema } from "./cohort-schemas";
+import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
+import { cellKey } from "./cohort-schemas";
 import { type DataContext, requestContext } from "./data-context";
 
 export interface MatrixLesson {

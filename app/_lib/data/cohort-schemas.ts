@@ -43,30 +43,3 @@ export type ProgressFrame = z.infer<typeof progressFrameSchema>;
 /** Someone joined, was removed or re-admitted: the dashboard reloads its roster. */
 export const rosterFrameSchema = z.strictObject({ cohortId: rowIdSchema, at: z.iso.datetime() });
 export type RosterFrame = z.infer<typeof rosterFrameSchema>;
-
-const localized = z.object({ ko: z.string(), en: z.string() });
-
-/**
- * The grader's results document (version 1), as the dashboard renders it. Read leniently:
- * fields the dashboard does not show are dropped, and a document it cannot read is shown as
- * such rather than breaking the page.
- */
-export const resultsDocumentSchema = z.object({
-  version: z.literal(1),
-  outcome: outcomeSchema,
-  gradedAt: z.string().optional(),
-  durationMs: z.number().optional(),
-  checks: z.array(
-    z.object({
-      id: z.string(),
-      status: z.enum(["pass", "fail", "error"]),
-      title: localized,
-      message: localized.optional(),
-      expected: z.unknown().optional(),
-      found: z.unknown().optional(),
-      hint: localized.optional(),
-    }),
-  ),
-  error: localized.optional(),
-});
-export type ResultsDocument = z.infer<typeof resultsDocumentSchema>;
