@@ -1,0 +1,73 @@
+// Calls a server action of the production build over plain HTTP, as the browser does: a POST
+// with the action's id in `Next-Action` and its arguments encoded by React's own reply encoder,
+// then the answer decoded by React's own Flight client. Lets a test act as any caller (no
+// cookie, someone else's cookie, a foreign Origin) without a browser.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+// Next's vendored copy, so encoding matches the server exactly.
+const flight = require("next/dist/compiled/react-server-dom-webpack/client.edge") as {
+  encodeReply(value: unknown): Promise<string | FormData>;
+  createFromReadableStream(stream: ReadableStream<Uint8Array>, options: unknown): Promise<Record<string, unknown>>;
+};
+
+export interface ManifestAction {
+  id: string;
+  filename: string;
+  exportedName: string;
+  /** Page workers that bundle this action, e.g. "app/[locale]/admin/page". */
+  workers: string[];
+}
+
+/** Every server action of the build, from Next's own manifest. */
+export function buildActions(root: string): ManifestAction[] {
+  const file = path.join(root, ".next/server/server-reference-manifest.json");
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as { node: Record<string, { filename: string; exportedName: string; workers: Record<string, unknown> }> };
+  return Object.entries(manifest.node).map(([id, a]) => ({ id, filename: a.filename, exportedName: a.exportedName, workers: Object.keys(a.workers) }));
+}
+
+export interface ActionAnswer {
+  status: number;
+  /** The action's return value, when it returned. */
+  value?: unknown;
+  /** Set when the action threw (Next sends a digest, never the message, in production). */
+  threw: boolean;
+  /** Where the action redirected to, if it did. */
+  redirect: string | null;
+  setCookies: string[];
+  /** The whole answer as sent, for "nothing of anyone else's is in here" checks. */
+  raw: string;
+}
+
+export async function callAction(
+  baseURL: string,
+  action: { id: string; path: string },
+  args: unknown[],
+  options: { cookie?: string; origin?: string } = {},
+): Promise<ActionAnswer> {
+  const body = await flight.encodeReply(args);
+  const headers: Record<string, string> = { "next-action": action.id, accept: "text/x-component", origin: options.origin ?? baseURL };
+  if (typeof body === "string") headers["content-type"] = "text/plain;charset=UTF-8";
+  if (options.cookie) headers.cookie = options.cookie;
+  const res = await fetch(new URL(action.path, baseURL), { method: "POST", headers, body, redirect: "manual" });
+  const raw = await res.text();
+  const redirect = res.headers.get("x-action-redirect");
+  const answer: ActionAnswer = { status: res.status, threw: false, redirect: redirect ? redirect.split(";")[0]! : null, setCookies: res.headers.getSetCookie(), raw };
+  // A redirect's body is the next page's render, which needs the browser's modules; skip it.
+  if (redirect || !(res.headers.get("content-type") ?? "").includes("text/x-component")) return answer;
+  const root = await flight.createFromReadableStream(new Response(raw).body!, { serverConsumerManifest: { moduleMap: {}, serverModuleMap: null, moduleLoading: null } });
+  try {
+    answer.value = await root.a;
+  } catch {
+    answer.threw = true;
+  }
+  return answer;
+}
+
+/** The `name=value` pair of a Set-Cookie list, for replaying as a Cookie header. */
+export function cookieFrom(setCookies: string[], name: string): string | undefined {
+  const line = setCookies.find((c) => c.startsWith(`${name}=`));
+  return line?.split(";")[0];
+}
