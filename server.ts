@@ -11,6 +11,7 @@ import { createRuntime } from "./sandbox/manager/runtime";
 import { migrate, sqlitePath } from "./prisma/migrate";
 import { ensureFirstAdmin } from "./app/_lib/auth/first-admin";
 import { PEER_ADDRESS_HEADER } from "./app/_lib/auth/peer-address";
+import { isSameOrigin } from "./app/_lib/auth/same-origin";
 
 const config = env();
 const root = path.dirname(new URL(import.meta.url).pathname);
@@ -64,6 +65,12 @@ const server = createServer((req, res) => {
 server.on("upgrade", (req, socket, head) => {
   const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
   if (pathname === "/terminal") {
+    // Browsers send Origin on every WebSocket; a page of another site must not open a learner's
+    // terminal with their cookie (the signed ticket already stops it; this refuses it earlier).
+    if (req.headers.origin && !isSameOrigin(new Headers({ origin: req.headers.origin, host: req.headers.host ?? "" }), "POST")) {
+      socket.destroy();
+      return;
+    }
     runtime.bridge.handleUpgrade(req, socket, head);
   } else if (dev) {
     // Next's dev server uses a socket of its own for hot reload.

@@ -1,6 +1,7 @@
 // Who may do what. Every data-layer function, route handler and server action starts with one
 // of these guards; they read the session cookie themselves, so no caller can vouch for a user.
 import "server-only";
+import { isSameOrigin } from "./same-origin";
 import { currentUser } from "./session";
 import type { Role, SessionUser } from "./session-core";
 
@@ -51,4 +52,9 @@ export function assertRole(user: SessionUser | null, ...roles: Role[]): SessionU
 export function authErrorResponse(error: unknown): Response {
   if (isAuthError(error)) return Response.json({ error: error.message }, { status: error.status, headers: { "cache-control": "no-store" } });
   throw error;
+}
+
+/** For state-changing route handlers (Next checks server actions itself): a 403 unless the request comes from this site's pages. */
+export function requireSameOrigin(request: Request): void {
+  if (!isSameOrigin(request.headers, request.method)) throw new AuthError(403, "cross-site request refused");
 }

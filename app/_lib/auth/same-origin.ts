@@ -2,8 +2,8 @@
 // plain route handlers do not, so each POST/PUT/PATCH/DELETE handler calls this first. The
 // rule is Next's: the Origin header's host must equal the request's host (x-forwarded-host
 // behind a proxy). A request without Origin (curl, old browsers on same-origin GET) is only
-// let through for safe methods.
-import { AuthError } from "./guards";
+// let through for safe methods. No imports: server.ts uses it for the terminal socket too;
+// route handlers call requireSameOrigin (guards.ts), which throws a 403 AuthError.
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -17,9 +17,4 @@ export function isSameOrigin(headers: Headers, method: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Throws a 403 AuthError unless a state-changing request comes from this site's own pages. */
-export function requireSameOrigin(request: Request): void {
-  if (!isSameOrigin(request.headers, request.method)) throw new AuthError(403, "cross-site request refused");
 }
