@@ -61,7 +61,8 @@ export function readImageList(file: string): ImageList {
 /** Image references in shell and YAML: `image: x`, `--image=x`, `set image deploy/d c=x`, `docker build -t x`. */
 export function imagesIn(text: string): string[] {
   const found = new Set<string>();
-  const clean = (s: string) => s.replace(/^["']|["',]$/g, "");
+  // An image reference never ends in punctuation; prose around a command may ("...nginx:1.27.").
+  const clean = (s: string) => s.replace(/^["'(]+/, "").replace(/["'`,.;:)]+$/, "");
   for (const m of text.matchAll(/^\s*-?\s*image:\s*["']?([^\s"'#{}]+)/gm)) found.add(clean(m[1]!));
   for (const m of text.matchAll(/--image[= ]["']?([^\s"']+)/g)) found.add(clean(m[1]!));
   for (const m of text.matchAll(/set image\s+\S+((?:\s+[\w.-]+=[^\s]+)+)/g)) {

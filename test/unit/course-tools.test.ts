@@ -71,7 +71,8 @@ describe("image list", () => {
       "kubectl set image deployment/web nginx=nginx:1.27 sidecar=busybox:1.36",
       "docker build -t hello-app:1.0 .",
       "image: ${IMAGE}",
+      "then run it with --image=nginx:1.28.",
     ].join("\n");
-    expect(imagesIn(text).sort()).toEqual(["busybox:1.36", "hello-app:1.0", "mariadb:10.6", "nginx:1.25", "nginx:1.26", "nginx:1.27"]);
+    expect(imagesIn(text).sort()).toEqual(["busybox:1.36", "hello-app:1.0", "mariadb:10.6", "nginx:1.25", "nginx:1.26", "nginx:1.27", "nginx:1.28"]);
   });
 });
