@@ -78,7 +78,7 @@ describe("a cohort", { timeout: 120_000 }, () => {
     teacher = await newPage();
     await teacher.goto("/en/dashboard");
     await teacher.waitForURL(/\/en\/sign-in\?next=/, { timeout: ANSWER_MS });
-    await fillAuthForm(teacher, instructor);
+    await fillAuthForm(teacher, { email: instructor.email, password: instructor.password });
     await teacher.waitForURL(/\/en\/dashboard$/, { timeout: ANSWER_MS });
     const form = teacher.locator('[data-testid="create-cohort"]');
     // An empty name is refused with a message, and nothing else is lost.
