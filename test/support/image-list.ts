@@ -63,7 +63,7 @@ export function imagesIn(text: string): string[] {
   const found = new Set<string>();
   // An image reference never ends in punctuation; prose around a command may ("...nginx:1.27.").
   const clean = (s: string) => s.replace(/^["'(]+/, "").replace(/["'`,.;:)]+$/, "");
-  for (const m of text.matchAll(/^\s*-?\s*image:\s*["']?([^\s"'#{}]+)/gm)) found.add(clean(m[1]!));
+  for (const m of text.matchAll(/^[ \t]*-?[ \t]*image:[ \t]*["']?([^\s"'#{}]+)/gm)) found.add(clean(m[1]!));
   for (const m of text.matchAll(/--image[= ]["']?([^\s"']+)/g)) found.add(clean(m[1]!));
   for (const m of text.matchAll(/set image\s+\S+((?:\s+[\w.-]+=[^\s]+)+)/g)) {
     for (const pair of m[1]!.trim().split(/\s+/)) found.add(clean(pair.slice(pair.indexOf("=") + 1)));

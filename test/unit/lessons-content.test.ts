@@ -30,7 +30,8 @@ describe("course content", () => {
       const source = readLessonSource(contentDir, id, locale);
       const code = await compileLesson(source);
       expect(code.length).toBeGreaterThan(100);
-    });
+      // esbuild and shiki on a loaded 2-core machine can take longer than Vitest's 5 s default.
+    }, 60_000);
 
     it.each([...locales])("%s: every <Exercise id> names an exercise in exercises.yaml", (locale) => {
       const source = readLessonSource(contentDir, id, locale);
