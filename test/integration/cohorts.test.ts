@@ -24,6 +24,8 @@ import {
   removeLearner,
 } from "@/app/_lib/data/cohorts";
 import type { DataContext } from "@/app/_lib/data/data-context";
+import { cohortEventStream } from "@/app/_lib/cohort/event-stream";
+import { publishProgress } from "@/app/_lib/data/progress-events";
 import { freshDatabase } from "../support/database";
 
 let db: PrismaClient;
@@ -298,3 +300,49 @@ describe("the matrix, a learner's attempts, and the CSV", () => {
   });
 });
 
+
+describe("the live stream", () => {
+  it("relays the progress of the cohort's current learners in its lessons, and nobody else's", async () => {
+    const latecomer = await user("latecomer", "learner", "late@example.com", "Latecomer");
+    const watch = await watchCohort(cohortId, as(users.teacher!));
+    const abort = new AbortController();
+    const reader = (await cohortEventStream(watch, abort.signal)).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${needle}`);
+        text += decoder.decode(value);
+      }
+    };
+    const event = (userId: string, lessonId: string, attempts: number) => ({
+      userId,
+      lessonId,
+      exerciseId: "create-pod",
+      outcome: "fail" as const,
+      attempts,
+      firstPassedAt: null,
+      at: new Date().toISOString(),
+    });
+
+    await readUntil("event: ready");
+    publishProgress(event(latecomer.userId, "01-first-pods", 11)); // not (yet) in the cohort
+    publishProgress(event(users.minji!.userId, "02-scaling", 12)); // not a lesson of the cohort
+    publishProgress(event(users.outsider!.userId, "01-first-pods", 13)); // never joined
+    publishProgress(event(users.minji!.userId, "01-first-pods", -1)); // malformed: dropped
+    publishProgress(event(users.minji!.userId, "01-first-pods", 14));
+    await readUntil('"attempts":14');
+    expect(text).not.toMatch(/"attempts":(11|12|13|-1)\b/);
+    expect(text).toContain(`event: progress\ndata: {"userId":"${users.minji!.userId}","lessonId":"01-first-pods"`);
+
+    // Someone joins: a roster frame, and from then on their progress is relayed.
+    await joinCohort(await inviteOf(cohortId), as(latecomer));
+    await readUntil("event: roster");
+    publishProgress(event(latecomer.userId, "01-first-pods", 15));
+    await readUntil('"attempts":15');
+
+    abort.abort();
+    await expect(reader.read()).resolves.toMatchObject({ done: true });
+  });
+});

@@ -1,0 +1,65 @@
+// The dashboard's event stream for one cohort the caller was already allowed to watch: the
+// progress of its current learners in its lessons, a roster frame when someone joins or is
+// removed (the learner set is re-read then), a ready frame at once and a heartbeat comment.
+// Progress of anyone else never goes down the stream.
+import "server-only";
+import type { watchCohort } from "@/app/_lib/data/cohort-progress";
+import { subscribeRoster } from "@/app/_lib/data/cohort-roster-bus";
+import { type ProgressFrame, progressFrameSchema, type RosterFrame, rosterFrameSchema } from "@/app/_lib/data/cohort-schemas";
+import { subscribeProgress } from "@/app/_lib/data/progress-events";
+
+export const HEARTBEAT_MS = 15_000;
+
+type Watch = Awaited<ReturnType<typeof watchCohort>>;
+
+export async function cohortEventStream(watch: Watch, signal: AbortSignal, heartbeatMs = HEARTBEAT_MS): Promise<ReadableStream<Uint8Array>> {
+  const lessons = watch.lessonIds ? new Set(watch.lessonIds) : null;
+  let learners = await watch.learners();
+  const encoder = new TextEncoder();
+  const cleanups: (() => void)[] = [];
+  const cleanup = () => cleanups.splice(0).forEach((fn) => fn());
+
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const write = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          cleanup(); // the browser went away between two frames
+        }
+      };
+      const send = (event: "progress" | "roster" | "ready", data: ProgressFrame | RosterFrame | Record<string, never>) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+
+      cleanups.push(
+        subscribeProgress((e) => {
+          if (!learners.has(e.userId) || (lessons && !lessons.has(e.lessonId))) return;
+          // Only the fields the dashboard needs, checked: a malformed event is dropped, not relayed.
+          const frame = progressFrameSchema.safeParse({ userId: e.userId, lessonId: e.lessonId, exerciseId: e.exerciseId, outcome: e.outcome, attempts: e.attempts, firstPassedAt: e.firstPassedAt, at: e.at });
+          if (frame.success) send("progress", frame.data);
+        }),
+      );
+      cleanups.push(
+        subscribeRoster(watch.cohortId, () => {
+          void watch.learners().then((fresh) => {
+            learners = fresh;
+            send("roster", rosterFrameSchema.parse({ cohortId: watch.cohortId, at: new Date().toISOString() }));
+          });
+        }),
+      );
+      const heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
+      cleanups.push(() => clearInterval(heartbeat));
+      cleanups.push(() => {
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      });
+      if (signal.aborted) cleanup();
+      else signal.addEventListener("abort", cleanup);
+      // Tells the browser the stream is live, so it can catch up on anything recorded before.
+      send("ready", {});
+    },
+    cancel: cleanup,
+  });
+}
