@@ -2,7 +2,7 @@
 // live recording only on a change, and no lost counts when records race.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/app/_lib/db/generated/client";
-import { lessonProgress, recordAttempt } from "@/app/_lib/data/progress-store";
+import { completedLessonIds, lessonProgress, passedExercises, recordAttempt } from "@/app/_lib/data/progress-store";
 import { freshDatabase } from "../support/database";
 
 let db: PrismaClient;
@@ -78,5 +78,32 @@ describe("recording attempts", () => {
     await recordAttempt(db, { ...base, userId: a, outcome: "pass", results: doc("pass") });
     expect(await lessonProgress(db, b, base.lessonId)).toEqual([]);
     expect(await lessonProgress(db, a, base.lessonId)).toHaveLength(1);
+  });
+});
+
+describe("completed lessons (the catalog's marks)", () => {
+  const specs: Record<string, string[]> = { "04-pods": ["create-web", "scale-web"], "05-services": ["expose-web"], "06-empty": [] };
+  const exercisesOf = (id: string) => {
+    if (!(id in specs)) throw new Error(`no lesson ${id}`);
+    return specs[id]!;
+  };
+
+  it("marks a lesson only when every one of its exercises has been passed", async () => {
+    const userId = await newUser();
+    await recordAttempt(db, { ...base, userId, exerciseId: "create-web", outcome: "pass", results: doc("pass") });
+    await recordAttempt(db, { ...base, userId, lessonId: "05-services", exerciseId: "expose-web", outcome: "pass", results: doc("pass") });
+    expect(completedLessonIds(await passedExercises(db, userId), exercisesOf)).toEqual(["05-services"]);
+    await recordAttempt(db, { ...base, userId, exerciseId: "scale-web", outcome: "fail", results: doc("fail") });
+    expect(completedLessonIds(await passedExercises(db, userId), exercisesOf)).toEqual(["05-services"]);
+    await recordAttempt(db, { ...base, userId, exerciseId: "scale-web", outcome: "pass", results: doc("pass") });
+    expect(completedLessonIds(await passedExercises(db, userId), exercisesOf).sort()).toEqual(["04-pods", "05-services"]);
+  });
+
+  it("gives no mark for a lesson that is gone or has no exercises", () => {
+    const passed = [
+      { lessonId: "99-removed", exerciseId: "x" },
+      { lessonId: "06-empty", exerciseId: "y" },
+    ];
+    expect(completedLessonIds(passed, exercisesOf)).toEqual([]);
   });
 });

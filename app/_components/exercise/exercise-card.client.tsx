@@ -31,12 +31,14 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
   const { results } = card;
   const done = isDone(card);
   const unreadable = results?.outcome === "error" && results.error !== undefined;
+  // Until the learner has attempted the exercise, live fails are "not checked yet", not a verdict.
+  const attempted = card.checkedHere || card.progress.attempts > 0;
   const rows = spec.checks.map((check) => {
     const result = unreadable ? undefined : results?.checks.find((r) => r.id === check.id);
-    // Before the learner's first Check here, live fails are "not checked yet", not a verdict.
-    const status: RowStatus = !result ? "pending" : result.status !== "pass" && !card.checkedHere && !card.progress.attempts ? "pending" : result.status;
+    const status: RowStatus = !result || (result.status !== "pass" && !attempted) ? "pending" : result.status;
     return { check, result, status };
   });
+  const outcome = !results ? "none" : unreadable ? "error" : rows.some((r) => r.status === "pending") ? "none" : results.outcome;
   const failing = rows.filter((r) => r.result && r.status !== "pass" && r.status !== "pending");
   const hints = failing.slice(0, card.hints);
   const titleId = `exercise-${spec.id}-title`;
@@ -46,8 +48,10 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
       className={`exercise${done ? " exercise-done" : ""}`}
       data-testid="exercise"
       data-exercise-id={spec.id}
-      data-outcome={results && !unreadable ? results.outcome : "none"}
+      data-outcome={outcome}
       data-done={done ? "true" : "false"}
+      data-checking={card.checking ? "true" : "false"}
+      data-attempts={card.progress.attempts}
       aria-labelledby={titleId}
     >
       <header className="exercise-header">

@@ -99,6 +99,27 @@ export async function passedExercises(db: PrismaClient, userId: string): Promise
   return db.progress.findMany({ where: { userId, firstPassedAt: { not: null } }, select: { lessonId: true, exerciseId: true } });
 }
 
+/**
+ * Lessons where every exercise is among the passed ones. `exercisesOf` gives a lesson's
+ * exercise ids, or throws for a lesson that is gone or broken (then it gets no mark).
+ */
+export function completedLessonIds(passed: { lessonId: string; exerciseId: string }[], exercisesOf: (lessonId: string) => string[]): string[] {
+  const byLesson = new Map<string, Set<string>>();
+  for (const p of passed) {
+    if (!byLesson.has(p.lessonId)) byLesson.set(p.lessonId, new Set());
+    byLesson.get(p.lessonId)!.add(p.exerciseId);
+  }
+  return [...byLesson].flatMap(([lessonId, done]) => {
+    let ids: string[];
+    try {
+      ids = exercisesOf(lessonId);
+    } catch {
+      return [];
+    }
+    return ids.length > 0 && ids.every((id) => done.has(id)) ? [lessonId] : [];
+  });
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);

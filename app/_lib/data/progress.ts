@@ -6,7 +6,7 @@ import { db } from "@/app/_lib/db/client";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
 import { publishProgress } from "./progress-events";
-import { lessonProgress, passedExercises, type RecordedAttempt, recordAttempt } from "./progress-store";
+import { completedLessonIds, lessonProgress, passedExercises, type RecordedAttempt, recordAttempt } from "./progress-store";
 
 export interface MyExerciseProgress {
   exerciseId: string;
@@ -34,20 +34,7 @@ export async function myLessonProgress(lessonId: string): Promise<MyExerciseProg
 export async function myCompletedLessons(): Promise<string[]> {
   const user = await currentUser();
   if (!user) return [];
-  const passed = new Map<string, Set<string>>();
-  for (const p of await passedExercises(db, user.userId)) {
-    if (!passed.has(p.lessonId)) passed.set(p.lessonId, new Set());
-    passed.get(p.lessonId)!.add(p.exerciseId);
-  }
-  return [...passed].flatMap(([lessonId, done]) => {
-    try {
-      const exercises = lessonExercises(lessonId);
-      return exercises.length > 0 && exercises.every((e) => done.has(e.id)) ? [lessonId] : [];
-    } catch {
-      // A lesson removed or broken since: no mark, rather than no catalog.
-      return [];
-    }
-  });
+  return completedLessonIds(await passedExercises(db, user.userId), (lessonId) => lessonExercises(lessonId).map((e) => e.id));
 }
 
 /**
