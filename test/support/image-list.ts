@@ -69,5 +69,6 @@ export function imagesIn(text: string): string[] {
     for (const pair of m[1]!.trim().split(/\s+/)) found.add(clean(pair.slice(pair.indexOf("=") + 1)));
   }
   for (const m of text.matchAll(/docker build[^\n]*?\s-t\s+["']?([^\s"']+)/g)) found.add(clean(m[1]!));
-  return [...found].filter((ref) => !ref.includes("$") && !ref.startsWith("<"));
+  // Placeholders (`$IMAGE`, `<image>`, `CONTAINER=IMAGE`) are not images: a repository name is lowercase.
+  return [...found].filter((ref) => !ref.includes("$") && !ref.startsWith("<") && !/[A-Z]/.test(ref.split(/[:@]/)[0]!));
 }

@@ -74,6 +74,7 @@ describe("image list", () => {
       "then run it with --image=nginx:1.28.",
       "image:",
       "  repository: nginx",
+      "kubectl set image deployment/web CONTAINER=IMAGE",
     ].join("\n");
     expect(imagesIn(text).sort()).toEqual(["busybox:1.36", "hello-app:1.0", "mariadb:10.6", "nginx:1.25", "nginx:1.26", "nginx:1.27", "nginx:1.28"]);
   });
