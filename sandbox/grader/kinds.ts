@@ -58,3 +58,28 @@ export function kindLabel(kind: string): Bilingual {
 export function isClusterScoped(kind: string): boolean {
   return KINDS[kind]?.clusterScoped ?? false;
 }
+
+/** The served version of each API group the table above uses. */
+const GROUP_VERSIONS: Record<string, string> = {
+  "": "v1",
+  apps: "v1",
+  batch: "v1",
+  "discovery.k8s.io": "v1",
+  "networking.k8s.io": "v1",
+  "storage.k8s.io": "v1",
+  autoscaling: "v2",
+  policy: "v1",
+  "rbac.authorization.k8s.io": "v1",
+  "apiextensions.k8s.io": "v1",
+};
+
+/** The REST path that lists every object of a known kind across namespaces, e.g. /apis/apps/v1/deployments. */
+export function apiPathOf(kind: string): string | undefined {
+  const resource = KINDS[kind]?.resource;
+  if (!resource) return undefined;
+  const dot = resource.indexOf(".");
+  const [plural, group] = dot < 0 ? [resource, ""] : [resource.slice(0, dot), resource.slice(dot + 1)];
+  const version = GROUP_VERSIONS[group];
+  if (!version) return undefined;
+  return group === "" ? `/api/${version}/${plural}` : `/apis/${group}/${version}/${plural}`;
+}
