@@ -13,6 +13,12 @@ const flight = require("next/dist/compiled/react-server-dom-webpack/client.edge"
   createFromReadableStream(stream: ReadableStream<Uint8Array>, options: unknown): Promise<Record<string, unknown>>;
 };
 
+// An action that revalidates a page sends the page's new render along, which names the
+// browser's client components. This process has none of them and only reads the action's
+// value, so every client reference resolves to an empty module instead of failing the decode.
+const anyModule = new Proxy({}, { get: (_, id) => ({ "*": { id: String(id), chunks: [], name: "*" } }) });
+(globalThis as { __next_require__?: (id: string) => object }).__next_require__ ??= () => ({});
+
 export interface ManifestAction {
   id: string;
   filename: string;
@@ -57,7 +63,7 @@ export async function callAction(
   const answer: ActionAnswer = { status: res.status, threw: false, redirect: redirect ? redirect.split(";")[0]! : null, setCookies: res.headers.getSetCookie(), raw };
   // A redirect's body is the next page's render, which needs the browser's modules; skip it.
   if (redirect || !(res.headers.get("content-type") ?? "").includes("text/x-component")) return answer;
-  const root = await flight.createFromReadableStream(new Response(raw).body!, { serverConsumerManifest: { moduleMap: {}, serverModuleMap: null, moduleLoading: null } });
+  const root = await flight.createFromReadableStream(new Response(raw).body!, { serverConsumerManifest: { moduleMap: anyModule, serverModuleMap: null, moduleLoading: null } });
   try {
     answer.value = await root.a;
   } catch {

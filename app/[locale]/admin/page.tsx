@@ -35,7 +35,7 @@ export default async function AdminPage({ params }: Props) {
   const format = await getFormatter();
   const now = new Date();
   const active = capacity ? Object.entries(capacity.byStatus).reduce((sum, [, n]) => sum + n, 0) : 0;
-  const mib = (bytes: number | null) => (bytes === null ? "–" : t("mib", { value: Math.round(bytes / 1024 / 1024) }));
+  const mib = (bytes: number | null) => (bytes === null ? "–" : format.number(Math.round(bytes / 1024 / 1024)));
 
   return (
     <div className="admin" data-testid="admin-page">
