@@ -17,12 +17,13 @@ export interface KubeObject {
 type Selector = NonNullable<Check["select"]>;
 type Expectation = NonNullable<Check["expect"]>[number];
 
-/** Reads a dotted path such as spec.template.spec.containers[0].image; undefined when absent. */
+/** Reads a path such as spec.template.spec.containers[0].image or metadata.labels["app.kubernetes.io/name"]; undefined when absent. */
 export function readPath(object: unknown, path: string): unknown {
   let current: unknown = object;
-  for (const part of path.match(/[^.[\]]+|\[\d+\]/g) ?? []) {
+  for (const [, quoted, index, plain] of path.matchAll(/\["([^"\]]+)"\]|\[(\d+)\]|([^.[\]]+)/g)) {
     if (current === null || typeof current !== "object") return undefined;
-    current = part.startsWith("[") ? (Array.isArray(current) ? current[Number(part.slice(1, -1))] : undefined) : (current as Record<string, unknown>)[part];
+    if (index !== undefined) current = Array.isArray(current) ? current[Number(index)] : undefined;
+    else current = (current as Record<string, unknown>)[(quoted ?? plain)!];
   }
   return current;
 }

@@ -64,8 +64,9 @@ const FIELD_RULES: Rule[] = [
 
 /** A friendly name for a field path, or the path itself ("spec.x 필드") when none fits. */
 export function fieldName(path: string): FieldName {
+  const dotted = path.replace(/\["([^"\]]+)"\]/g, ".$1");
   for (const [re, name] of FIELD_RULES) {
-    const m = path.match(re);
+    const m = dotted.match(re);
     if (m) return name(m);
   }
   return { en: path, ko: `${path} 필드` };

@@ -201,3 +201,14 @@ describe("conditions and rollouts", () => {
     expect(checkSchema.safeParse({ id: "c", title: text, hint: text, select: { kind: "Service" }, rolloutComplete: true }).success).toBe(false);
   });
 });
+
+describe("keys with dots", () => {
+  it("are read in brackets, and named like any label or annotation", () => {
+    const tagged: KubeObject = { ...web, metadata: { ...web.metadata, annotations: { "kubernetes.io/change-cause": "image nginx:1.25" } } };
+    expect(readPath(tagged, 'metadata.annotations["kubernetes.io/change-cause"]')).toBe("image nginx:1.25");
+    const r = grade({ select: { kind: "Deployment", name: "web" }, expect: [{ path: 'metadata.annotations["kubernetes.io/change-cause"]', regex: "1\\.26" }] }, [tagged]);
+    expect(r.message.en).toBe("Deployment web: annotation kubernetes.io/change-cause should match /1\\.26/, found image nginx:1.25.");
+    expect(r.message.ko).toBe("디플로이먼트 web: kubernetes.io/change-cause 어노테이션이 /1\\.26/ 패턴에 맞아야 하는데 지금은 image nginx:1.25입니다.");
+    expect(checkSchema.safeParse({ id: "c", title: text, hint: text, select: { kind: "Pod" }, expect: [{ path: 'metadata.labels["a.b', exists: true }] }).success).toBe(false);
+  });
+});

@@ -21,7 +21,11 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 /** One expectation on a field, addressed by a dotted path such as spec.replicas or status.readyReplicas. */
 export const fieldExpectationSchema = z
   .strictObject({
-    path: z.string().regex(/^[A-Za-z0-9_$]+(\[\d+\]|\.[A-Za-z0-9_$/-]+)*$/, "must be a dotted path such as spec.template.spec.containers[0].image"),
+    // A key with dots in it (a label or annotation such as kubernetes.io/change-cause) is
+    // written in brackets: metadata.annotations["kubernetes.io/change-cause"].
+    path: z
+      .string()
+      .regex(/^[A-Za-z0-9_$]+(\[\d+\]|\.[A-Za-z0-9_$/-]+|\["[^"\]]+"\])*$/, 'must be a dotted path such as spec.template.spec.containers[0].image or metadata.labels["app.kubernetes.io/name"]'),
     equals: scalar.optional(),
     oneOf: z.array(scalar).min(1).optional(),
     regex: z.string().optional(),
