@@ -127,4 +127,24 @@ describe("an exercise in a lesson", { timeout: 120_000 }, () => {
     expect(await page.textContent('[data-testid="lesson-exercise-status"]')).toContain("이 레슨의 실습 과제를 모두 마쳤습니다");
     expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-message"]`)).toMatch(/[가-힣]/);
   });
+
+  it("prepares the exercise again after a lab reset: a new Check fails, the first pass is kept", async () => {
+    await page.click('[data-testid="lab-reset"]');
+    await page.click('[data-testid="lab-reset-confirm"]');
+    const check = page.locator(`${card} [data-testid="exercise-check"]`);
+    // Until the reset is over a Check finds no lab (or the old cluster); keep checking until
+    // the fresh cluster, with the setup's one-replica web, answers.
+    await expect
+      .poll(
+        async () => {
+          if ((await attr(card, "data-checking")) === "false" && (await check.isEnabled())) await check.click();
+          return attr(card, "data-outcome");
+        },
+        { timeout: 2 * ANSWER_MS, interval: 1000 },
+      )
+      .toBe("fail");
+    expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-message"]`)).toMatch(/3개여야 하는데 1개입니다/);
+    expect(await attr(card, "data-done")).toBe("true");
+    expect(await page.textContent(`${card} [data-testid="exercise-done"]`)).toMatch(/^✓ 완료 · /);
+  });
 });

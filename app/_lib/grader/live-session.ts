@@ -10,6 +10,8 @@ import { startLiveChecks } from "@/sandbox/grader/live";
 import { runSetup } from "@/sandbox/grader/setup";
 import { recordResults } from "@/app/_lib/data/progress";
 
+const RETRY_MS = 5000;
+
 export interface LiveSessionOptions {
   userId: string;
   lessonId: string;
@@ -77,11 +79,16 @@ export function openLiveSession(opts: LiveSessionOptions): { close(): void } {
     opts.send({ type: "watching", sandboxId: lab.sandboxId });
   };
 
-  // Lab events arrive in bursts; following them one at a time keeps a single checker.
+  // Lab events arrive in bursts; following them one at a time keeps a single checker. A lab
+  // that could not be prepared (its cluster busy or restarting) is tried again shortly,
+  // since no lab event may come to prompt it.
+  let retry: NodeJS.Timeout | undefined;
   const schedule = () => {
+    clearTimeout(retry);
     following = following.then(follow).catch((error: unknown) => {
       stopWatching();
       opts.onError(error instanceof Error ? error : new Error(String(error)));
+      if (!closed) retry = setTimeout(schedule, RETRY_MS);
     });
   };
   const unsubscribe = opts.runtime.manager.subscribe(opts.userId, schedule);
@@ -90,6 +97,7 @@ export function openLiveSession(opts: LiveSessionOptions): { close(): void } {
   return {
     close() {
       closed = true;
+      clearTimeout(retry);
       unsubscribe();
       stopWatching();
     },
