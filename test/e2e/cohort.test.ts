@@ -28,6 +28,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 let teacher: Page;
 let haneul: Page;
+let sam: Page;
 let cohortUrl = "";
 let inviteUrl = "";
 
@@ -105,6 +106,7 @@ describe("a cohort", { timeout: 120_000 }, () => {
     for (const learner of learners) {
       const page = await newPage();
       if (learner === learners[0]) haneul = page;
+      else sam = page;
       await page.goto(inviteUrl);
       expect(await page.getAttribute('[data-testid="join"]', "data-state")).toBe("signed-out");
       expect(await page.textContent("h1")).toBe(`부트캠프 ${stamp}`);
@@ -192,5 +194,52 @@ describe("a cohort", { timeout: 120_000 }, () => {
     const haneulRow = lines.find((l) => l.startsWith(`${learners[0]!.name},`))!;
     expect(haneulRow).toMatch(new RegExp(`^김하늘,${learners[0]!.email},1,1,[^,]+,통과,\\d{4}-\\d{2}-\\d{2}T[^,]+Z,\\d+$`));
     expect(lines).toContain(`"Lee, ""Sam""",${learners[1]!.email},0,1,,시작 전,,0`);
+  });
+
+  it("resets the learner's lab from the dashboard", async () => {
+    const panel = teacher.locator('[data-testid="learner-detail"]');
+    const reset = panel.locator('[data-testid="learner-lab-reset"]');
+    await reset.click();
+    // The action returns once the reset is done; the button is usable again then.
+    await expect.poll(() => reset.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
+    expect(["running", "idle"]).toContain(await panel.locator('[data-testid="learner-lab-state"]').getAttribute("data-state"));
+    // The learner's cluster is empty again: the Deployment they scaled is gone.
+    await expect.poll(() => haneul.getAttribute('[data-testid="lab-state"]', "data-state"), { timeout: ANSWER_MS, interval: 250 }).toBe("ready");
+    const terminal = '[data-testid="terminal"]';
+    const screen = () => haneul.$eval(terminal, (el) => (el as HTMLElement & { kubelabBuffer(): string }).kubelabBuffer());
+    await expect.poll(() => haneul.getAttribute(terminal, "data-terminal-state"), { timeout: ANSWER_MS, interval: 200 }).toBe("attached");
+    await haneul.click(terminal);
+    await haneul.keyboard.type("kubectl get deployments");
+    await haneul.keyboard.press("Enter");
+    await expect.poll(screen, { timeout: ANSWER_MS, interval: 250 }).toMatch(/No resources found in default namespace/);
+  });
+
+  it("removes a learner, who then cannot rejoin with the old link or a new one", async () => {
+    await teacher.locator('[data-testid="learner-row"]', { hasText: "Sam" }).locator('[data-testid="learner-open"]').click();
+    const panel = teacher.locator('[data-testid="learner-detail"]');
+    await panel.locator('[data-testid="learner-remove"]').click();
+    await panel.locator('[data-testid="learner-remove-confirm"]').click();
+    await expect.poll(() => teacher.locator('[data-testid="learner-row"]').count(), { timeout: ANSWER_MS }).toBe(1);
+    await teacher.waitForSelector('[data-testid="removed-learner"]');
+
+    await teacher.click('[data-testid="invite-regenerate"]');
+    await teacher.click('[data-testid="invite-regenerate-confirm"]');
+    await expect.poll(() => teacher.inputValue('[data-testid="invite-link"]'), { timeout: ANSWER_MS }).not.toBe(inviteUrl);
+    const fresh = await teacher.inputValue('[data-testid="invite-link"]');
+    await sam.goto(inviteUrl);
+    expect(await sam.getAttribute('[data-testid="join"]', "data-state")).toBe("invalid");
+    await sam.goto(fresh);
+    expect(await sam.getAttribute('[data-testid="join"]', "data-state")).toBe("removed");
+    expect(await sam.locator('[data-testid="join-cohort"]').count()).toBe(0);
+    expect(await notReloaded()).toBe("still here");
+  });
+
+  it("keeps the pass across a reload, and says it all in Korean on the Korean page", async () => {
+    await teacher.goto(cohortUrl.replace("/en/", "/ko/"));
+    await expect.poll(() => teacher.getAttribute('[data-testid="stream-state"]', "data-state"), { timeout: ANSWER_MS }).toBe("live");
+    expect(await teacher.textContent('[data-testid="stream-state"]')).toBe("실시간");
+    expect(await teacher.textContent("#matrix-heading")).toBe("진도");
+    expect(await cell(learners[0]!.name).getAttribute("data-state")).toBe("passed");
+    expect(await teacher.textContent('[data-testid="csv-export"]')).toBe("CSV 내보내기");
   });
 });
