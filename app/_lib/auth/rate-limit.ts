@@ -20,8 +20,9 @@ export interface Limits {
 export function createLimits(): Limits {
   return {
     signInPerAccount: new RateLimiterMemory({ keyPrefix: "signin-account", points: 5, duration: 15 * 60 }),
-    signInPerAddress: new RateLimiterMemory({ keyPrefix: "signin-address", points: 30, duration: 15 * 60 }),
-    signUpPerAddress: new RateLimiterMemory({ keyPrefix: "signup-address", points: 10, duration: 60 * 60 }),
+    // A whole bootcamp class may sit behind one NAT address: the per-address limits leave room for it.
+    signInPerAddress: new RateLimiterMemory({ keyPrefix: "signin-address", points: 100, duration: 15 * 60 }),
+    signUpPerAddress: new RateLimiterMemory({ keyPrefix: "signup-address", points: 100, duration: 60 * 60 }),
     labStartPerUser: new RateLimiterMemory({ keyPrefix: "lab-start", points: 10, duration: 10 * 60 }),
     labStartPerAddress: new RateLimiterMemory({ keyPrefix: "lab-start-address", points: 120, duration: 10 * 60 }),
   };
