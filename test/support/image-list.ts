@@ -61,14 +61,19 @@ export function readImageList(file: string): ImageList {
 /** Image references in shell and YAML: `image: x`, `--image=x`, `set image deploy/d c=x`, `docker build -t x`. */
 export function imagesIn(text: string): string[] {
   const found = new Set<string>();
-  // An image reference never ends in punctuation; prose around a command may ("...nginx:1.27.").
-  const clean = (s: string) => s.replace(/^["'(]+/, "").replace(/["'`,.;:)]+$/, "");
-  for (const m of text.matchAll(/^[ \t]*-?[ \t]*image:[ \t]*["']?([^\s"'#{}]+)/gm)) found.add(clean(m[1]!));
-  for (const m of text.matchAll(/--image[= ]["']?([^\s"']+)/g)) found.add(clean(m[1]!));
+  // A reference is made of these characters only, so a backtick or a Korean particle right
+  // after it (`nginx:1.27`처럼) ends it; a trailing full stop or colon belongs to the prose.
+  const REF = String.raw`([\w./:@$<>-]+)`;
+  const clean = (s: string) => s.replace(/[.:]+$/, "");
+  for (const m of text.matchAll(new RegExp(String.raw`^[ \t]*-?[ \t]*image:[ \t]*["']?` + REF, "gm"))) found.add(clean(m[1]!));
+  for (const m of text.matchAll(new RegExp(String.raw`--image[= ]["']?` + REF, "g"))) found.add(clean(m[1]!));
   for (const m of text.matchAll(/set image\s+\S+((?:\s+[\w.-]+=[^\s]+)+)/g)) {
-    for (const pair of m[1]!.trim().split(/\s+/)) found.add(clean(pair.slice(pair.indexOf("=") + 1)));
+    for (const pair of m[1]!.trim().split(/\s+/)) {
+      const ref = new RegExp(`^${REF}`).exec(pair.slice(pair.indexOf("=") + 1))?.[1];
+      if (ref) found.add(clean(ref));
+    }
   }
-  for (const m of text.matchAll(/docker build[^\n]*?\s-t\s+["']?([^\s"']+)/g)) found.add(clean(m[1]!));
+  for (const m of text.matchAll(new RegExp(String.raw`docker build[^\n]*?\s-t\s+["']?` + REF, "g"))) found.add(clean(m[1]!));
   // Placeholders (`$IMAGE`, `<image>`, `CONTAINER=IMAGE`) are not images: a repository name is lowercase.
-  return [...found].filter((ref) => !ref.includes("$") && !ref.startsWith("<") && !/[A-Z]/.test(ref.split(/[:@]/)[0]!));
+  return [...found].filter((ref) => ref && !ref.includes("$") && !ref.includes("<") && !/[A-Z]/.test(ref.split(/[:@]/)[0]!));
 }

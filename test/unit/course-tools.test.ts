@@ -75,7 +75,8 @@ describe("image list", () => {
       "image:",
       "  repository: nginx",
       "kubectl set image deployment/web CONTAINER=IMAGE",
+      "`--image=nginx:1.29`처럼 태그를 붙입니다.",
     ].join("\n");
-    expect(imagesIn(text).sort()).toEqual(["busybox:1.36", "hello-app:1.0", "mariadb:10.6", "nginx:1.25", "nginx:1.26", "nginx:1.27", "nginx:1.28"]);
+    expect(imagesIn(text).sort()).toEqual(["busybox:1.36", "hello-app:1.0", "mariadb:10.6", "nginx:1.25", "nginx:1.26", "nginx:1.27", "nginx:1.28", "nginx:1.29"]);
   });
 });
