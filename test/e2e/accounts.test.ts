@@ -4,9 +4,12 @@
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import path from "node:path";
 import { launchBrowser } from "../support/browser";
+import { buildActions, callAction } from "../support/server-action";
 
 const baseURL = inject("baseURL");
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 /** Roomy for a loaded 2-core host (argon2 and a page render); not a speed claim. */
 const ANSWER_MS = 45_000;
 const stamp = randomBytes(3).toString("hex");
@@ -94,6 +97,31 @@ describe("accounts", { timeout: 120_000 }, () => {
     await learnerPage.goto("/ko");
     await expect.poll(() => learnerPage.locator('[data-testid="account-menu"]').getAttribute("data-role"), { timeout: ANSWER_MS }).toBe("instructor");
     expect(await learnerPage.locator('[data-testid="account-menu"] a[href="/ko/dashboard"]').count()).toBe(1);
+  });
+
+  it("after five wrong passwords for one account, sign-in is refused with a time to wait, in Korean", async () => {
+    const signIn = buildActions(root).find((a) => a.filename === "app/_lib/auth/actions.ts" && a.exportedName === "signInAction")!;
+    const attempt = () => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ email: learner.email, password: "wrong guess", locale: "ko", next: "/ko" })) form.append(k, v);
+      return callAction(baseURL, { id: signIn.id, path: "/ko/sign-in" }, [{}, form]);
+    };
+    // The account's earlier successful sign-up does not count; these five wrong guesses do.
+    for (let i = 0; i < 5; i++) expect((await attempt()).value).toMatchObject({ error: "invalidCredentials" });
+    const refused = await attempt();
+    expect(refused.value).toMatchObject({ error: "rateLimited" });
+    expect((refused.value as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
+
+    // Even the right password waits now, and the form says for how long.
+    const page = await newPage();
+    await page.goto("/ko/sign-in");
+    await page.fill('input[name="email"]', learner.email);
+    await page.fill('input[name="password"]', learner.password);
+    await page.click('[data-testid="auth-submit"]');
+    const error = page.locator('[data-testid="auth-error"]');
+    await error.waitFor({ timeout: ANSWER_MS });
+    expect(await error.getAttribute("data-error")).toBe("rateLimited");
+    expect(await error.textContent()).toMatch(/\d+분 후에 다시 시도해 주세요/);
   });
 
   it("sign-out ends the session: the old cookie no longer names anyone", async () => {
