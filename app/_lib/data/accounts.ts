@@ -25,6 +25,8 @@ async function startSession(userId: string): Promise<void> {
   await deleteSession(db, await currentSessionToken());
   await setSessionCookie(await createSession(db, userId));
   await db.user.update({ where: { id: userId }, data: { lastSeenAt: new Date() } });
+  // Expired sessions are refused anyway; signing in is a good moment to drop this user's old rows.
+  await db.session.deleteMany({ where: { userId, expiresAt: { lt: new Date() } } });
 }
 
 export async function signInWithPassword(input: { email: string; password: string }): Promise<Outcome> {
