@@ -102,16 +102,15 @@ export interface CohortSettings {
   startsAt: string | null;
   endsAt: string | null;
   instructorName: string;
-  learners: { userId: string; name: string; email: string | null; joinedAt: string }[];
   removed: { userId: string; name: string; email: string | null; removedAt: string }[];
 }
 
 export async function cohortSettings(cohortId: unknown, ctx?: DataContext): Promise<CohortSettings> {
   ctx ??= await requestContext();
   const { cohort } = await taughtCohort(ctx, cohortId);
-  const [instructor, enrollments] = await Promise.all([
+  const [instructor, removed] = await Promise.all([
     ctx.db.user.findUniqueOrThrow({ where: { id: cohort.instructorId } }),
-    ctx.db.enrollment.findMany({ where: { cohortId: cohort.id }, include: { user: true }, orderBy: { joinedAt: "asc" } }),
+    ctx.db.enrollment.findMany({ where: { cohortId: cohort.id, removedAt: { not: null } }, include: { user: true }, orderBy: { removedAt: "asc" } }),
   ]);
   return {
     id: cohort.id,
@@ -122,12 +121,7 @@ export async function cohortSettings(cohortId: unknown, ctx?: DataContext): Prom
     startsAt: cohort.startsAt?.toISOString() ?? null,
     endsAt: cohort.endsAt?.toISOString() ?? null,
     instructorName: learnerName(instructor),
-    learners: enrollments
-      .filter((e) => !e.removedAt)
-      .map((e) => ({ userId: e.userId, name: learnerName(e.user), email: e.user.email, joinedAt: e.joinedAt.toISOString() })),
-    removed: enrollments
-      .filter((e) => e.removedAt)
-      .map((e) => ({ userId: e.userId, name: learnerName(e.user), email: e.user.email, removedAt: e.removedAt!.toISOString() })),
+    removed: removed.map((e) => ({ userId: e.userId, name: learnerName(e.user), email: e.user.email, removedAt: e.removedAt!.toISOString() })),
   };
 }
 
