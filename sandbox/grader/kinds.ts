@@ -73,13 +73,17 @@ const GROUP_VERSIONS: Record<string, string> = {
   "apiextensions.k8s.io": "v1",
 };
 
-/** The REST path that lists every object of a known kind across namespaces, e.g. /apis/apps/v1/deployments. */
-export function apiPathOf(kind: string): string | undefined {
+/**
+ * The REST path that lists the objects of a known kind, in one namespace or across all:
+ * /apis/apps/v1/deployments, /api/v1/namespaces/default/pods.
+ */
+export function apiPathOf(kind: string, namespace?: string): string | undefined {
   const resource = KINDS[kind]?.resource;
   if (!resource) return undefined;
   const dot = resource.indexOf(".");
   const [plural, group] = dot < 0 ? [resource, ""] : [resource.slice(0, dot), resource.slice(dot + 1)];
   const version = GROUP_VERSIONS[group];
   if (!version) return undefined;
-  return group === "" ? `/api/${version}/${plural}` : `/apis/${group}/${version}/${plural}`;
+  const scope = namespace && !isClusterScoped(kind) ? `namespaces/${encodeURIComponent(namespace)}/` : "";
+  return `${group === "" ? "/api" : `/apis/${group}`}/${version}/${scope}${plural}`;
 }

@@ -53,9 +53,10 @@ mkfifo "$d/events" || exit 3
 tls=()
 if [ -s "$d/key" ]; then
   server=$(cat "$d/server")
-  tls=(--cacert "$d/ca" --cert "$d/crt" --key "$d/key")
+  # A curl user agent gets pretty-printed JSON from the apiserver; one object per line is wanted.
+  tls=(-A kubelab-live --cacert "$d/ca" --cert "$d/crt" --key "$d/key")
   if [ -z "$rv" ]; then
-    rv=$(curl -s --max-time 5 "\${tls[@]}" "$server/api/v1/namespaces?limit=1" | grep -o '"resourceVersion":"[0-9]*"' | head -n 1 | tr -dc 0-9)
+    rv=$(curl -s --max-time 5 "\${tls[@]}" "$server/api/v1/namespaces?limit=1" | grep -o '"resourceVersion": *"[0-9]*"' | head -n 1 | tr -dc 0-9)
   fi
 fi
 for spec in "$@"; do
@@ -69,9 +70,10 @@ done
 exec 3<"$d/events"
 if read -r -t "$seconds" line <&3; then
   max=0 n=0 expired=
+  version='"resourceVersion": *"([0-9]+)"'
   while :; do
     case "$line" in '{"type":"ERROR"'*) expired=1 ;; esac
-    if [[ $line =~ \"resourceVersion\":\"([0-9]+)\" ]] && (( BASH_REMATCH[1] > max )); then max=\${BASH_REMATCH[1]}; fi
+    if [[ $line =~ $version ]] && (( BASH_REMATCH[1] > max )); then max=\${BASH_REMATCH[1]}; fi
     n=$(( n + 1 ))
     [ $n -ge 2000 ] && break
     read -r -t "$burst" line <&3 || break
@@ -194,8 +196,16 @@ export function startLiveChecks(opts: {
   async function watchLoop(): Promise<void> {
     let failures = 0;
     let resourceVersion = "";
-    const specs = kinds.map((k) => `${apiPathOf(k) ?? ""}|${resourceOf(k)}`);
+    // A kind selected in one namespace only is watched there: kube-system's pods change
+    // every few seconds and would re-grade for nothing.
+    const specs = kinds.map((kind) => {
+      const namespaces = new Set(exercises.flatMap((e) => e.checks.flatMap((c) => (c.select?.kind === kind ? [c.select.namespace] : []))));
+      return `${apiPathOf(kind, namespaces.size === 1 ? [...namespaces][0] : undefined) ?? ""}|${resourceOf(kind)}`;
+    });
     while (!stopped) {
+      // After a failed watch, grade again at every attempt: a quiet watch would otherwise
+      // leave the learner looking at the error until their next change.
+      if (failures > 0) changed();
       let line = "";
       let detail = "";
       try {
@@ -210,8 +220,9 @@ export function startLiveChecks(opts: {
       if (line.startsWith("event ") || line === "expired") {
         failures = 0;
         const seen = line.slice("event ".length);
-        if (line === "expired") resourceVersion = "";
-        else if (/^[1-9][0-9]*$/.test(seen)) resourceVersion = seen;
+        // No version seen (a kubectl-watched kind, or output we could not read): resume from
+        // now rather than replay the same events forever.
+        resourceVersion = line !== "expired" && /^[1-9][0-9]*$/.test(seen) ? seen : "";
         changed();
         continue;
       }

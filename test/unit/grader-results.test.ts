@@ -88,3 +88,15 @@ describe("Korean particles", () => {
     expect(endsWithBatchim("2")).toBe(false); // 이
   });
 });
+
+describe("API paths for watching", () => {
+  it("cover core and grouped kinds, in one namespace or all, and nothing unknown", async () => {
+    const { apiPathOf } = await import("@/sandbox/grader/kinds");
+    expect(apiPathOf("Pod")).toBe("/api/v1/pods");
+    expect(apiPathOf("Pod", "default")).toBe("/api/v1/namespaces/default/pods");
+    expect(apiPathOf("Deployment", "shop")).toBe("/apis/apps/v1/namespaces/shop/deployments");
+    expect(apiPathOf("Ingress")).toBe("/apis/networking.k8s.io/v1/ingresses");
+    expect(apiPathOf("Node", "default")).toBe("/api/v1/nodes");
+    expect(apiPathOf("Widget")).toBeUndefined();
+  });
+});

@@ -139,6 +139,31 @@ describe("live checks", () => {
   });
 });
 
+describe("live checks on a cluster that stops", () => {
+  it("emit error while the cluster is stopped and recover when it is back", async () => {
+    await lab.reset();
+    await runSetup({ lessonId: LESSON, exercise: exposeWeb }, lab.target);
+    const docs: ResultsDocument[] = [];
+    const live = startLiveChecks({ lessonId: LESSON, exercises: [exposeWeb], target: lab.target, onResults: (d) => docs.push(d) });
+    try {
+      await until("a first document", () => docs.length, (n) => n > 0);
+      expect(docs[0]!.outcome).toBe("fail");
+      const stopped = await lab.target.exec(["kubelab-cluster", "stop"], { user: "root", timeoutMs: 60_000 });
+      expect(stopped.exitCode, stopped.stderr).toBe(0);
+      const down = await until("an error document", () => docs.at(-1)!, (d) => d.outcome === "error");
+      expect(down.error?.en).toMatch(/could not be read/);
+      const started = await lab.target.exec(["kubelab-cluster", "start"], { user: "root", timeoutMs: 120_000 });
+      expect(started.exitCode, started.stderr).toBe(0);
+      const back = await until("a document from the running cluster again", () => docs.at(-1)!, (d) => d.outcome !== "error", 90_000);
+      expect(back.outcome).toBe("fail");
+      expect(back.error).toBeUndefined();
+    } finally {
+      await live.stop();
+      await lab.provider.waitReady(lab.state, 120_000);
+    }
+  });
+});
+
 describe("a lab that cannot be read", () => {
   it("gives error, never fail, when the cluster inside is stopped", async () => {
     const stopped = await lab.target.exec(["kubelab-cluster", "stop"], { user: "root", timeoutMs: 60_000 });
