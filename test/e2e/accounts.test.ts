@@ -100,13 +100,16 @@ describe("accounts", { timeout: 120_000 }, () => {
   });
 
   it("after five wrong passwords for one account, sign-in is refused with a time to wait, in Korean", async () => {
-    const signIn = buildActions(root).find((a) => a.filename === "app/_lib/auth/actions.ts" && a.exportedName === "signInAction")!;
-    const attempt = () => {
+    const action = (name: string) => buildActions(root).find((a) => a.filename === "app/_lib/auth/actions.ts" && a.exportedName === name)!;
+    const post = (name: string, fields: Record<string, string>) => {
       const form = new FormData();
-      for (const [k, v] of Object.entries({ email: learner.email, password: "wrong guess", locale: "ko", next: "/ko" })) form.append(k, v);
-      return callAction(baseURL, { id: signIn.id, path: "/ko/sign-in" }, [{}, form]);
+      for (const [k, v] of Object.entries({ ...fields, locale: "ko", next: "/ko" })) form.append(k, v);
+      return callAction(baseURL, { id: action(name).id, path: "/ko/sign-in" }, [{}, form]);
     };
-    // The account's earlier successful sign-up does not count; these five wrong guesses do.
+    // An account no other test guesses at, so the count starts here.
+    const target = { email: `guessed-${stamp}@e2e.example`, password: `guessed-${stamp}-password` };
+    expect((await post("signUpAction", target)).redirect).toBe("/ko");
+    const attempt = () => post("signInAction", { email: target.email, password: "wrong guess" });
     for (let i = 0; i < 5; i++) expect((await attempt()).value).toMatchObject({ error: "invalidCredentials" });
     const refused = await attempt();
     expect(refused.value).toMatchObject({ error: "rateLimited" });
@@ -115,8 +118,8 @@ describe("accounts", { timeout: 120_000 }, () => {
     // Even the right password waits now, and the form says for how long.
     const page = await newPage();
     await page.goto("/ko/sign-in");
-    await page.fill('input[name="email"]', learner.email);
-    await page.fill('input[name="password"]', learner.password);
+    await page.fill('input[name="email"]', target.email);
+    await page.fill('input[name="password"]', target.password);
     await page.click('[data-testid="auth-submit"]');
     const error = page.locator('[data-testid="auth-error"]');
     await error.waitFor({ timeout: ANSWER_MS });
