@@ -128,6 +128,37 @@ describe("an exercise in a lesson", { timeout: 120_000 }, () => {
     expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-message"]`)).toMatch(/[가-힣]/);
   });
 
+  it("says it could not read the cluster when it is stopped, never that the work is wrong, and recovers", async () => {
+    await waitForPrompt();
+    await page.click(terminal);
+    await page.keyboard.type("minikube stop");
+    await page.keyboard.press("Enter");
+    await expect.poll(screen, { timeout: ANSWER_MS, interval: 250 }).toMatch(/1 node stopped/);
+    await page.click(`${card} [data-testid="exercise-check"]`);
+    await expect.poll(() => attr(card, "data-attempts"), { timeout: 2 * ANSWER_MS, interval: 250 }).toBe("4");
+    await expect.poll(() => attr(card, "data-checking"), { timeout: ANSWER_MS, interval: 200 }).toBe("false");
+    expect(await attr(card, "data-outcome")).toBe("error");
+    expect(await page.textContent(`${card} [data-testid="exercise-unreadable"]`)).toContain("클러스터 상태를 읽지 못했습니다.");
+    expect(await page.locator(`${card} [data-testid="exercise-check-row"][data-status="fail"]`).count()).toBe(0);
+    // The first pass stays.
+    expect(await attr(card, "data-done")).toBe("true");
+
+    await page.click(terminal);
+    await page.keyboard.type("minikube start");
+    await page.keyboard.press("Enter");
+    const retry = page.locator(`${card} [data-testid="exercise-unreadable"] button`);
+    await expect
+      .poll(
+        async () => {
+          const outcome = await attr(card, "data-outcome");
+          if (outcome === "error" && (await attr(card, "data-checking")) === "false" && (await retry.isEnabled())) await retry.click();
+          return outcome;
+        },
+        { timeout: 2 * ANSWER_MS, interval: 1000 },
+      )
+      .toBe("pass");
+  });
+
   it("prepares the exercise again after a lab reset: a new Check fails, the first pass is kept", async () => {
     await page.click('[data-testid="lab-reset"]');
     await page.click('[data-testid="lab-reset-confirm"]');

@@ -98,10 +98,10 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
             {card.failure === "no-lab" ? t("noLab") : t("unreachable")}
           </p>
         ) : null}
-        {unreadable ? (
+        {outcome === "error" ? (
           <div className="exercise-problem" role="alert" data-testid="exercise-unreadable">
             <p>
-              <strong>{t("unreadable")}</strong> {results.error![locale]}
+              <strong>{t("unreadable")}</strong> {results?.error?.[locale]}
             </p>
             <button type="button" className="button" onClick={() => void checkExercise(lessonId, spec.id)} disabled={!labReady || card.checking}>
               {t("retry")}
