@@ -2,12 +2,10 @@
 // learner's attempts and lab, a lab reset, the CSV export, and who the live stream may relay.
 // Each function checks, through cohort-access, that the asker teaches the cohort.
 import "server-only";
-import path from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { env } from "@/app/_lib/config/env";
 import type { Locale } from "@/app/_lib/i18n/routing";
 import { getCatalog } from "@/app/_lib/lessons/catalog";
-import { readExercises } from "@/app/_lib/lessons/exercises";
+import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { cohortLessonIds, cohortState, type CohortState, learnerName, taughtCohort, taughtLearner } from "./cohort-access";
 import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
 import { cellKey } from "./cohort-schemas";
@@ -46,13 +44,12 @@ export interface CohortMatrix {
 /** The cohort's lessons in course order, each with its exercises (lessons without any are left out). */
 function cohortLessons(lessonIds: string[] | null, locale: Locale): MatrixLesson[] {
   const wanted = lessonIds ? new Set(lessonIds) : null;
-  const contentDir = path.resolve(env().KUBELAB_CONTENT_DIR);
   return getCatalog(locale)
     .filter((entry) => !wanted || wanted.has(entry.id))
     .map((entry) => ({
       id: entry.id,
       title: entry.frontMatter.title,
-      exercises: (readExercises(contentDir, entry.id)?.exercises ?? []).map((e) => ({ id: e.id, title: e.title[locale] })),
+      exercises: lessonExercises(entry.id).map((e) => ({ id: e.id, title: e.title[locale] })),
     }))
     .filter((lesson) => lesson.exercises.length > 0);
 }
