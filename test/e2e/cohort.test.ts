@@ -145,10 +145,16 @@ describe("a cohort", { timeout: 120_000 }, () => {
       await expect.poll(() => haneul.getAttribute('[data-testid="lab-state"]', "data-state"), { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
       const check = haneul.locator(`${card} [data-testid="exercise-check"]`);
       await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
-      await check.click();
-      // Not yet solved: the grader says fail (or error, when its setup raced the live checks'
-      // own; the exercise tests own that). Either way it is an attempt without a pass.
-      await expect.poll(() => haneul.getAttribute(card, "data-outcome"), { timeout: ANSWER_MS, interval: 200 }).toMatch(/^(fail|error)$/);
+      // Not yet solved: the grader says fail. A Check can also come back as error when its
+      // setup races the live checks' own (the exercise tests own that); a learner would press
+      // Check again, and so does this test, at most twice more.
+      for (let tries = 0; tries < 3; tries++) {
+        await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
+        await check.click();
+        await expect.poll(() => haneul.getAttribute(card, "data-outcome"), { timeout: ANSWER_MS, interval: 200 }).toMatch(/^(fail|error)$/);
+        if ((await haneul.getAttribute(card, "data-outcome")) === "fail") break;
+      }
+      expect(await haneul.getAttribute(card, "data-outcome")).toBe("fail");
       await expect.poll(() => cell(learners[0]!.name).getAttribute("data-state"), { timeout: ANSWER_MS, interval: 250 }).toBe("attempted");
 
       const terminal = '[data-testid="terminal"]';
