@@ -6,7 +6,8 @@ import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import type { ProgressSnapshot } from "@/app/_lib/grader/live-frames";
 import { gradeExercise, gradeTarget } from "@/sandbox/grader/engine";
 import type { ResultsDocument } from "@/sandbox/grader/results";
-import { runSetup, SetupError } from "@/sandbox/grader/setup";
+import { SetupError } from "@/sandbox/grader/setup";
+import { prepareExercise } from "@/app/_lib/grader/prepare";
 import { recordResults } from "./progress";
 
 export type CheckAnswer =
@@ -27,7 +28,7 @@ export async function checkMyExercise(lessonId: string, exerciseId: string): Pro
   const input = { lessonId, exercise };
   // A Check pressed before the live stream has prepared this lab must grade the exercise
   // as its author set it up; runSetup remembers in the cluster and runs only once.
-  const results = await runSetup(input, target).then(
+  const results = await prepareExercise(lab.sandboxId, input, target).then(
     () => gradeExercise(input, target),
     (error: unknown) => setupFailed(lessonId, exercise.id, error),
   );

@@ -7,8 +7,8 @@ import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
 import type { LabRuntime } from "@/sandbox/manager/runtime";
 import { gradeTarget } from "@/sandbox/grader/engine";
 import { startLiveChecks } from "@/sandbox/grader/live";
-import { runSetup } from "@/sandbox/grader/setup";
 import { recordResults } from "@/app/_lib/data/progress";
+import { prepareExercise } from "./prepare";
 
 const RETRY_MS = 5000;
 
@@ -48,7 +48,7 @@ export function openLiveSession(opts: LiveSessionOptions): { close(): void } {
     // A reset wipes the cluster and with it the record of which setups ran, so each new
     // lab (or the same lab after a reset) is prepared again, in the lesson's order.
     for (const exercise of opts.exercises) {
-      await runSetup({ lessonId: opts.lessonId, exercise }, target);
+      await prepareExercise(lab.sandboxId, { lessonId: opts.lessonId, exercise }, target);
       if (closed || mine !== generation) return;
     }
     const checker = startLiveChecks({
