@@ -155,7 +155,8 @@ describe("a cohort", { timeout: 120_000 }, () => {
         if ((await haneul.getAttribute(card, "data-outcome")) === "fail") break;
       }
       expect(await haneul.getAttribute(card, "data-outcome")).toBe("fail");
-      await expect.poll(() => cell(learners[0]!.name).getAttribute("data-state"), { timeout: ANSWER_MS, interval: 250 }).toBe("attempted");
+      // "stuck" only if the retries above made three attempts.
+      await expect.poll(() => cell(learners[0]!.name).getAttribute("data-state"), { timeout: ANSWER_MS, interval: 250 }).toMatch(/^(attempted|stuck)$/);
 
       const terminal = '[data-testid="terminal"]';
       await expect.poll(() => haneul.getAttribute(terminal, "data-terminal-state"), { timeout: ANSWER_MS, interval: 200 }).toBe("attached");
