@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { buildActions, callAction, cookieFrom } from "../support/server-action";
+import { buildActions, callAction, cookieFrom, pagePathOf } from "../support/server-action";
+import { EXERCISE_LESSON } from "./global-setup";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const baseURL = inject("baseURL");
@@ -17,7 +18,7 @@ const actions = buildActions(root);
 function call(file: string, name: string, args: unknown[], cookie?: string) {
   const action = actions.find((a) => a.filename === file && a.exportedName === name);
   if (!action) throw new Error(`${file}#${name} is not in the build`);
-  return callAction(baseURL, { id: action.id, path: "/en/sign-in" }, args, { cookie });
+  return callAction(baseURL, { id: action.id, path: pagePathOf(action, EXERCISE_LESSON) }, args, { cookie });
 }
 const form = (fields: Record<string, string>) => {
   const f = new FormData();
@@ -43,7 +44,7 @@ describe("signing in while anonymous", { timeout: READY_MS + 60_000 }, () => {
     // Anonymous: starting a lab makes a cookie identity.
     const started = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"]);
     const anonymous = cookieFrom(started.setCookies, "kubelab_session");
-    expect(anonymous, started.raw.slice(0, 300)).toBeDefined();
+    expect(anonymous, `${started.status}: ${started.raw.slice(0, 300)}`).toBeDefined();
     if (!(await status(anonymous!)).available) throw new Error("this server runs no labs (Docker engine or lab image missing): the hand-over cannot be shown");
     await expect.poll(async () => (await status(anonymous!)).view.state, { timeout: READY_MS, interval: 1000 }).toBe("ready");
     const lab = (await status(anonymous!)).view.sandboxId;

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { type ActionAnswer, buildActions, callAction, cookieFrom, type ManifestAction } from "../support/server-action";
+import { type ActionAnswer, buildActions, callAction, cookieFrom, type ManifestAction, pagePathOf } from "../support/server-action";
 import { EXERCISE_LESSON } from "./global-setup";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
@@ -205,13 +205,7 @@ const byName = (file: string, name: string): ManifestAction => {
   if (!found) throw new Error(`${file}#${name} is not in the build's server-reference-manifest.json`);
   return found;
 };
-const lessonForPaths = EXERCISE_LESSON;
-/** A page that bundles the action: its worker with the fewest parameters, made concrete. */
-function pathOf(action: ManifestAction): string {
-  const worker = [...action.workers].sort((a, b) => (a.match(/\[/g)?.length ?? 0) - (b.match(/\[/g)?.length ?? 0))[0]!;
-  const segments = worker.replace(/^app/, "").replace(/\/page$/, "").split("/").filter((s) => s && !/^\(.*\)$/.test(s));
-  return `/${segments.map((s) => (s === "[locale]" ? "en" : s === "[lessonId]" ? lessonForPaths : s.startsWith("[") ? "x" : s)).join("/")}`;
-}
+const pathOf = (action: ManifestAction) => pagePathOf(action, EXERCISE_LESSON);
 async function call(file: string, name: string, args: unknown[], cookie?: string, origin?: string): Promise<ActionAnswer> {
   const action = byName(file, name);
   return callAction(baseURL, { id: action.id, path: pathOf(action) }, args, { cookie, origin });

@@ -34,6 +34,16 @@ export function buildActions(root: string): ManifestAction[] {
   return Object.entries(manifest.node).map(([id, a]) => ({ id, filename: a.filename, exportedName: a.exportedName, workers: Object.keys(a.workers) }));
 }
 
+/**
+ * A page that bundles the action (Next looks an action up in the requested page's bundle): its
+ * worker with the fewest parameters, made concrete ([locale] → en, [lessonId] → the given lesson).
+ */
+export function pagePathOf(action: ManifestAction, lessonId: string): string {
+  const worker = [...action.workers].sort((a, b) => (a.match(/\[/g)?.length ?? 0) - (b.match(/\[/g)?.length ?? 0))[0]!;
+  const segments = worker.replace(/^app/, "").replace(/\/page$/, "").split("/").filter((s) => s && !/^\(.*\)$/.test(s));
+  return `/${segments.map((s) => (s === "[locale]" ? "en" : s === "[lessonId]" ? lessonId : s.startsWith("[") ? "x" : s)).join("/")}`;
+}
+
 export interface ActionAnswer {
   status: number;
   /** The action's return value, when it returned. */
