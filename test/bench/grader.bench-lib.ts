@@ -104,7 +104,8 @@ export async function liveCheckCpu(windows = 4, windowMs = 15_000): Promise<{ id
       changing: diff(changeLive, changeBase),
       note:
         `CPU s per minute of this node process + the lab container with live checks minus the same without; ` +
-        `baselines: idle ${mean(idleBase).toFixed(2)}, scaling every 2 s ${mean(changeBase).toFixed(2)} CPU s/min`,
+        `baselines: idle ${mean(idleBase).toFixed(2)}, scaling every 2 s ${mean(changeBase).toFixed(2)} CPU s/min; ` +
+        `about ${(mean(diff(changeLive, changeBase)) / 30).toFixed(2)} CPU s per change (30 scale commands a minute, each re-graded as its pods start or go)`,
     };
   });
 }
