@@ -46,6 +46,7 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
   return (
     <section
       className={`exercise${done ? " exercise-done" : ""}`}
+      lang={locale}
       data-testid="exercise"
       data-exercise-id={spec.id}
       data-outcome={outcome}
