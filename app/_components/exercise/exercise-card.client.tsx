@@ -6,6 +6,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useLabReady } from "@/app/_components/lab/lab-bus";
 import type { CheckResult } from "@/sandbox/grader/results";
 import { cardOf, checkExercise, isDone, showNextHint, useLessonState } from "./exercise-store";
+import { BlockText, InlineText } from "./inline-text";
 import "./exercise.css";
 
 type Bilingual = { ko: string; en: string };
@@ -65,7 +66,7 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
           </p>
         ) : null}
       </header>
-      <p className="exercise-task">{spec.task[locale]}</p>
+      <BlockText className="exercise-task" text={spec.task[locale]} />
 
       <div className="exercise-actions">
         <span className="exercise-check-wrap" title={labReady ? undefined : t("needsLab")}>
@@ -116,7 +117,9 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
                 {ICONS[status]}
               </span>
               <span className="visually-hidden">{t(`status.${status}`)}: </span>
-              <span className="exercise-check-title">{(result?.title ?? check.title)[locale]}</span>
+              <span className="exercise-check-title">
+                <InlineText text={(result?.title ?? check.title)[locale]} />
+              </span>
               {result && status !== "pending" ? (
                 <span className="exercise-check-message" data-testid="exercise-check-message">
                   {result.message[locale]}
@@ -135,7 +138,10 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
           <ol className="exercise-hints" aria-label={t("hintsLabel")}>
             {hints.map(({ check, result }) => (
               <li key={check.id} data-testid="exercise-hint">
-                <span className="exercise-hint-for">{check.title[locale]}</span> {result!.hint[locale]}
+                <span className="exercise-hint-for">
+                  <InlineText text={check.title[locale]} />
+                </span>{" "}
+                <InlineText text={result!.hint[locale]} />
               </li>
             ))}
           </ol>
