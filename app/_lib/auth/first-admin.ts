@@ -24,7 +24,7 @@ export async function ensureFirstAdmin(
   // with the configured password: the operator's word wins over a self-chosen sign-up.
   await db.user.upsert({
     where: { email },
-    create: { email, passwordHash, role: "admin", displayName: "Administrator" },
+    create: { email, passwordHash, role: "admin" },
     update: { passwordHash, role: "admin" },
   });
   if (!fromEnv) {
