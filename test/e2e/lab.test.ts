@@ -115,6 +115,20 @@ describe("the lab", { timeout: 120_000 }, () => {
     await waitForScreen(/^안녕하세요$/m);
   });
 
+  it("keeps the same terminal, connected, when the learner moves to the next lesson", async () => {
+    await page.$eval(terminal, (el) => ((el as HTMLElement & { kubelabMark?: string }).kubelabMark = "before-navigation"));
+    await page.click('a[rel="next"]');
+    await page.waitForURL((url) => !url.pathname.endsWith(LESSON));
+    await expect.poll(() => page.getAttribute("article", "data-lesson-id")).not.toBe(LESSON);
+    // The very same element (not a new panel that replayed the screen), still attached.
+    expect(await page.$eval(terminal, (el) => (el as HTMLElement & { kubelabMark?: string }).kubelabMark)).toBe("before-navigation");
+    expect(await terminalState()).toBe("attached");
+    expect(await screen()).toContain("안녕하세요");
+    await page.click('a[rel="prev"]');
+    await page.waitForURL(`**/lessons/${LESSON}`);
+    expect(await page.$eval(terminal, (el) => (el as HTMLElement & { kubelabMark?: string }).kubelabMark)).toBe("before-navigation");
+  });
+
   it("says clearly when the terminal pass has expired, and connects again on request", async () => {
     // The page asks the server for a one-minute pass before each connect. Here the server's
     // answer is swapped for a pass with the same claims that expired ten seconds ago, signed

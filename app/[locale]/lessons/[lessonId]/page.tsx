@@ -1,10 +1,9 @@
-// One lesson: title, objectives, body, previous / next, and beside them the learner's lab.
+// One lesson: title, objectives, body with its exercises, previous / next. The lab beside it
+// belongs to the lessons layout, so it stays put when the learner moves to another lesson.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { LessonExerciseStatus } from "@/app/_components/exercise/lesson-exercise-status.client";
-import { LabPanel } from "@/app/_components/lab/lab-panel.client";
-import { LessonSplit } from "@/app/_components/lesson-split.client";
 import { LessonBody } from "@/app/_components/mdx/lesson-body";
 import { Link } from "@/app/_lib/i18n/navigation";
 import { type Locale, routing } from "@/app/_lib/i18n/routing";
@@ -36,7 +35,7 @@ export default async function LessonPage({ params }: { params: Params }) {
   const t = await getTranslations("Lesson");
   const fm = lesson.frontMatter;
   const exercises = lessonExercises(lesson.id);
-  const article = (
+  return (
     <article className="lesson" lang={lesson.locale} data-lesson-id={lesson.id}>
       {lesson.fallback ? (
         <p className="fallback-notice" role="status" lang={locale}>
@@ -81,15 +80,5 @@ export default async function LessonPage({ params }: { params: Params }) {
         ) : null}
       </nav>
     </article>
-  );
-  return (
-    <LessonSplit
-      lesson={article}
-      lab={
-        <aside id="lab-column" className="lab-column" aria-label={t("labColumn")} lang={locale}>
-          <LabPanel />
-        </aside>
-      }
-    />
   );
 }
