@@ -40,16 +40,7 @@ export async function startThrowawayLab(options: { image?: string; purpose?: str
     state,
     target: gradeTarget(provider, state),
     reset: async () => {
-      // The supervisor's control FIFO can lose the first bytes of a request that arrives just
-      // as its read times out ("unknown request 'eset'"); asking again is safe.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await provider.reset(state);
-          break;
-        } catch (error) {
-          if (attempt >= 3 || !/unknown request/.test((error as Error).message)) throw error;
-        }
-      }
+      await provider.reset(state);
       await provider.waitReady(state, 60_000);
     },
     stop,

@@ -127,6 +127,19 @@ describe("the cluster, as the learner", () => {
     });
   });
 
+  it("understands a control request that reaches the supervisor in two pieces", async () => {
+    // The supervisor reads its FIFO with a 1 s timeout; a request split across a timeout used
+    // to lose its first bytes ("unknown request 'ng'"). Written as root, as kubelab-cluster does.
+    const script = [
+      "f=/run/kubelab/reply.split-test; rm -f $f; mkfifo -m 0600 $f; exec {r}<>$f",
+      "printf 'pi' > /run/kubelab/control; sleep 1.6",
+      "printf 'ng %s\\n' $f > /run/kubelab/control",
+      "read -r -t 15 -u $r answer; rm -f $f; echo \"$answer\"",
+    ].join("\n");
+    const answer = (await lab.ok(script, { user: "root" })).trim();
+    expect(answer).toMatch(/^ok (running|starting)$/);
+  });
+
   it("resets to a pristine cluster with minikube delete: the default namespace is empty", async () => {
     await lab.ok("kubectl create namespace scratch && kubectl create deployment gone --image=nginx:1.25 -n default");
     await lab.ok("kubectl create configmap leftover --from-literal=a=b && kubectl expose deployment gone --port=80");
