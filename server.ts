@@ -86,11 +86,17 @@ server.listen(config.PORT, config.HOST, () => {
 
 async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down; labs keep running and are re-adopted at the next start");
-  runtime.bridge.close();
-  await runtime.manager.close();
-  server.close(() => process.exit(0));
-  // Open keep-alive connections must not hold the process forever.
+  // Whatever below hangs (a lab mid-boot, a slow engine), the process ends within 5 s.
   setTimeout(() => process.exit(0), 5000).unref();
+  runtime.bridge.close();
+  // Event streams (lab views, live checks, dashboards) never end by themselves; browsers
+  // reconnect to the next server.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  // Last activity times are flushed, so the idle culler of the next server judges fairly.
+  await runtime.manager.close();
+  await closed;
+  process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));

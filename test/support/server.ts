@@ -23,13 +23,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+export interface StartOptions {
+  /** Reuse a port and a data directory: the same server again, as after a restart. */
+  port?: number;
+  dataDir?: string;
+}
+
+export async function startServer(extraEnv: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
   if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
     throw new Error("No production build found (.next/BUILD_ID). `npm test` builds it; or run `npm run build` first.");
   }
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), "kubelab-e2e-"));
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "kubelab-e2e-"));
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts"], {
     cwd: root,
     env: {
@@ -43,6 +49,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       ...extraEnv,
     },
     stdio: ["ignore", "inherit", "inherit"],
+    // Its own process group: tsx runs the server as a child process, and stopping must reach both.
+    detached: true,
   });
   const baseURL = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -66,9 +74,19 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 8000).unref();
+        const group = (signal: NodeJS.Signals) => {
+          try {
+            process.kill(-child.pid!, signal);
+          } catch {
+            // already gone
+          }
+        };
+        child.once("exit", () => {
+          group("SIGKILL"); // nothing of the group may outlive tsx
+          resolve();
+        });
+        group("SIGTERM");
+        setTimeout(() => group("SIGKILL"), 8000).unref();
       }),
   };
 }

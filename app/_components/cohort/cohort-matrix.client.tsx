@@ -6,6 +6,7 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
+import { followEventStream } from "@/app/_components/sse/follow-event-stream";
 import type { CohortMatrix, MatrixCell } from "@/app/_lib/data/cohort-progress";
 import { cellKey, type ProgressFrame, progressFrameSchema } from "@/app/_lib/data/cohort-schemas";
 import { cellState, learnerAttention } from "./attention";
@@ -30,25 +31,24 @@ export function CohortMatrixView({ matrix, renderedAt }: { matrix: CohortMatrix;
   const [selected, setSelected] = useState<string | null>(null);
 
   useEffect(() => {
-    const source = new EventSource(`/api/cohorts/${matrix.cohortId}/events`);
-    source.addEventListener("ready", () => {
-      setStream("live");
-      router.refresh();
+    // After a reconnect (a server restart mid-class) the server says "ready" again, and the
+    // refresh picks up whatever was recorded while the stream was down.
+    return followEventStream(`/api/cohorts/${matrix.cohortId}/events`, {
+      events: {
+        ready: () => {
+          setStream("live");
+          router.refresh();
+        },
+        progress: (data) => {
+          const frame = progressFrameSchema.safeParse(data);
+          if (!frame.success) return;
+          setLive((prev) => ({ ...prev, [cellKey(frame.data.userId, frame.data.lessonId, frame.data.exerciseId)]: frame.data }));
+        },
+        roster: () => router.refresh(),
+      },
+      onInterrupted: () => setStream("connecting"),
+      onClosed: () => setStream("lost"),
     });
-    source.addEventListener("progress", (event) => {
-      let data: unknown;
-      try {
-        data = JSON.parse((event as MessageEvent<string>).data);
-      } catch {
-        return;
-      }
-      const frame = progressFrameSchema.safeParse(data);
-      if (!frame.success) return;
-      setLive((prev) => ({ ...prev, [cellKey(frame.data.userId, frame.data.lessonId, frame.data.exerciseId)]: frame.data }));
-    });
-    source.addEventListener("roster", () => router.refresh());
-    source.onerror = () => setStream(source.readyState === EventSource.CLOSED ? "lost" : "connecting");
-    return () => source.close();
   }, [matrix.cohortId, router]);
 
   useEffect(() => {

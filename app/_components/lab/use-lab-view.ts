@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from "react";
 import { labStatusAction, resetLabAction, startLabAction, stopLabAction } from "@/app/_lib/lab/actions";
 import { type LabView, labViewSchema } from "@/sandbox/manager/view";
 import { mergeView, type ViewSource } from "./lab-view-order";
-import { backoffDelay } from "./terminal-connection";
+import { followEventStream } from "@/app/_components/sse/follow-event-stream";
 
 export type LabAction = "start" | "stop" | "reset";
 
@@ -52,36 +52,17 @@ export function useLabView(): LabViewControl {
 
   useEffect(() => {
     if (!streaming) return;
-    let source: EventSource | undefined;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
-    let closed = false;
-    const open = () => {
-      source = new EventSource("/api/lab/events");
-      source.addEventListener("lab", (event) => {
-        attempt = 0;
-        try {
-          const parsed = labViewSchema.safeParse(JSON.parse((event as MessageEvent<string>).data));
-          if (parsed.success) apply(parsed.data, "stream");
-        } catch {
+    return followEventStream("/api/lab/events", {
+      events: {
+        lab: (data) => {
           // A malformed event is skipped; the next one carries the whole view again.
-        }
-      });
-      source.onerror = () => {
-        // While CONNECTING the browser retries by itself; CLOSED means it gave up (a 401, a
-        // 503, a proxy error), so back off, ask once by action, and try again.
-        if (closed || source?.readyState !== EventSource.CLOSED) return;
-        source.close();
-        void refresh();
-        retry = setTimeout(open, backoffDelay(attempt++));
-      };
-    };
-    open();
-    return () => {
-      closed = true;
-      clearTimeout(retry);
-      source?.close();
-    };
+          const parsed = labViewSchema.safeParse(data);
+          if (parsed.success) apply(parsed.data, "stream");
+        },
+      },
+      // The browser gave up on the stream: ask once by action while waiting to reconnect.
+      onClosed: () => void refresh(),
+    });
   }, [streaming, apply, refresh]);
 
   const run = useCallback(
@@ -89,15 +70,19 @@ export function useLabView(): LabViewControl {
       setPending(action);
       setFailed(null);
       try {
-        apply(await call(), "action");
-        if (available) setStreaming(true);
+        const next = await call();
+        apply(next, "action");
+        // The answer itself shows that this server runs labs, so follow the lab from here on,
+        // even when the first status request has not answered yet (a click right after the
+        // page loads used to leave a cold start showing "starting" forever).
+        if (next.state !== "none") setStreaming(true);
       } catch {
         setFailed(action);
       } finally {
         setPending(null);
       }
     },
-    [apply, available],
+    [apply],
   );
 
   return {
