@@ -9,6 +9,7 @@ import { startLiveChecks } from "@/sandbox/grader/live";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
 import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
 import { runSetup, SetupError } from "@/sandbox/grader/setup";
+import { until } from "../../support/until";
 
 const LESSON = "01-grader-fixture";
 const exercises = readExercises("test/fixtures/content-grader", LESSON)!.exercises;
@@ -22,16 +23,6 @@ async function learner(command: string): Promise<string> {
   return r.stdout;
 }
 
-async function until<T>(what: string, fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
-}
 
 const byId = (doc: ResultsDocument) => Object.fromEntries(doc.checks.map((c) => [c.id, c]));
 

@@ -12,6 +12,7 @@ import { DockerProvider } from "@/sandbox/providers/docker";
 import { LABEL } from "@/sandbox/providers/types";
 import { freshDatabase } from "../../support/database";
 import { LAB_IMAGE, requireDockerAndImage } from "../../support/docker";
+import { until } from "../../support/until";
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 const installationId = `it${randomBytes(4).toString("hex")}`;
@@ -39,16 +40,6 @@ async function newManager(overrides: Partial<ManagerConfig> = {}) {
   return m;
 }
 
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-}
 
 async function user(): Promise<string> {
   return (await db.user.create({ data: {} })).id;
