@@ -32,6 +32,17 @@ describe("the course", () => {
   });
 
   describe.each(ids)("%s", (id) => {
+    it("takes 10 to 25 minutes, explains with a diagram and ends with a recap, in both languages", () => {
+      const recap = { ko: "## 정리", en: "## Recap" } as const;
+      for (const locale of locales) {
+        const { frontMatter, body } = readLessonSource(contentDir, id, locale);
+        expect(frontMatter.minutes).toBeGreaterThanOrEqual(10);
+        expect(frontMatter.minutes).toBeLessThanOrEqual(25);
+        expect(body, `${id}/${locale}.mdx has no <Figure>`).toMatch(/<Figure\b/);
+        expect(body.match(/^## .*$/gm)?.at(-1), `${id}/${locale}.mdx: the last section`).toBe(recap[locale]);
+      }
+    });
+
     it("has graded exercises, placed in both languages in the order of exercises.yaml", () => {
       const spec = readExercises(contentDir, id);
       expect(spec, `${exerciseFile(contentDir, id)} is missing`).not.toBeNull();
