@@ -1,13 +1,14 @@
 // `npm run lessons:prove -- [lessonId ...]`: proves every exercise of the given lessons
 // (default: every lesson in content/ that has exercises.yaml) on one throwaway lab: fresh
-// cluster, setup, must not pass, solution, must pass. Prints a table; exit 1 on any failure.
+// cluster, setup, must not pass, solution, must pass; and each lesson opened with all its
+// setups must leave every exercise to do. Prints a table; exit 1 on any failure.
 import path from "node:path";
 import { z } from "zod";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { LessonError } from "@/app/_lib/lessons/errors";
 import { lessonIdSchema } from "@/app/_lib/lessons/schema";
 import { listLessonIds } from "@/app/_lib/lessons/source";
-import { type ExerciseProof, proveLesson } from "./prove";
+import { type ExerciseProof, proveLesson, proveLessonOpening } from "./prove";
 import { startThrowawayLab, type ThrowawayLab } from "./prove-lab";
 
 const contentDir = path.resolve(process.env.KUBELAB_CONTENT_DIR ?? "content");
@@ -49,10 +50,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 const proofs: ExerciseProof[] = [];
+const openingFailures: string[] = [];
 try {
   process.stderr.write(`starting a lab to prove ${total} exercise(s) of ${lessons.length} lesson(s) …\n`);
   lab = await startThrowawayLab();
   for (const lesson of lessons) {
+    if (lesson.exercises.length > 1) {
+      process.stderr.write(`  ${lesson.id}: opening the lesson (every setup)\n`);
+      openingFailures.push(...(await proveLessonOpening(lab, lesson.id, lesson.exercises)));
+    }
     const results = await proveLesson(lab, lesson.id, lesson.exercises, {
       onStep: (step, exercise) => process.stderr.write(`  ${lesson.id} / ${exercise}: ${step}\n`),
     });
@@ -79,5 +85,8 @@ const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join
 console.log(["", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));
 const failed = proofs.filter((p) => !p.ok);
 for (const p of failed) console.log(`\n${p.failure}`);
-console.log(`\n${proofs.length - failed.length} of ${proofs.length} exercise(s) proved${specProblems ? `, ${specProblems} spec problem(s)` : ""}.`);
-process.exit(failed.length > 0 || specProblems > 0 ? 1 : 0);
+for (const f of openingFailures) console.log(`\n${f}`);
+console.log(
+  `\n${proofs.length - failed.length} of ${proofs.length} exercise(s) proved${openingFailures.length ? `, ${openingFailures.length} solved by opening their lesson` : ""}${specProblems ? `, ${specProblems} spec problem(s)` : ""}.`,
+);
+process.exit(failed.length > 0 || openingFailures.length > 0 || specProblems > 0 ? 1 : 0);

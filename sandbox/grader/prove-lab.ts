@@ -41,6 +41,9 @@ export async function startThrowawayLab(options: { image?: string; purpose?: str
     target: gradeTarget(provider, state),
     reset: async () => {
       await provider.reset(state);
+      // A fresh lab, not only a fresh cluster: set-ups keep what must outlive a cluster reset
+      // (minikube delete) in /tmp/kubelab-setup, which a new container does not have.
+      await provider.exec(state, ["rm", "-rf", "/tmp/kubelab-setup"], { user: "root", timeoutMs: 10_000 });
       await provider.waitReady(state, 60_000);
     },
     stop,

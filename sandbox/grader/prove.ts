@@ -1,5 +1,6 @@
 // The content self-test: proves on a real cluster that each exercise fails before its
-// reference solution and passes after it. Shared by test/integration/content and by
+// reference solution and passes after it, and that opening a lesson (all its setups) solves
+// none of its exercises. Shared by test/integration/content and by
 // `npm run lessons:prove`.
 import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
 import { execBounded, gradeExercise, type GradeTarget, TIMED_OUT } from "./engine";
@@ -91,6 +92,30 @@ export async function proveExercise(lab: ProveLab, lessonId: string, exercise: E
     await new Promise((r) => setTimeout(r, 1000));
   }
   return done("after", `still not passing ${Math.round((options.settleMs ?? 30_000) / 1000)} s after the solution:\n${checkLines(proof.after, ["fail", "error"])}`);
+}
+
+/**
+ * What a learner meets on opening a lesson: the page runs EVERY setup of the lesson, in order,
+ * on their cluster. No setup may solve another exercise of the lesson (a setup that creates
+ * the Deployment an earlier exercise asks for would tick that exercise before the learner
+ * typed anything). Returns the failures, each naming the lesson and exercise; [] when fine.
+ */
+export async function proveLessonOpening(lab: ProveLab, lessonId: string, exercises: Exercise[]): Promise<string[]> {
+  await lab.reset();
+  for (const exercise of exercises) {
+    try {
+      await runSetup({ lessonId, exercise }, lab.target);
+    } catch (error) {
+      return [`${lessonId} / ${exercise.id}: its setup fails after the lesson's earlier setups: ${error instanceof SetupError ? error.text.en : (error as Error).message}`];
+    }
+  }
+  const failures: string[] = [];
+  for (const exercise of exercises) {
+    const doc = await gradeExercise({ lessonId, exercise }, lab.target);
+    if (doc.outcome === "pass") failures.push(`${lessonId} / ${exercise.id}: already passes when the lesson opens (after every setup of the lesson ran):\n${checkLines(doc, ["pass"])}`);
+    if (doc.outcome === "error") failures.push(`${lessonId} / ${exercise.id}: the grader could not read the lab after the lesson's setups:\n${checkLines(doc, ["error"])}`);
+  }
+  return failures;
 }
 
 export async function proveLesson(lab: ProveLab, lessonId: string, exercises: Exercise[], options: ProveOptions = {}): Promise<ExerciseProof[]> {

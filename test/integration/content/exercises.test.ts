@@ -1,5 +1,6 @@
 // THE CONTENT SELF-TEST: every exercise of every lesson in content/ is proved on a real lab
-// (fresh cluster, setup, must not pass, reference solution, must pass), plus the grader's
+// (fresh cluster, setup, must not pass, reference solution, must pass), every lesson is opened
+// as a learner opens it (all setups; nothing may pass yet), plus the grader's
 // fixture lesson, so the test never passes by finding nothing. A failure names the lesson,
 // the exercise, the check and what the grader said. Authors run the same proof with
 // `npm run lessons:prove -- <lessonId>`.
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { listLessonIds } from "@/app/_lib/lessons/source";
-import { proveExercise } from "@/sandbox/grader/prove";
+import { proveExercise, proveLessonOpening } from "@/sandbox/grader/prove";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
 
 interface LessonExercises {
@@ -52,6 +53,11 @@ for (const lesson of [...fixture, ...content]) {
     if (lesson.problem) {
       it("has an exercise spec that parses", () => {
         throw new Error(lesson.problem);
+      });
+    }
+    if (lesson.exercises.length > 1) {
+      it(`${lesson.lessonId}: opening the lesson (every setup, in order) solves none of its exercises`, async () => {
+        expect(await proveLessonOpening(lab, lesson.lessonId, lesson.exercises)).toEqual([]);
       });
     }
     for (const exercise of lesson.exercises) {
