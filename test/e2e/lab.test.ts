@@ -93,6 +93,8 @@ describe("the lab", { timeout: 120_000 }, () => {
     await page.keyboard.press("ArrowUp");
     await waitForScreen(/\$ echo kubelab-\$RANDOM\s*$/);
     await page.keyboard.press("Control+C");
+    // The next test types through a Run button: it must find a clean prompt, not the recalled line.
+    await waitForShell();
   });
 
   it("types a lesson's command into the terminal when its Run button is pressed", async () => {
