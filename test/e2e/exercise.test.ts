@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser";
+import { labState as labStateOf, screen as screenOf, stopLabIfReady, TERMINAL, waitForShell } from "../support/lab-page";
 import { EXERCISE_LESSON } from "./global-setup";
 
 const baseURL = inject("baseURL");
@@ -21,15 +22,11 @@ let page: Page;
 const card = '[data-testid="exercise"][data-exercise-id="scale-web"]';
 const row = (id: string) => `${card} [data-testid="exercise-check-row"][data-check-id="${id}"]`;
 const attr = (selector: string, name: string) => page.getAttribute(selector, name);
-const labState = () => attr('[data-testid="lab-state"]', "data-state");
+const labState = () => labStateOf(page);
 const rowStatus = (id: string) => attr(row(id), "data-status");
-const terminal = '[data-testid="terminal"]';
-const screen = () => page.$eval(terminal, (el) => (el as HTMLElement & { kubelabBuffer(): string }).kubelabBuffer());
-
-async function waitForPrompt(): Promise<void> {
-  await expect.poll(() => attr(terminal, "data-terminal-state"), { timeout: ANSWER_MS, interval: 200 }).toBe("attached");
-  await expect.poll(async () => (await screen()).trimEnd().endsWith("$"), { timeout: ANSWER_MS, interval: 200 }).toBe(true);
-}
+const terminal = TERMINAL;
+const screen = () => screenOf(page);
+const waitForPrompt = () => waitForShell(page, ANSWER_MS);
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -38,11 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    if ((await labState()) === "ready") await page.click('[data-testid="lab-stop"]');
-  } catch {
-    // the page may be gone
-  }
+  await stopLabIfReady(page);
   await browser?.close();
 });
 

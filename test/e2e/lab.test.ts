@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signTerminalToken } from "@/sandbox/terminal/token";
 import { launchBrowser } from "../support/browser";
+import { cursor as cursorOf, labState as labStateOf, screen as screenOf, stopLabIfReady, TERMINAL, terminalState as terminalStateOf, waitForShell as waitForShellOf } from "../support/lab-page";
 
 const baseURL = inject("baseURL");
 const secret = new TextEncoder().encode(inject("terminalSecret"));
@@ -21,27 +22,18 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-const terminal = '[data-testid="terminal"]';
-const labState = () => page.getAttribute('[data-testid="lab-state"]', "data-state");
-const terminalState = () => page.getAttribute(terminal, "data-terminal-state");
-const screen = () => page.$eval(terminal, (el) => (el as HTMLElement & { kubelabBuffer(): string }).kubelabBuffer());
-const cursor = () => page.$eval(terminal, (el) => (el as HTMLElement & { kubelabCursor(): { x: number; y: number } }).kubelabCursor());
+const terminal = TERMINAL;
+const labState = () => labStateOf(page);
+const terminalState = () => terminalStateOf(page);
+const screen = () => screenOf(page);
+const cursor = () => cursorOf(page);
 
 async function waitForScreen(pattern: RegExp, timeout = SCREEN_MS): Promise<string> {
   await expect.poll(screen, { timeout, interval: 200 }).toMatch(pattern);
   return screen();
 }
 
-/** Attached, and the cursor waits right after a prompt: keystrokes now reach the shell. */
-async function waitForShell(timeout = SCREEN_MS): Promise<void> {
-  await expect.poll(terminalState, { timeout, interval: 200 }).toBe("attached");
-  const atPrompt = async () => {
-    const lines = (await screen()).trimEnd().split("\n");
-    const last = lines[lines.length - 1] ?? "";
-    return last.endsWith("$") && (await cursor()).x === last.length + 1;
-  };
-  await expect.poll(atPrompt, { timeout, interval: 200 }).toBe(true);
-}
+const waitForShell = (timeout = SCREEN_MS) => waitForShellOf(page, timeout);
 
 async function run(command: string): Promise<void> {
   await page.keyboard.type(command);
@@ -55,12 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Leave no lab behind, whatever failed above (global teardown removes containers too).
-  try {
-    if ((await labState()) === "ready") await page.click('[data-testid="lab-stop"]');
-  } catch {
-    // the page may be gone
-  }
+  await stopLabIfReady(page);
   await browser?.close();
 });
 

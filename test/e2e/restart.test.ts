@@ -11,6 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "@/sandbox/providers/types";
 import { launchBrowser } from "../support/browser";
+import { TERMINAL, waitForShell } from "../support/lab-page";
 import { requireDockerAndImage } from "../support/docker";
 import { freePort, type RunningServer, startServer } from "../support/server";
 
@@ -28,16 +29,12 @@ let browser: Browser;
 let page: Page;
 
 const card = '[data-testid="exercise"][data-exercise-id="scale-web"]';
-const terminal = '[data-testid="terminal"]';
+const terminal = TERMINAL;
 const attr = (selector: string, name: string) => page.getAttribute(selector, name);
-const screen = () => page.$eval(terminal, (el) => (el as HTMLElement & { kubelabBuffer(): string }).kubelabBuffer());
 const labs = async () =>
   (await docker.listContainers({ filters: { label: [`${LABEL.installation}=${installation}`] } })).filter((c) => c.Labels[LABEL.owner] !== "pool").map((c) => c.Id);
 
-async function waitForPrompt(): Promise<void> {
-  await expect.poll(() => attr(terminal, "data-terminal-state"), { timeout: ANSWER_MS, interval: 200 }).toBe("attached");
-  await expect.poll(async () => (await screen()).trimEnd().endsWith("$"), { timeout: ANSWER_MS, interval: 200 }).toBe(true);
-}
+const waitForPrompt = () => waitForShell(page, ANSWER_MS);
 
 beforeAll(async () => {
   docker = await requireDockerAndImage();
