@@ -9,7 +9,7 @@ import { prisma } from "./app/_lib/db/create";
 import { logger } from "./app/_lib/log";
 import { createRuntime } from "./sandbox/manager/runtime";
 import { migrate, sqlitePath } from "./prisma/migrate";
-import { ensureFirstAdmin } from "./app/_lib/auth/first-admin";
+import { ensureFirstAdmin, leftoverPasswordFile } from "./app/_lib/auth/first-admin";
 import { PEER_ADDRESS_HEADER } from "./app/_lib/auth/peer-address";
 import { isSameOrigin } from "./app/_lib/auth/same-origin";
 
@@ -24,8 +24,12 @@ if (config.DATABASE_URL.startsWith("file:")) {
   if (report.applied.length) logger.info({ applied: report.applied }, "database migrated");
 }
 
-// Someone must be able to sign in and make instructors: the first admin, once.
-await ensureFirstAdmin(prisma(), { email: config.KUBELAB_ADMIN_EMAIL, password: config.KUBELAB_ADMIN_PASSWORD });
+// Someone must be able to sign in and make instructors: the first admin, once. A generated
+// password goes to a 0600 file beside the database, never to the log.
+const dataDir = config.DATABASE_URL.startsWith("file:") ? path.dirname(sqlitePath(config.DATABASE_URL, root)) : path.join(root, "data");
+const firstAdmin = await ensureFirstAdmin(prisma(), { email: config.KUBELAB_ADMIN_EMAIL, password: config.KUBELAB_ADMIN_PASSWORD }, { dataDir });
+const leftover = firstAdmin.created ? undefined : leftoverPasswordFile(dataDir);
+if (leftover) logger.warn({ file: leftover }, "the first administrator's password file is still there: sign in, then delete it");
 
 const runtime = await createRuntime(config, prisma(), logger);
 logger.info({ provider: runtime.provider.kind, why: runtime.reason, capacity: runtime.manager.config.capacity, pool: runtime.manager.config.poolSize }, "lab provider chosen");

@@ -9,6 +9,8 @@ import path from "node:path";
 export interface RunningServer {
   baseURL: string;
   dataDir: string;
+  /** What the server printed to its console so far (with `captureOutput`), as an operator reads it. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export interface StartOptions {
   /** Reuse a port and a data directory: the same server again, as after a restart. */
   port?: number;
   dataDir?: string;
+  /** Collect the server's stdout (still passed through to this process's). */
+  captureOutput?: boolean;
 }
 
 export async function startServer(extraEnv: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
@@ -48,9 +52,14 @@ export async function startServer(extraEnv: Record<string, string> = {}, options
       LOG_LEVEL: "warn",
       ...extraEnv,
     },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", options.captureOutput ? "pipe" : "inherit", "inherit"],
     // Its own process group: tsx runs the server as a child process, and stopping must reach both.
     detached: true,
+  });
+  let printed = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    printed += chunk.toString("utf8");
+    process.stdout.write(chunk);
   });
   const baseURL = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -71,6 +80,7 @@ export async function startServer(extraEnv: Record<string, string> = {}, options
   return {
     baseURL,
     dataDir,
+    output: () => printed,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -38,7 +38,7 @@ const schema = z.object({
   KUBELAB_METRICS_TOKEN: z.string().min(16).optional(),
   /** `1` behind HTTPS: session cookies get the Secure flag. */
   KUBELAB_SECURE_COOKIES: z.enum(["0", "1"]).optional(),
-  /** The first administrator, made at start when there is none (else admin@localhost, password printed once). */
+  /** The first administrator, made at start when there is none (else admin@kubelab.local, its password in a 0600 file beside the database). */
   KUBELAB_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email("must be an email address")).optional(),
   KUBELAB_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").max(256).optional(),
 }).refine((e) => (e.KUBELAB_ADMIN_EMAIL === undefined) === (e.KUBELAB_ADMIN_PASSWORD === undefined), {

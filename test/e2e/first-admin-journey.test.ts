@@ -1,0 +1,168 @@
+// The first day of a fresh install, walked the way people do it, in Debian's Chromium at
+// 1280×800 against a production server of its own started with NO KUBELAB_ADMIN_* variables:
+// the operator reads the console, finds the generated password's file, signs in through the
+// real sign-in page, reaches the admin page and makes an instructor; the instructor (in
+// Korean) creates a cohort; a learner (in English) joins with the invite link and passes an
+// exercise in a real lab; the instructor's open matrix shows it without a reload; the CSV
+// downloads.
+//
+// Why the earlier tests missed issue 13's "the printed first admin cannot sign in": every one
+// of them started the server with KUBELAB_ADMIN_EMAIL=admin@e2e.example (global-setup.ts), so
+// the generated admin@localhost, which the sign-in form's email schema refuses, never met a
+// browser. This file starts its own server precisely so that the default path is the one taken.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Docker from "dockerode";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LABEL } from "../../sandbox/providers/types";
+import { launchBrowser } from "../support/browser";
+import { stopLabIfReady, waitForShell } from "../support/lab-page";
+import { type RunningServer, startServer } from "../support/server";
+
+const LESSON = "98-exercise-fixture";
+const EXERCISE = `${LESSON}/scale-web`;
+const FIRST_START_MS = 180_000;
+const ANSWER_MS = 45_000;
+const VIEWPORT = { width: 1280, height: 800 };
+
+const stamp = randomBytes(3).toString("hex");
+const instructor = { name: "최강사", email: `first-teacher-${stamp}@e2e.example`, password: `first-teacher-${stamp}` };
+const learner = { name: "Robin Learner", email: `robin-${stamp}@e2e.example`, password: `robin-${stamp}-pass` };
+const installation = `fa${randomBytes(4).toString("hex")}`;
+
+let server: RunningServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let teacher: Page;
+let robin: Page;
+let inviteUrl = "";
+
+async function newPage(locale: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: server.baseURL, viewport: VIEWPORT, locale, acceptDownloads: true });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function fillAuthForm(page: Page, who: { name?: string; email: string; password: string }): Promise<void> {
+  if (who.name !== undefined) await page.fill('input[name="displayName"]', who.name);
+  await page.fill('input[name="email"]', who.email);
+  await page.fill('input[name="password"]', who.password);
+  await page.click('[data-testid="auth-submit"]');
+}
+
+const cell = () => teacher.locator('[data-testid="learner-row"]', { hasText: learner.name }).locator(`[data-testid="cell"][data-exercise="${EXERCISE}"]`);
+
+beforeAll(async () => {
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+  const content = mkdtempSync(path.join(tmpdir(), "kubelab-content-"));
+  mkdirSync(path.join(content, "lessons"));
+  for (const id of readdirSync(path.join(root, "content/lessons"))) symlinkSync(path.join(root, "content/lessons", id), path.join(content, "lessons", id));
+  symlinkSync(path.join(root, "test/fixtures/content-exercise/lessons/01-scale-web"), path.join(content, "lessons", LESSON));
+  // Whatever the calling shell exports, this server must choose its own first admin.
+  delete process.env.KUBELAB_ADMIN_EMAIL;
+  delete process.env.KUBELAB_ADMIN_PASSWORD;
+  server = await startServer(
+    { KUBELAB_CONTENT_DIR: content, KUBELAB_SECRET: `fa-${randomBytes(24).toString("hex")}`, KUBELAB_INSTALLATION_ID: installation, KUBELAB_POOL_SIZE: "1" },
+    { captureOutput: true },
+  );
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await stopLabIfReady(robin);
+  await browser?.close();
+  await server?.stop();
+  const docker = new Docker();
+  const labs = await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } }).catch(() => []);
+  await Promise.all(labs.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+});
+
+describe("a fresh install's first day", { timeout: 120_000 }, () => {
+  it("lets the operator sign in with the generated admin, found as the console says, and make an instructor", async () => {
+    // The console names the file; the password itself is neither printed nor logged.
+    const printed = server.output();
+    const email = /email:\s+(\S+)/.exec(printed)?.[1];
+    const file = /password: in (\S+)/.exec(printed)?.[1];
+    expect(email, printed).toBeDefined();
+    expect(file, printed).toBeDefined();
+    expect(printed).toContain(`rm ${file}`);
+    expect(statSync(file!).mode & 0o777).toBe(0o600);
+    const password = /^password: (\S+)$/m.exec(readFileSync(file!, "utf8"))?.[1];
+    expect(password).toBeDefined();
+    expect(printed).not.toContain(password!);
+
+    const admin = await newPage("en-US");
+    await admin.goto("/en/sign-in?next=%2Fen%2Fadmin");
+    await fillAuthForm(admin, { email: email!, password: password! });
+    await admin.waitForURL(/\/en\/admin$/, { timeout: ANSWER_MS });
+    const form = admin.locator('[data-testid="admin-create-instructor"]');
+    await form.locator('input[name="email"]').fill(instructor.email);
+    await form.locator('input[name="displayName"]').fill(instructor.name);
+    await form.locator('input[name="password"]').fill(instructor.password);
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(() => form.locator('[data-testid="admin-result"]').getAttribute("role"), { timeout: ANSWER_MS }).toBe("status");
+  });
+
+  it("lets that instructor, in Korean, create a cohort", async () => {
+    teacher = await newPage("ko-KR");
+    await teacher.goto("/ko/dashboard");
+    await teacher.waitForURL(/\/ko\/sign-in\?next=/, { timeout: ANSWER_MS });
+    await fillAuthForm(teacher, { email: instructor.email, password: instructor.password });
+    await teacher.waitForURL(/\/ko\/dashboard$/, { timeout: ANSWER_MS });
+    const form = teacher.locator('[data-testid="create-cohort"]');
+    await form.locator('input[name="name"]').fill(`첫 기수 ${stamp}`);
+    await form.locator('input[name="wholeCourse"]').uncheck();
+    await form.locator(`input[value="${LESSON}"]`).check();
+    await teacher.click('[data-testid="create-cohort-submit"]');
+    await teacher.waitForURL(/\/ko\/dashboard\/[a-z0-9]{20,32}$/, { timeout: ANSWER_MS });
+    await expect.poll(() => teacher.getAttribute('[data-testid="stream-state"]', "data-state"), { timeout: ANSWER_MS }).toBe("live");
+    expect(await teacher.textContent('[data-testid="stream-state"]')).toBe("실시간");
+    await expect.poll(() => teacher.inputValue('[data-testid="invite-link"]'), { timeout: ANSWER_MS }).toMatch(/\/join\/[A-Za-z0-9_-]{24}$/);
+    inviteUrl = await teacher.inputValue('[data-testid="invite-link"]');
+    await teacher.evaluate(() => ((window as unknown as { kubelabMarker?: string }).kubelabMarker = "still here"));
+  });
+
+  it(
+    "lets a learner, in English, join by the link and pass an exercise, live on the instructor's matrix",
+    async () => {
+      robin = await newPage("en-US");
+      // The link carries the instructor's language; the learner reads English, so the same link in /en.
+      await robin.goto(inviteUrl.replace("/ko/join/", "/en/join/"));
+      await robin.click('[data-testid="join-sign-up"]');
+      await robin.waitForURL(/\/en\/sign-up\?next=/, { timeout: ANSWER_MS });
+      await fillAuthForm(robin, learner);
+      await robin.waitForURL(/\/en\/join\//, { timeout: ANSWER_MS });
+      await robin.click('[data-testid="join-cohort"]');
+      await robin.waitForSelector('[data-testid="join-done"]', { timeout: ANSWER_MS });
+      await expect.poll(() => cell().getAttribute("data-state"), { timeout: ANSWER_MS }).toBe("not-started");
+
+      const card = `[data-testid="exercise"][data-exercise-id="scale-web"]`;
+      await robin.goto(`/en/lessons/${LESSON}`);
+      await robin.click('[data-testid="lab-start"]');
+      await expect.poll(() => robin.getAttribute('[data-testid="lab-state"]', "data-state"), { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
+      await waitForShell(robin, ANSWER_MS);
+      await robin.click('[data-testid="terminal"]');
+      await robin.keyboard.type("kubectl scale deployment web --replicas=3");
+      await robin.keyboard.press("Enter");
+      await expect.poll(() => robin.getAttribute(card, "data-done"), { timeout: ANSWER_MS, interval: 250 }).toBe("true");
+      const check = robin.locator(`${card} [data-testid="exercise-check"]`);
+      await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
+      await check.click();
+      await expect.poll(() => robin.getAttribute(card, "data-outcome"), { timeout: ANSWER_MS, interval: 200 }).toBe("pass");
+
+      await expect.poll(() => cell().getAttribute("data-state"), { timeout: ANSWER_MS, interval: 250 }).toBe("passed");
+      expect(await teacher.evaluate(() => (window as unknown as { kubelabMarker?: string }).kubelabMarker)).toBe("still here");
+    },
+    FIRST_START_MS + 120_000,
+  );
+
+  it("downloads the cohort's CSV from the instructor's button, holding the pass", async () => {
+    const [download] = await Promise.all([teacher.waitForEvent("download", { timeout: ANSWER_MS }), teacher.click('[data-testid="csv-export"]')]);
+    const body = readFileSync((await download.path())!, "utf8");
+    const row = body.split("\r\n").find((l) => l.startsWith(`${learner.name},`));
+    expect(row, body).toMatch(new RegExp(`^${learner.name},${learner.email},1,1,[^,]+,통과,`));
+  });
+});
