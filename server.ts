@@ -10,7 +10,7 @@ import { logger } from "./app/_lib/log";
 import { createRuntime } from "./sandbox/manager/runtime";
 import { migrate, sqlitePath } from "./prisma/migrate";
 import { ensureFirstAdmin, leftoverPasswordFile } from "./app/_lib/auth/first-admin";
-import { PEER_ADDRESS_HEADER } from "./app/_lib/auth/peer-address";
+import { metricsOpenTo, stampPeer, trustedProxies } from "./app/_lib/auth/peer-address";
 import { isSameOrigin } from "./app/_lib/auth/same-origin";
 
 const config = env();
@@ -39,17 +39,14 @@ await app.prepare();
 const handle = app.getRequestHandler();
 const nextUpgrade = app.getUpgradeHandler();
 
-function isLoopback(req: IncomingMessage): boolean {
-  const a = req.socket.remoteAddress ?? "";
-  return a === "127.0.0.1" || a === "::1" || a === "::ffff:127.0.0.1";
-}
+const proxies = trustedProxies(config.KUBELAB_TRUSTED_PROXIES);
 
-/** Prometheus metrics: loopback may scrape; others need KUBELAB_METRICS_TOKEN as a bearer token. */
+/** Prometheus metrics: the bearer token KUBELAB_METRICS_TOKEN, or loopback when the operator opted in (KUBELAB_METRICS_LOOPBACK=1). */
 async function serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const token = config.KUBELAB_METRICS_TOKEN;
-  const authorized = isLoopback(req) || (token !== undefined && req.headers.authorization === `Bearer ${token}`);
+  const authorized = metricsOpenTo(req.socket.remoteAddress, proxies, config.KUBELAB_METRICS_LOOPBACK === "1") || (token !== undefined && req.headers.authorization === `Bearer ${token}`);
   if (!authorized) {
-    res.writeHead(403, { "content-type": "text/plain" }).end("metrics are served to loopback or with KUBELAB_METRICS_TOKEN\n");
+    res.writeHead(403, { "content-type": "text/plain" }).end("metrics need KUBELAB_METRICS_TOKEN as a bearer token (or KUBELAB_METRICS_LOOPBACK=1 for loopback scrapers)\n");
     return;
   }
   res.writeHead(200, { "content-type": runtime.metrics.registry.contentType });
@@ -57,8 +54,8 @@ async function serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<
 }
 
 const server = createServer((req, res) => {
-  // Rate limits need the caller's address, which Next cannot see; whatever a client sent under this name is overwritten.
-  req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+  // Rate limits and cookies need the caller's address and scheme, which Next cannot see (X-Forwarded-* only from a trusted proxy).
+  stampPeer(req.headers, req.socket.remoteAddress, proxies, config.KUBELAB_SECURE_COOKIES);
   const work = req.url === "/metrics" ? serveMetrics(req, res) : handle(req, res);
   work.catch((error: unknown) => {
     logger.error({ err: error, url: req.url }, "request failed");
@@ -67,6 +64,7 @@ const server = createServer((req, res) => {
 });
 
 server.on("upgrade", (req, socket, head) => {
+  stampPeer(req.headers, req.socket.remoteAddress, proxies, config.KUBELAB_SECURE_COOKIES);
   const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
   if (pathname === "/terminal") {
     // Browsers send Origin on every WebSocket; a page of another site must not open a learner's

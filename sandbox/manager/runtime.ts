@@ -6,7 +6,8 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { type Env } from "@/app/_lib/config/env";
 import { serverSecret } from "@/app/_lib/config/secret";
-import { cookieFrom, findSessionUser, SESSION_COOKIE } from "@/app/_lib/auth/session-core";
+import { cookieFrom, findSessionUser, sessionCookieName } from "@/app/_lib/auth/session-core";
+import { PEER_HTTPS_HEADER } from "@/app/_lib/auth/peer-address";
 import type { PrismaClient } from "@/app/_lib/db/generated/client";
 import { DockerProvider } from "@/sandbox/providers/docker";
 import type { Provider } from "@/sandbox/providers/types";
@@ -91,7 +92,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
       const check = await verifyTerminalToken(secret, token);
       if (!check.ok) return { refused: check.reason === "expired" ? "token-expired" : "token-invalid" };
       // The token names a learner; the cookie must be that learner's too.
-      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, SESSION_COOKIE));
+      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, sessionCookieName(req.headers[PEER_HTTPS_HEADER] === "1")));
       if (!user || user.userId !== check.claims.userId) return { refused: "forbidden" };
       return check.claims;
     },

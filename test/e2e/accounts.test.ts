@@ -93,8 +93,15 @@ describe("accounts", { timeout: 120_000 }, () => {
     await expect.poll(() => row.getAttribute("data-role"), { timeout: ANSWER_MS }).toBe("instructor");
     expect(await row.locator('[data-testid="admin-result"]').getAttribute("data-result")).toBe("roleChanged");
 
-    // The learner's next page shows what an instructor has.
+    // A new role ends the learner's sessions (issue 12): their next page is signed out, and
+    // they sign in again to a session that carries what an instructor has.
     await learnerPage.goto("/ko");
+    await learnerPage.locator('[data-testid="account-menu"][data-signed-in="false"]').waitFor({ timeout: ANSWER_MS });
+    await learnerPage.goto("/ko/sign-in?next=%2Fko");
+    await learnerPage.fill('input[name="email"]', learner.email);
+    await learnerPage.fill('input[name="password"]', learner.password);
+    await learnerPage.click('[data-testid="auth-submit"]');
+    await learnerPage.waitForURL(/\/ko$/, { timeout: ANSWER_MS });
     await expect.poll(() => learnerPage.locator('[data-testid="account-menu"]').getAttribute("data-role"), { timeout: ANSWER_MS }).toBe("instructor");
     expect(await learnerPage.locator('[data-testid="account-menu"] a[href="/ko/dashboard"]').count()).toBe(1);
   });

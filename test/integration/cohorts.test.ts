@@ -9,7 +9,9 @@ vi.hoisted(() => {
   process.env.KUBELAB_CONTENT_DIR = "test/fixtures/content-cohort";
 });
 
-import type { Role, SessionUser } from "@/app/_lib/auth/session-core";
+import { createSession, deleteSession } from "@/app/_lib/auth/accounts-core";
+import { findSessionUser, type Role, type SessionUser } from "@/app/_lib/auth/session-core";
+import { type AdminContext, setUserRole } from "@/app/_lib/data/admin";
 import type { PrismaClient } from "@/app/_lib/db/generated/client";
 import { cohortCsv, cohortMatrix, type CsvLabels, learnerDetail, resetLearnerLab, watchCohort } from "@/app/_lib/data/cohort-progress";
 import {
@@ -344,5 +346,55 @@ describe("the live stream", () => {
 
     abort.abort();
     await expect(reader.read()).resolves.toMatchObject({ done: true });
+  });
+});
+
+describe("an open live stream whose listener loses the right to watch (issue 12)", () => {
+  // Sessions found the way a request finds them, by token, so a real sign-out or demotion shows.
+  async function signedIn(key: string, role: Role): Promise<{ ctx: DataContext; token: string; user: SessionUser }> {
+    const row = await db.user.create({ data: { role, email: `${key}@example.com`, displayName: key } });
+    const { token } = await createSession(db, row.id);
+    const ctx: DataContext = { db, asker: () => findSessionUser(db, token), labs: () => undefined };
+    return { ctx, token, user: (await findSessionUser(db, token))! };
+  }
+
+  async function openStream(watchAs: DataContext, id: string) {
+    const abort = new AbortController();
+    // A short re-check interval keeps the test short; the server uses STREAM_RECHECK_MS (20 s).
+    const reader = (await cohortEventStream(await watchCohort(id, watchAs), abort.signal, 60_000, 100)).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const readToEnd = async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return text;
+        text += decoder.decode(value);
+      }
+    };
+    return { abort, readToEnd, text: () => text };
+  }
+
+  it("is cut off when an admin demotes the instructor, with a revoked frame", async () => {
+    const teacherNow = await signedIn("demoted-teacher", "instructor");
+    const admin = await signedIn("stream-admin", "admin");
+    const id = (await createCohort({ name: "Demoted", lessonIds: null, startsAt: lastWeek(), endsAt: inTwoWeeks() }, teacherNow.ctx)).id;
+    const stream = await openStream(teacherNow.ctx, id);
+    const adminCtx: AdminContext = { db, asker: admin.ctx.asker, runtime: () => undefined };
+    expect(await setUserRole({ userId: teacherNow.user.userId, role: "learner" }, adminCtx)).toEqual({ ok: true });
+    const text = await stream.readToEnd();
+    expect(text).toContain("event: ready");
+    expect(text).toContain("event: revoked");
+  });
+
+  it("is cut off when the instructor signs out, and not while the session stands", async () => {
+    const teacherNow = await signedIn("signing-out-teacher", "instructor");
+    const id = (await createCohort({ name: "Sign-out", lessonIds: null, startsAt: lastWeek(), endsAt: inTwoWeeks() }, teacherNow.ctx)).id;
+    const stream = await openStream(teacherNow.ctx, id);
+    const ended = stream.readToEnd();
+    // Several re-checks pass while the session stands: the stream is still open.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stream.text()).not.toContain("revoked");
+    await deleteSession(db, teacherNow.token);
+    expect(await ended).toContain("event: revoked");
   });
 });

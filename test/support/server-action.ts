@@ -3,6 +3,7 @@
 // then the answer decoded by React's own Flight client. Lets a test act as any caller (no
 // cookie, someone else's cookie, a foreign Origin) without a browser.
 import { readFileSync } from "node:fs";
+import { request } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -61,13 +62,14 @@ export async function callAction(
   baseURL: string,
   action: { id: string; path: string },
   args: unknown[],
-  options: { cookie?: string; origin?: string } = {},
+  options: { cookie?: string; origin?: string; headers?: Record<string, string>; localAddress?: string } = {},
 ): Promise<ActionAnswer> {
   const body = await flight.encodeReply(args);
-  const headers: Record<string, string> = { "next-action": action.id, accept: "text/x-component", origin: options.origin ?? baseURL };
+  const headers: Record<string, string> = { ...options.headers, "next-action": action.id, accept: "text/x-component", origin: options.origin ?? baseURL };
   if (typeof body === "string") headers["content-type"] = "text/plain;charset=UTF-8";
   if (options.cookie) headers.cookie = options.cookie;
-  const res = await fetch(new URL(action.path, baseURL), { method: "POST", headers, body, redirect: "manual" });
+  const url = new URL(action.path, baseURL);
+  const res = options.localAddress ? await postFrom(options.localAddress, url, headers, body) : await fetch(url, { method: "POST", headers, body, redirect: "manual" });
   const raw = await res.text();
   const redirect = res.headers.get("x-action-redirect");
   const answer: ActionAnswer = { status: res.status, threw: false, redirect: redirect ? redirect.split(";")[0]! : null, setCookies: res.headers.getSetCookie(), raw };
@@ -86,4 +88,28 @@ export async function callAction(
 export function cookieFrom(setCookies: string[], name: string): string | undefined {
   const line = setCookies.find((c) => c.startsWith(`${name}=`));
   return line?.split(";")[0];
+}
+
+/**
+ * The same POST from another loopback address (127.0.0.2 …): how a test is a second client, or
+ * a client that is not the trusted proxy, on one host. fetch cannot choose its source address.
+ */
+async function postFrom(localAddress: string, url: URL, headers: Record<string, string>, body: string | FormData): Promise<Response> {
+  const encoded = new Response(body);
+  const bytes = Buffer.from(await encoded.arrayBuffer());
+  const contentType = encoded.headers.get("content-type");
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", localAddress, headers: { ...headers, ...(contentType ? { "content-type": contentType } : {}), "content-length": String(bytes.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const out = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) for (const one of [v ?? []].flat()) out.append(k, one);
+        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers: out }));
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(bytes);
+  });
 }

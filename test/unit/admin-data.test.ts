@@ -95,8 +95,22 @@ describe("admin data layer", { timeout: 60_000 }, () => {
     expect(users.accounts.map((u) => u.email).sort()).toEqual(["ada@example.com", "admin@example.com"]);
     expect(users.anonymous).toBe(1);
 
+    // A changed role ends every session of that user (issue 12): the old cookie names nobody.
+    const learnerToken = (await createSession(db, learner.userId)).token;
+    expect(await findSessionUser(db, learnerToken)).not.toBeNull();
     expect(await setUserRole({ userId: learner.userId, role: "instructor" }, ctx)).toEqual({ ok: true });
     expect((await db.user.findUniqueOrThrow({ where: { id: learner.userId } })).role).toBe("instructor");
+    expect(await findSessionUser(db, learnerToken)).toBeNull();
+    expect(await db.session.count({ where: { userId: learner.userId } })).toBe(0);
+    // Saving the same role again changes nothing, so it ends nothing.
+    const again = (await createSession(db, learner.userId)).token;
+    expect(await setUserRole({ userId: learner.userId, role: "instructor" }, ctx)).toEqual({ ok: true });
+    expect(await findSessionUser(db, again)).toMatchObject({ role: "instructor" });
+    // And back down: ended again, and the admin's own session is untouched.
+    expect(await setUserRole({ userId: learner.userId, role: "learner" }, ctx)).toEqual({ ok: true });
+    expect(await findSessionUser(db, again)).toBeNull();
+    expect(await db.session.count({ where: { userId: admin.userId } })).toBeGreaterThan(0);
+    await setUserRole({ userId: learner.userId, role: "instructor" }, ctx);
     expect(await setUserRole({ userId: admin.userId, role: "learner" }, ctx)).toEqual({ ok: false, reason: "own-role" });
     expect(await setUserRole({ userId: anon.userId, role: "instructor" }, ctx)).toEqual({ ok: false, reason: "not-found" });
     await expect(setUserRole({ userId: learner.userId, role: "root" as "admin" }, ctx)).rejects.toThrow();

@@ -4,7 +4,19 @@ import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/app/_lib/db/generated/client";
 
 export const SESSION_COOKIE = "kubelab_session";
+/**
+ * The cookie's name over HTTPS. Browsers accept a `__Host-` cookie only with Secure, Path=/ and
+ * no Domain, so a sibling subdomain or a plain-HTTP page cannot plant or overwrite it; over
+ * HTTPS only this name is read, or the protection would be worth nothing.
+ */
+export const SECURE_SESSION_COOKIE = "__Host-kubelab_session";
+
+export function sessionCookieName(https: boolean): string {
+  return https ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
 export const SESSION_DAYS = 30;
+/** Open event streams ask again this often whether their session may still listen: a revoked one is cut off well within a minute. */
+export const STREAM_RECHECK_MS = 20_000;
 
 export function hashSessionToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");

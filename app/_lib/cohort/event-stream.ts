@@ -1,18 +1,19 @@
 // The dashboard's event stream for one cohort the caller was already allowed to watch: the
 // progress of its current learners in its lessons, a roster frame when someone joins or is
 // removed (the learner set is re-read then), a ready frame at once and a heartbeat comment.
-// Progress of anyone else never goes down the stream.
+// Progress of anyone else never goes down the stream. While it is open the stream asks again
+// whether its listener may still watch (a demoted instructor, an ended session): if not, a
+// `revoked` frame and the end; the browser's reconnect then meets the 401 or 403.
 import "server-only";
-import type { watchCohort } from "@/app/_lib/data/cohort-progress";
+import { STREAM_RECHECK_MS } from "@/app/_lib/auth/session-core";
+import type { CohortWatch } from "@/app/_lib/data/cohort-progress";
 import { subscribeRoster } from "@/app/_lib/data/cohort-roster-bus";
 import { type ProgressFrame, progressFrameSchema, type RosterFrame, rosterFrameSchema } from "@/app/_lib/data/cohort-schemas";
 import { subscribeProgress } from "@/app/_lib/data/progress-events";
 
 export const HEARTBEAT_MS = 15_000;
 
-type Watch = Awaited<ReturnType<typeof watchCohort>>;
-
-export async function cohortEventStream(watch: Watch, signal: AbortSignal, heartbeatMs = HEARTBEAT_MS): Promise<ReadableStream<Uint8Array>> {
+export async function cohortEventStream(watch: CohortWatch, signal: AbortSignal, heartbeatMs = HEARTBEAT_MS, recheckMs = STREAM_RECHECK_MS): Promise<ReadableStream<Uint8Array>> {
   const lessons = watch.lessonIds ? new Set(watch.lessonIds) : null;
   let learners = await watch.learners();
   const encoder = new TextEncoder();
@@ -28,7 +29,7 @@ export async function cohortEventStream(watch: Watch, signal: AbortSignal, heart
           cleanup(); // the browser went away between two frames
         }
       };
-      const send = (event: "progress" | "roster" | "ready", data: ProgressFrame | RosterFrame | Record<string, never>) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const send = (event: "progress" | "roster" | "ready" | "revoked", data: ProgressFrame | RosterFrame | Record<string, never>) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
       cleanups.push(
         subscribeProgress((e) => {
@@ -48,6 +49,18 @@ export async function cohortEventStream(watch: Watch, signal: AbortSignal, heart
       );
       const heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
       cleanups.push(() => clearInterval(heartbeat));
+      const recheck = setInterval(() => {
+        watch.stillAllowed().then(
+          (allowed) => {
+            if (allowed) return;
+            send("revoked", {});
+            cleanup();
+          },
+          // The database could not answer (busy, a restart): not a revocation; ask again next time.
+          () => undefined,
+        );
+      }, recheckMs);
+      cleanups.push(() => clearInterval(recheck));
       cleanups.push(() => {
         try {
           controller.close();

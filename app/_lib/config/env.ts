@@ -1,6 +1,7 @@
 // Every environment variable kubelab reads, parsed once at start. A bad value stops the
 // process with the variable's name instead of failing later somewhere unrelated.
 import { z } from "zod";
+import { isAddressOrRange } from "@/app/_lib/auth/peer-address";
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -34,10 +35,18 @@ const schema = z.object({
   KUBELAB_SHELL_GRACE_MIN: z.coerce.number().min(0).max(24 * 60).default(10),
   /** Separates labs of several kubelab servers (or test runs) sharing one Docker engine. */
   KUBELAB_INSTALLATION_ID: z.string().regex(/^[a-z0-9]{1,16}$/, "lowercase letters and digits, at most 16").optional(),
-  /** Bearer token for /metrics from other hosts; loopback may always scrape. */
+  /** Bearer token /metrics asks of every scraper (see KUBELAB_METRICS_LOOPBACK). */
   KUBELAB_METRICS_TOKEN: z.string().min(16).optional(),
-  /** `1` behind HTTPS: session cookies get the Secure flag. */
+  /** `1`: loopback connections may scrape /metrics without the token (never a trusted proxy's). */
+  KUBELAB_METRICS_LOOPBACK: z.enum(["0", "1"]).default("0"),
+  /** `1` forces Secure `__Host-` session cookies, `0` forbids them; unset: a trusted proxy's X-Forwarded-Proto decides. */
   KUBELAB_SECURE_COOKIES: z.enum(["0", "1"]).optional(),
+  /** Reverse proxies whose X-Forwarded-For/-Proto are believed: addresses or CIDR ranges, comma-separated. */
+  KUBELAB_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.string().refine(isAddressOrRange, { message: "each entry must be an IP address or a CIDR range such as 10.0.0.0/8" }))),
   /** The first administrator, made at start when there is none (else admin@kubelab.local, its password in a 0600 file beside the database). */
   KUBELAB_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email("must be an email address")).optional(),
   KUBELAB_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").max(256).optional(),

@@ -135,9 +135,19 @@ export async function setUserRole(input: z.input<typeof setRoleSchema>, ctx?: Ad
   const me = await admin(ctx);
   const { userId, role } = setRoleSchema.parse(input);
   if (userId === me.userId) return { ok: false, reason: "own-role" };
-  // Only accounts get roles; an anonymous row could never sign in to use one.
-  const { count } = await ctx.db.user.updateMany({ where: { id: userId, email: { not: null } }, data: { role } });
-  return count === 1 ? { ok: true } : { ok: false, reason: "not-found" };
+  // Only accounts get roles; an anonymous row could never sign in to use one. A changed role
+  // ends the user's sessions in the same transaction: a demoted instructor's open pages and
+  // streams lose their standing at once, and a promoted one signs in afresh to a new session.
+  const found = await ctx.db.$transaction(async (tx) => {
+    const target = await tx.user.findFirst({ where: { id: userId, email: { not: null } }, select: { role: true } });
+    if (!target) return false;
+    if (target.role !== role) {
+      await tx.user.update({ where: { id: userId }, data: { role } });
+      await tx.session.deleteMany({ where: { userId } });
+    }
+    return true;
+  });
+  return found ? { ok: true } : { ok: false, reason: "not-found" };
 }
 
 export const createInstructorSchema = z.object({ email: emailSchema, password: passwordSchema, displayName: displayNameSchema.optional().default("") });

@@ -6,7 +6,8 @@ import { stringify } from "csv-stringify/sync";
 import type { Locale } from "@/app/_lib/i18n/routing";
 import { getCatalog } from "@/app/_lib/lessons/catalog";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
-import { cohortLessonIds, cohortState, type CohortState, learnerName, taughtCohort, taughtLearner } from "./cohort-access";
+import { isAuthError } from "@/app/_lib/auth/guards";
+import { CohortNotFoundError, cohortLessonIds, cohortState, type CohortState, learnerName, taughtCohort, taughtLearner } from "./cohort-access";
 import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
 import { cellKey } from "./cohort-schemas";
 import { type DataContext, requestContext } from "./data-context";
@@ -179,14 +180,33 @@ export async function resetLearnerLab(cohortId: unknown, learnerId: unknown, ctx
 }
 
 /** For the live stream: the cohort's lessons (null: all) and its current learners. */
-export async function watchCohort(cohortId: unknown, ctx?: DataContext): Promise<{ cohortId: string; lessonIds: string[] | null; learners(): Promise<Set<string>> }> {
+export interface CohortWatch {
+  cohortId: string;
+  lessonIds: string[] | null;
+  learners(): Promise<Set<string>>;
+  /** Asked again while the stream is open: false once the asker no longer teaches it (demoted, signed out, session ended). */
+  stillAllowed(): Promise<boolean>;
+}
+
+export async function watchCohort(cohortId: unknown, ctx?: DataContext): Promise<CohortWatch> {
   ctx ??= await requestContext();
   const { cohort } = await taughtCohort(ctx, cohortId);
   const db = ctx.db;
+  const later = ctx.laterAsker ? await ctx.laterAsker() : ctx.asker;
+  const again: DataContext = { ...ctx, asker: later };
   return {
     cohortId: cohort.id,
     lessonIds: cohortLessonIds(cohort),
     learners: async () => new Set((await db.enrollment.findMany({ where: { cohortId: cohort.id, removedAt: null }, select: { userId: true } })).map((e) => e.userId)),
+    stillAllowed: async () => {
+      try {
+        await taughtCohort(again, cohort.id);
+        return true;
+      } catch (error) {
+        if (isAuthError(error) || error instanceof CohortNotFoundError) return false;
+        throw error;
+      }
+    },
   };
 }
 

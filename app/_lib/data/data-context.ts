@@ -10,15 +10,17 @@ import type { LabManager } from "@/sandbox/manager/manager";
 export interface DataContext {
   db: PrismaClient;
   asker(): Promise<SessionUser | null>;
+  /** For event streams: an asker that still works after the request was answered (see session.ts's sessionRechecker). */
+  laterAsker?(): Promise<() => Promise<SessionUser | null>>;
   labs(): Pick<LabManager, "view" | "reset"> | undefined;
 }
 
 /** The context of the current request; modules load lazily so importing this costs nothing. */
 export async function requestContext(): Promise<DataContext> {
-  const [{ db }, { currentUser }, { labRuntimeIfRunning }] = await Promise.all([
+  const [{ db }, { currentUser, sessionRechecker }, { labRuntimeIfRunning }] = await Promise.all([
     import("@/app/_lib/db/client"),
     import("@/app/_lib/auth/session"),
     import("@/app/_lib/lab/runtime"),
   ]);
-  return { db, asker: currentUser, labs: () => labRuntimeIfRunning()?.manager };
+  return { db, asker: currentUser, laterAsker: sessionRechecker, labs: () => labRuntimeIfRunning()?.manager };
 }
