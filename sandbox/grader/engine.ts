@@ -98,13 +98,13 @@ async function runCommandCheck(check: Check & { command: string }, target: Grade
   } catch (error) {
     return { ...base(check), status: "error", message: say.labUnreadable((error as Error).message) };
   }
-  if (r.exitCode === 0) return { ...base(check), status: "pass", message: say.commandPassed(check.command), expected: "exit code 0", found: "exit code 0" };
+  // The command's last line of output is the value it compared; its script is never shown.
+  const found = say.commandFoundText(r.stdout);
+  if (r.exitCode === 0) return { ...base(check), status: "pass", message: check.says?.pass ? say.fillFound(check.says.pass, found) : say.commandPassed(), ...(found ? { found } : {}) };
   const lab = await labReadable();
   if (!lab.ok) return { ...base(check), status: "error", message: say.labUnreadable(lab.detail) };
-  if (TIMED_OUT.has(r.exitCode)) {
-    return { ...base(check), status: "fail", message: say.commandTimedOut(check.command, Math.ceil(timeoutMs / 1000)), expected: "exit code 0", found: "timed out" };
-  }
-  return { ...base(check), status: "fail", message: say.commandFailed(check.command, r.exitCode, r.stderr || r.stdout), expected: "exit code 0", found: `exit code ${r.exitCode}` };
+  if (TIMED_OUT.has(r.exitCode)) return { ...base(check), status: "fail", message: say.commandTimedOut(Math.ceil(timeoutMs / 1000)) };
+  return { ...base(check), status: "fail", message: check.says ? say.fillFound(check.says.fail, found) : say.commandFailed(r.exitCode), ...(found ? { found } : {}) };
 }
 
 export async function gradeExercise(

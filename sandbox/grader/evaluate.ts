@@ -2,6 +2,7 @@
 // so every rule here is tested on recorded `kubectl get -o json` output.
 import type { Check } from "@/app/_lib/lessons/exercise-schema";
 import { isClusterScoped } from "./kinds";
+import { readPath } from "./paths";
 import * as say from "./messages";
 import type { Bilingual, CheckResult } from "./results";
 
@@ -17,16 +18,7 @@ export interface KubeObject {
 type Selector = NonNullable<Check["select"]>;
 type Expectation = NonNullable<Check["expect"]>[number];
 
-/** Reads a path such as spec.template.spec.containers[0].image or metadata.labels["app.kubernetes.io/name"]; undefined when absent. */
-export function readPath(object: unknown, path: string): unknown {
-  let current: unknown = object;
-  for (const [, quoted, index, plain] of path.matchAll(/\["([^"\]]+)"\]|\[(\d+)\]|([^.[\]]+)/g)) {
-    if (current === null || typeof current !== "object") return undefined;
-    if (index !== undefined) current = Array.isArray(current) ? current[Number(index)] : undefined;
-    else current = (current as Record<string, unknown>)[(quoted ?? plain)!];
-  }
-  return current;
-}
+export { readPath } from "./paths";
 
 /** The objects a selector picks out of everything read for its kind. */
 export function selectObjects(objects: KubeObject[], select: Selector): KubeObject[] {
@@ -47,7 +39,7 @@ function matcherOf(e: Expectation): say.Matcher[] {
   if (e.exists !== undefined) out.push({ op: "exists", value: e.exists });
   if (e.equals !== undefined) out.push({ op: "equals", value: e.equals });
   if (e.oneOf !== undefined) out.push({ op: "oneOf", values: e.oneOf });
-  if (e.regex !== undefined) out.push({ op: "regex", source: e.regex });
+  if (e.regex !== undefined) out.push({ op: "regex", source: e.regex, says: e.says });
   if (e.gte !== undefined) out.push({ op: "gte", value: e.gte });
   if (e.lte !== undefined) out.push({ op: "lte", value: e.lte });
   return out;
@@ -91,8 +83,8 @@ export function matches(m: say.Matcher, found: unknown): boolean {
 interface Verdict {
   ok: boolean;
   message: Bilingual;
-  expected?: string;
-  found?: string;
+  expected?: Bilingual;
+  found?: Bilingual;
 }
 
 function fieldValue(object: KubeObject, path: string): unknown {
@@ -109,7 +101,7 @@ function conditionOf(object: KubeObject, type: string): { status?: string; reaso
 const num = (v: unknown, fallback = 0) => (typeof v === "number" ? v : fallback);
 
 /** Where a Deployment, StatefulSet or DaemonSet still is short of a finished rollout (kubectl rollout status's rules). */
-export function rolloutGap(object: KubeObject): { gap?: say.RolloutGap; desired: number; summary: string } {
+export function rolloutGap(object: KubeObject): { gap?: say.RolloutGap; desired: number; summary: Bilingual } {
   const spec = object.spec ?? {};
   const status = object.status ?? {};
   const generation = num(object.metadata?.generation);
@@ -118,7 +110,7 @@ export function rolloutGap(object: KubeObject): { gap?: say.RolloutGap; desired:
     const desired = num(status.desiredNumberScheduled);
     const updated = num(status.updatedNumberScheduled);
     const available = num(status.numberAvailable);
-    const summary = `${updated} updated, ${available} available of ${desired}`;
+    const summary = say.rolloutFoundText(updated, available, desired);
     if (observed < generation) return { gap: { reason: "notObserved" }, desired, summary };
     if (updated < desired) return { gap: { reason: "updating", updated, desired }, desired, summary };
     if (available < desired) return { gap: { reason: "unavailable", available, desired }, desired, summary };
@@ -128,7 +120,7 @@ export function rolloutGap(object: KubeObject): { gap?: say.RolloutGap; desired:
   const updated = num(status.updatedReplicas);
   const total = num(status.replicas);
   const available = num(object.kind === "StatefulSet" ? status.readyReplicas : status.availableReplicas);
-  const summary = `${updated} updated, ${available} ${object.kind === "StatefulSet" ? "ready" : "available"}, ${total} in total`;
+  const summary = say.rolloutFoundText(updated, available, total);
   if (observed < generation) return { gap: { reason: "notObserved" }, desired, summary };
   if (object.kind === "Deployment") {
     const progressing = conditionOf(object, "Progressing");
@@ -143,32 +135,41 @@ export function rolloutGap(object: KubeObject): { gap?: say.RolloutGap; desired:
   return { desired, summary };
 }
 
+/** Secret data is the learner's own, but a message never repeats it. */
+function isSecretValue(object: KubeObject, path: string): boolean {
+  return object.kind === "Secret" && /^(data|stringData)\b/.test(path);
+}
+
 /** Every field, condition and rollout expectation of a check on one object; the first miss decides. */
-function judgeObject(check: Check, object: KubeObject): { miss?: Verdict; satisfied: Bilingual[] } {
+function judgeObject(check: Check, object: KubeObject): { miss?: Verdict; satisfied: say.Clause[] } {
   const meta = object.metadata ?? {};
   const who = say.objectText(check.select!.kind, meta.name ?? "?", meta.namespace);
-  const satisfied: Bilingual[] = [];
+  const satisfied: say.Clause[] = [];
   for (const e of check.expect ?? []) {
     const found = fieldValue(object, e.path);
+    const field = say.fieldName(e.path, object);
+    const secret = isSecretValue(object, e.path);
     for (const m of matcherOf(e)) {
       if (!matches(m, found)) {
-        return { miss: { ok: false, message: say.fieldMismatch(who, e.path, m, found), expected: say.matcherExpectedText(m), found: say.showValue(found) }, satisfied };
+        const shown = secret && found !== undefined && found !== null ? say.HIDDEN : say.showValue(found, field.unit);
+        return { miss: { ok: false, message: say.fieldMismatch(who, field, m, found, { secret }), expected: say.matcherExpectedText(m, field.unit), found: shown }, satisfied };
       }
     }
-    satisfied.push(say.fieldSatisfied(e.path, matcherOf(e)[0]!, found));
+    satisfied.push(say.fieldSatisfied(e.path, field, matcherOf(e)[0]!, found, { secret }));
   }
   if (check.condition) {
     const { type, status: want } = check.condition;
     const c = conditionOf(object, type);
-    if (!c) return { miss: { ok: false, message: say.conditionMissing(who, type), expected: `${type}=${want}`, found: "not reported" }, satisfied };
+    const expected = say.conditionExpectedText(type, want);
+    if (!c) return { miss: { ok: false, message: say.conditionMissing(who, type), expected, found: { en: "not reported", ko: "보고되지 않음" } }, satisfied };
     if (c.status !== want) {
-      return { miss: { ok: false, message: say.conditionMismatch(who, type, want, c.status ?? "?", c.reason), expected: `${type}=${want}`, found: `${type}=${c.status}` }, satisfied };
+      return { miss: { ok: false, message: say.conditionMismatch(who, type, want, c.status ?? "?", c.reason), expected, found: say.conditionExpectedText(type, c.status ?? "?") }, satisfied };
     }
     satisfied.push(say.conditionSatisfied(type, want));
   }
   if (check.rolloutComplete) {
     const r = rolloutGap(object);
-    if (r.gap) return { miss: { ok: false, message: say.rolloutIncomplete(who, r.gap), expected: `${r.desired} updated and available`, found: r.summary }, satisfied };
+    if (r.gap) return { miss: { ok: false, message: say.rolloutIncomplete(who, r.gap), expected: say.rolloutExpectedText(r.desired), found: r.summary }, satisfied };
     satisfied.push(say.rolloutComplete(r.desired));
   }
   return { satisfied };
@@ -188,18 +189,18 @@ export function evaluateSelectCheck(check: Check, objects: KubeObject[]): CheckR
 
   if (check.count) {
     if (!countOk(check.count, selected.length)) {
-      return { ...base, status: "fail", message: say.countMismatch(select, check.count, selected.length), expected: say.countExpectedText(check.count), found: String(selected.length) };
+      return { ...base, status: "fail", message: say.countMismatch(select, check.count, selected.length), expected: say.countExpectedText(check.count), found: say.countFoundText(selected.length) };
     }
     parts.push(say.countMatched(select, selected.length));
   }
   const perObject = check.expect || check.condition || check.rolloutComplete;
-  if (!perObject) return { ...base, status: "pass", message: parts[0]!, found: String(selected.length) };
+  if (!perObject) return { ...base, status: "pass", message: parts[0]!, found: say.countFoundText(selected.length) };
   if (selected.length === 0) {
     // A count that allows zero was already satisfied; per-object expectations then hold for none.
-    if (check.count && countOk(check.count, 0)) return { ...base, status: "pass", message: parts[0]!, found: "0" };
-    return { ...base, status: "fail", message: say.nothingSelected(select), found: "0" };
+    if (check.count && countOk(check.count, 0)) return { ...base, status: "pass", message: parts[0]!, found: say.countFoundText(0) };
+    return { ...base, status: "fail", message: say.nothingSelected(select), found: say.countFoundText(0) };
   }
-  let satisfied: Bilingual[] = [];
+  let satisfied: say.Clause[] = [];
   for (const object of selected) {
     const judged = judgeObject(check, object);
     if (judged.miss) return { ...base, status: "fail", message: judged.miss.message, expected: judged.miss.expected, found: judged.miss.found };

@@ -1,89 +1,67 @@
-// Every sentence the grader says, in Korean and English. Checks are evaluated elsewhere;
-// this file only turns what was found into words. Korean uses the terms of the Korean
-// Kubernetes docs and puts a Korean noun before each particle (see korean.ts).
+// Every sentence the grader says, in Korean and English. Checks are evaluated elsewhere; this
+// file only turns what was found into words a person would write. Rules every message keeps:
+// - Anything the learner typed or the cluster holds (names, images, values, labels) is in
+//   `code`; the card shows it as code, and a Korean message has no other Latin words except
+//   the abbreviations the Korean Kubernetes docs keep (CPU, IP, HTTP...).
+// - Fields are named by field-names.ts, never by their path; no JSON, no scripts.
+// - Korean puts the right particle after every word (korean.ts), and says a value once.
+import { fieldName, type FieldName } from "./field-names";
 import { isClusterScoped, kindLabel } from "./kinds";
-import { mustBe, subject, topic } from "./korean";
+import { endsWithBatchim, mustBe, subject, topic } from "./korean";
 import type { Bilingual } from "./results";
 
-export interface FieldName extends Bilingual {
-  /** A number of things ("4 ready replicas"), said with 개 in Korean. */
-  countable?: boolean;
-}
+export { fieldName, type FieldName } from "./field-names";
 
-type Rule = [RegExp, (m: RegExpMatchArray) => FieldName];
-
-const CONTAINERS = String.raw`(?:spec\.template\.spec|spec\.jobTemplate\.spec\.template\.spec|spec)\.(?:initContainers|containers)\[\d+\]`;
-
-// Most specific first; the first match names the field.
-const FIELD_RULES: Rule[] = [
-  [/^spec\.replicas$/, () => ({ en: "replicas", ko: "레플리카", countable: true })],
-  [/^status\.replicas$/, () => ({ en: "replicas in total", ko: "전체 레플리카", countable: true })],
-  [/^status\.readyReplicas$/, () => ({ en: "ready replicas", ko: "준비된 레플리카", countable: true })],
-  [/^status\.availableReplicas$/, () => ({ en: "available replicas", ko: "사용 가능한 레플리카", countable: true })],
-  [/^status\.updatedReplicas$/, () => ({ en: "updated replicas", ko: "업데이트된 레플리카", countable: true })],
-  [/^status\.currentReplicas$/, () => ({ en: "current replicas", ko: "현재 레플리카", countable: true })],
-  [/^status\.succeeded$/, () => ({ en: "succeeded pods", ko: "성공한 파드", countable: true })],
-  [/^status\.active$/, () => ({ en: "active pods", ko: "실행 중인 파드", countable: true })],
-  [new RegExp(`^${CONTAINERS}\\.image$`), () => ({ en: "container image", ko: "컨테이너 이미지" })],
-  [new RegExp(`^${CONTAINERS}\\.name$`), () => ({ en: "container name", ko: "컨테이너 이름" })],
-  [new RegExp(`^${CONTAINERS}\\.ports\\[\\d+\\]\\.containerPort$`), () => ({ en: "container port", ko: "컨테이너 포트" })],
-  [new RegExp(`^${CONTAINERS}\\.resources\\.requests\\.(cpu|memory)$`), (m) => ({ en: `${m[1] === "cpu" ? "CPU" : "memory"} request`, ko: `${m[1] === "cpu" ? "CPU" : "메모리"} 요청량` })],
-  [new RegExp(`^${CONTAINERS}\\.resources\\.limits\\.(cpu|memory)$`), (m) => ({ en: `${m[1] === "cpu" ? "CPU" : "memory"} limit`, ko: `${m[1] === "cpu" ? "CPU" : "메모리"} 제한` })],
-  [new RegExp(`^${CONTAINERS}\\.(readinessProbe|livenessProbe|startupProbe)$`), (m) => ({ en: m[1]!, ko: `${m[1]} 프로브` })],
-  [/^spec\.ports\[\d+\]\.port$/, () => ({ en: "service port", ko: "서비스 포트" })],
-  [/^spec\.ports\[\d+\]\.targetPort$/, () => ({ en: "target port", ko: "대상 포트" })],
-  [/^spec\.ports\[\d+\]\.nodePort$/, () => ({ en: "node port", ko: "노드 포트" })],
-  [/^spec\.ports\[\d+\]\.protocol$/, () => ({ en: "protocol", ko: "프로토콜" })],
-  [/^spec\.ports\[\d+\]\.name$/, () => ({ en: "port name", ko: "포트 이름" })],
-  [/^spec\.ports$/, () => ({ en: "ports", ko: "포트 목록" })],
-  [/^spec\.type$/, () => ({ en: "type", ko: "타입" })],
-  [/^spec\.clusterIP$/, () => ({ en: "cluster IP", ko: "클러스터 IP" })],
-  [/^status\.loadBalancer\.ingress\[\d+\]\.ip$/, () => ({ en: "external IP", ko: "외부 IP" })],
-  [/^spec\.selector\.matchLabels\.(.+)$/, (m) => ({ en: `selector ${m[1]}`, ko: `${m[1]} 셀렉터` })],
-  [/^spec\.selector\.(?!matchLabels|matchExpressions)(.+)$/, (m) => ({ en: `selector ${m[1]}`, ko: `${m[1]} 셀렉터` })],
-  [/^spec\.template\.metadata\.labels\.(.+)$/, (m) => ({ en: `pod template label ${m[1]}`, ko: `파드 템플릿의 ${m[1]} 레이블` })],
-  [/^metadata\.labels\.(.+)$/, (m) => ({ en: `label ${m[1]}`, ko: `${m[1]} 레이블` })],
-  [/^metadata\.labels$/, () => ({ en: "labels", ko: "레이블" })],
-  [/^metadata\.annotations\.(.+)$/, (m) => ({ en: `annotation ${m[1]}`, ko: `${m[1]} 어노테이션` })],
-  [/^metadata\.name$/, () => ({ en: "name", ko: "이름" })],
-  [/^metadata\.namespace$/, () => ({ en: "namespace", ko: "네임스페이스" })],
-  [/^(?:data|stringData)\.(.+)$/, (m) => ({ en: `key ${m[1]}`, ko: `${m[1]} 키` })],
-  [/^spec\.strategy\.type$/, () => ({ en: "update strategy", ko: "업데이트 전략" })],
-  [/^spec\.strategy\.rollingUpdate\.(maxSurge|maxUnavailable)$/, (m) => ({ en: m[1]!, ko: `${m[1]} 값` })],
-  [/^spec\.serviceName$/, () => ({ en: "governing Service", ko: "거버닝 서비스" })],
-  [/^spec\.storageClassName$/, () => ({ en: "storage class", ko: "스토리지클래스" })],
-  [/^spec\.resources\.requests\.storage$/, () => ({ en: "requested storage", ko: "요청한 스토리지 크기" })],
-  [/^spec\.accessModes(\[\d+\])?$/, () => ({ en: "access mode", ko: "접근 모드" })],
-  [/^spec\.nodeName$/, () => ({ en: "node", ko: "노드" })],
-  [/^status\.phase$/, () => ({ en: "phase", ko: "단계(phase)" })],
-  [/^spec\.rules\[\d+\]\.host$/, () => ({ en: "host", ko: "호스트" })],
-  [/^spec\.ingressClassName$/, () => ({ en: "ingress class", ko: "인그레스클래스" })],
-  [/^status\.containerStatuses\[\d+\]\.restartCount$/, () => ({ en: "restart count", ko: "재시작 횟수" })],
-  [/^status\.containerStatuses\[\d+\]\.ready$/, () => ({ en: "container readiness", ko: "컨테이너 준비 상태" })],
-];
-
-/** A friendly name for a field path, or the path itself ("spec.x 필드") when none fits. */
-export function fieldName(path: string): FieldName {
-  const dotted = path.replace(/\["([^"\]]+)"\]/g, ".$1");
-  for (const [re, name] of FIELD_RULES) {
-    const m = dotted.match(re);
-    if (m) return name(m);
-  }
-  return { en: path, ko: `${path} 필드` };
-}
+export const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\s*\n\s*/g, " ")}\``;
 
 /** Fields Kubernetes omits when they are zero (status.readyReplicas of a scaled-down Deployment). */
 export function zeroWhenMissing(path: string): boolean {
   return /^status\.(replicas|readyReplicas|availableReplicas|updatedReplicas|currentReplicas|succeeded|active)$/.test(path);
 }
 
-const NOT_SET = { en: "not set", ko: "설정되지 않음" };
+const NOT_SET: Bilingual = { en: "not set", ko: "설정되지 않음" };
+const MAX_TEXT = 80;
 
-/** A value as a learner reads it: strings bare, anything else as compact JSON, long ones cut. */
-export function showValue(value: unknown): string {
-  if (value === undefined || value === null) return NOT_SET.en;
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+function isScalar(v: unknown): v is string | number | boolean {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+}
+
+function scalarText(v: string | number | boolean): string {
+  const text = String(v);
+  if (text.includes("\n")) {
+    const first = text.split("\n").find((l) => l.trim()) ?? "";
+    return code(first.length > MAX_TEXT ? `${first.slice(0, MAX_TEXT)}…` : `${first} …`);
+  }
+  return code(text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
+}
+
+/**
+ * A value as a learner reads it: scalars as `code`, lists of scalars joined, a small map as
+ * key=value, anything bigger said in words. Never JSON, never cut in the middle of a structure.
+ */
+export function showValue(value: unknown, unit?: FieldName["unit"]): Bilingual {
+  if (value === undefined || value === null) return NOT_SET;
+  if (typeof value === "number" && unit === "count") return { en: String(value), ko: `${value}개` };
+  if (typeof value === "number" && unit === "seconds") return { en: `${value} s`, ko: `${value}초` };
+  if (isScalar(value)) {
+    const t = scalarText(value);
+    return { en: t, ko: t };
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) return { en: "an empty list", ko: "빈 목록" };
+    if (value.every(isScalar) && value.length <= 5) {
+      const t = value.map(scalarText).join(", ");
+      return { en: t, ko: t };
+    }
+    return { en: `a list of ${value.length}`, ko: `항목 ${value.length}개짜리 목록` };
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return { en: "empty", ko: "비어 있음" };
+  if (entries.length <= 3 && entries.every(([, v]) => isScalar(v))) {
+    const t = entries.map(([k, v]) => code(`${k}=${String(v)}`)).join(", ");
+    return { en: t, ko: t };
+  }
+  return { en: "set", ko: "설정되어 있음" };
 }
 
 // ---- which objects ---------------------------------------------------------------------------
@@ -95,7 +73,7 @@ export interface SelectionText {
   labels?: Record<string, string>;
 }
 
-const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+const labelText = (labels: Record<string, string>) => code(Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(","));
 
 function pluralKind(kind: string): string {
   if (kind.endsWith("ss")) return `${kind}es`;
@@ -104,32 +82,33 @@ function pluralKind(kind: string): string {
   return `${kind}s`;
 }
 
-/** "Deployment web" / "디플로이먼트 web", with the namespace when it is not default. */
+/** "Deployment `web`" / "디플로이먼트 `web`", with the namespace when it is not default. */
 export function objectText(kind: string, name: string, namespace: string | undefined): Bilingual {
   const k = kindLabel(kind);
-  if (!namespace || namespace === "default") return { en: `${k.en} ${name}`, ko: `${k.ko} ${name}` };
-  return { en: `${k.en} ${name} in namespace ${namespace}`, ko: `${namespace} 네임스페이스의 ${k.ko} ${name}` };
+  if (!namespace || namespace === "default" || isClusterScoped(kind)) return { en: `${k.en} ${code(name)}`, ko: `${k.ko} ${code(name)}` };
+  return { en: `${k.en} ${code(name)} in namespace ${code(namespace)}`, ko: `${code(namespace)} 네임스페이스의 ${k.ko} ${code(name)}` };
 }
 
 function selectionParts(s: SelectionText) {
   const k = kindLabel(s.kind);
   const scoped = !isClusterScoped(s.kind);
-  const en = [s.name ? ` named ${s.name}` : "", s.labels ? ` with labels ${labelText(s.labels)}` : "", scoped ? ` in namespace ${s.namespace}` : ""].join("");
-  const koWhere = scoped ? `${s.namespace} 네임스페이스에 ` : "클러스터에 ";
-  const koWhich = [s.labels ? `레이블이 ${labelText(s.labels)}인 ` : "", s.name ? `${s.name} ` : ""].join("");
-  return { k, en, koWhere, koWhich };
+  const en = [s.name ? ` named ${code(s.name)}` : "", s.labels ? ` with labels ${labelText(s.labels)}` : "", scoped ? ` in namespace ${code(s.namespace)}` : ""].join("");
+  const koWhere = scoped ? `${code(s.namespace)} 네임스페이스에 ` : "클러스터에 ";
+  const koWhich = [s.labels ? `레이블이 ${labelText(s.labels)}인 ` : "", ""].join("");
+  const koNoun = s.name ? `${k.ko} ${code(s.name)}` : k.ko;
+  return { k, en, koWhere, koWhich, koNoun };
 }
 
-/** "no Deployment named web in namespace default" */
+/** "There is no Deployment named `web` in namespace `default`." */
 export function nothingSelected(s: SelectionText): Bilingual {
-  const { k, en, koWhere, koWhich } = selectionParts(s);
-  return { en: `No ${k.en}${en}.`, ko: `${koWhere}${koWhich}${subject(k.ko)} 없습니다.` };
+  const { k, en, koWhere, koWhich, koNoun } = selectionParts(s);
+  return { en: `There is no ${k.en}${en}.`, ko: `${koWhere}${koWhich}${subject(koNoun)} 없습니다.` };
 }
 
 export function unknownKind(kind: string): Bilingual {
   return {
-    en: `The cluster has no resource type ${kind} (is its CustomResourceDefinition installed?).`,
-    ko: `클러스터에 ${kind} 리소스 타입이 없습니다. CustomResourceDefinition이 설치되어 있는지 확인하세요.`,
+    en: `The cluster has no resource type ${code(kind)} (is its CustomResourceDefinition installed?).`,
+    ko: `클러스터에 ${code(kind)} 리소스 타입이 없습니다. 이 타입의 커스텀 리소스 정의(CRD)가 설치되어 있는지 확인하세요.`,
   };
 }
 
@@ -141,30 +120,33 @@ export interface CountBounds {
   lte?: number;
 }
 
-function countWords(c: CountBounds): Bilingual {
-  if (c.equals !== undefined) return { en: `exactly ${c.equals}`, ko: `${c.equals}개` };
+/** The expected number of objects: "3" / "3개", "at least 2" / "2개 이상". */
+export function countExpectedText(c: CountBounds): Bilingual {
+  if (c.equals !== undefined) return { en: String(c.equals), ko: `${c.equals}개` };
   if (c.gte !== undefined && c.lte !== undefined) return { en: `between ${c.gte} and ${c.lte}`, ko: `${c.gte}개 이상 ${c.lte}개 이하` };
   if (c.gte !== undefined) return { en: `at least ${c.gte}`, ko: `${c.gte}개 이상` };
   return { en: `at most ${c.lte}`, ko: `${c.lte}개 이하` };
 }
 
-export function countExpectedText(c: CountBounds): string {
-  return countWords(c).en;
+export function countFoundText(n: number): Bilingual {
+  return { en: String(n), ko: `${n}개` };
 }
 
 export function countMismatch(s: SelectionText, c: CountBounds, found: number): Bilingual {
-  const { k, en, koWhere, koWhich } = selectionParts(s);
-  const w = countWords(c);
+  const { k, en, koWhere, koWhich, koNoun } = selectionParts(s);
+  const w = countExpectedText(c);
+  const plural = c.equals === 1 && !s.name ? k.en : pluralKind(k.en);
   return {
-    en: `Expected ${w.en} ${pluralKind(k.en)}${en}, found ${found}.`,
-    ko: `${koWhere}${koWhich}${subject(k.ko)} ${mustBe(w.ko)} 하는데 ${found}개입니다.`,
+    en: `Expected ${w.en} ${plural}${en}, found ${found}.`,
+    ko: `${koWhere}${koWhich}${subject(koNoun)} ${mustBe(w.ko)} 하는데 ${found === 0 ? "하나도 없습니다" : `${found}개입니다`}.`,
   };
 }
 
 export function countMatched(s: SelectionText, found: number): Bilingual {
-  const { k, en, koWhere, koWhich } = selectionParts(s);
-  if (found === 0) return { en: `No ${k.en}${en}, as expected.`, ko: `${koWhere}${koWhich}${subject(k.ko)} 없습니다.` };
-  return { en: `Found ${found} ${found === 1 ? k.en : pluralKind(k.en)}${en}.`, ko: `${koWhere}${koWhich}${subject(k.ko)} ${found}개 있습니다.` };
+  const { k, en, koWhere, koWhich, koNoun } = selectionParts(s);
+  if (found === 0) return { en: `There is no ${k.en}${en}, as it should be.`, ko: `${koWhere}${koWhich}${subject(koNoun)} 없습니다. 그래야 합니다.` };
+  if (found === 1 && s.name) return { en: `${k.en} ${code(s.name)} exists${s.labels ? ` with labels ${labelText(s.labels)}` : ""}.`, ko: `${koWhere}${koWhich}${subject(koNoun)} 있습니다.` };
+  return { en: `There ${found === 1 ? "is 1" : `are ${found}`} ${found === 1 ? k.en : pluralKind(k.en)}${en}.`, ko: `${koWhere}${koWhich}${subject(koNoun)} ${found}개 있습니다.` };
 }
 
 // ---- field expectations --------------------------------------------------------------------
@@ -172,93 +154,122 @@ export function countMatched(s: SelectionText, found: number): Bilingual {
 export type Matcher =
   | { op: "equals"; value: string | number | boolean }
   | { op: "oneOf"; values: (string | number | boolean)[] }
-  | { op: "regex"; source: string }
+  | { op: "regex"; source: string; says?: Bilingual }
   | { op: "gte" | "lte"; value: number }
   | { op: "exists"; value: boolean };
 
-export function matcherExpectedText(m: Matcher): string {
+/** What a matcher wants, as a value the learner reads: "`nginx:1.27`", "`4` 이상", "설정됨". */
+export function matcherExpectedText(m: Matcher, unit?: FieldName["unit"]): Bilingual {
   switch (m.op) {
     case "equals":
-      return showValue(m.value);
-    case "oneOf":
-      return `one of ${m.values.map(showValue).join(", ")}`;
+      return showValue(m.value, unit);
+    case "oneOf": {
+      const list = m.values.map((v) => showValue(v, unit));
+      return { en: `one of ${list.map((l) => l.en).join(", ")}`, ko: `${list.map((l) => l.ko).join(", ")} 중 하나` };
+    }
     case "regex":
-      return `/${m.source}/`;
-    case "gte":
-      return `≥ ${m.value}`;
-    case "lte":
-      return `≤ ${m.value}`;
+      return m.says ?? { en: `matching ${code(m.source)}`, ko: `${code(m.source)} 패턴에 맞는 값` };
+    case "gte": {
+      const v = showValue(m.value, unit);
+      return { en: `at least ${v.en}`, ko: `${v.ko} 이상` };
+    }
+    case "lte": {
+      const v = showValue(m.value, unit);
+      return { en: `at most ${v.en}`, ko: `${v.ko} 이하` };
+    }
     case "exists":
-      return m.value ? "set" : NOT_SET.en;
+      return m.value ? { en: "set", ko: "설정됨" } : NOT_SET;
   }
 }
 
-/** "Deployment web: expected 4 ready replicas, found 2." and its Korean. */
-export function fieldMismatch(object: Bilingual, path: string, m: Matcher, found: unknown): Bilingual {
-  const f = fieldName(path);
-  const missing = found === undefined || found === null;
-  const v = showValue(found);
+/** A value found in a Secret, never shown. */
+export const HIDDEN: Bilingual = { en: "a value (not shown, it is secret)", ko: "값 있음(시크릿이라 보여 주지 않음)" };
+
+const missing = (v: unknown) => v === undefined || v === null;
+
+/** "Deployment `web`: expected 4 ready replicas, found 2." and its Korean. */
+export function fieldMismatch(object: Bilingual, f: FieldName, m: Matcher, found: unknown, options: { secret?: boolean } = {}): Bilingual {
+  const v = options.secret && !missing(found) ? HIDDEN : showValue(found, f.unit);
   const prefix = (b: Bilingual): Bilingual => ({ en: `${object.en}: ${b.en}`, ko: `${object.ko}: ${b.ko}` });
 
   if (m.op === "exists") {
     return prefix(
       m.value
         ? { en: `${f.en} is not set.`, ko: `${subject(f.ko)} 설정되어 있지 않습니다.` }
-        : { en: `${f.en} should not be set, found ${v}.`, ko: `${subject(f.ko)} 없어야 하는데 ${v} 값이 있습니다.` },
+        : { en: `${f.en} should not be set, but it is${typeof found === "object" ? "" : ` (${v.en})`}.`, ko: `${subject(f.ko)} 없어야 하는데 설정되어 있습니다${typeof found === "object" ? "" : `(${v.ko})`}.` },
     );
   }
-  if (f.countable && (m.op === "equals" || m.op === "gte" || m.op === "lte") && typeof m.value === "number") {
+  if (f.unit === "count" && (m.op === "equals" || m.op === "gte" || m.op === "lte") && typeof m.value === "number") {
     const en = m.op === "equals" ? `${m.value}` : m.op === "gte" ? `at least ${m.value}` : `at most ${m.value}`;
     const ko = m.op === "equals" ? `${m.value}개여야` : m.op === "gte" ? `${m.value}개 이상이어야` : `${m.value}개 이하여야`;
+    const none = missing(found) || found === 0;
     return prefix({
-      en: `expected ${en} ${f.en}, found ${missing ? "none" : v}.`,
-      ko: `${subject(f.ko)} ${ko} 하는데 ${missing ? "없습니다" : `${v}개입니다`}.`,
+      en: `expected ${en} ${f.en}, found ${none ? "none" : v.en}.`,
+      ko: `${subject(f.ko)} ${ko} 하는데 ${none ? "하나도 없습니다" : `${v.ko}입니다`}.`,
     });
   }
-  const foundEn = missing ? "but it is not set" : `found ${v}`;
-  const foundKo = missing ? "설정되어 있지 않습니다" : `지금은 ${v}입니다`;
+  const want = matcherExpectedText(m, f.unit);
+  const foundEn = missing(found) ? "but it is not set" : `but it is ${v.en}`;
+  const foundKo = missing(found) ? "설정되어 있지 않습니다" : `지금은 ${v.ko}입니다`;
   switch (m.op) {
-    case "equals":
-      return prefix({ en: `${f.en} should be ${showValue(m.value)}, ${foundEn}.`, ko: `${subject(f.ko)} ${showValue(m.value)} 값이어야 하는데 ${foundKo}.` });
-    case "oneOf": {
-      const list = m.values.map(showValue).join(", ");
-      return prefix({ en: `${f.en} should be one of ${list}, ${foundEn}.`, ko: `${topic(f.ko)} ${list} 중 하나여야 하는데 ${foundKo}.` });
-    }
+    case "oneOf":
+      return prefix({ en: `${f.en} should be ${want.en}, ${foundEn}.`, ko: `${topic(f.ko)} ${want.ko}여야 하는데 ${foundKo}.` });
     case "regex":
-      return prefix({ en: `${f.en} should match /${m.source}/, ${foundEn}.`, ko: `${subject(f.ko)} /${m.source}/ 패턴에 맞아야 하는데 ${foundKo}.` });
+      return prefix({ en: `${f.en} should ${m.says ? `be ${m.says.en}` : `match ${code(m.source)}`}, ${foundEn}.`, ko: `${subject(f.ko)} ${mustBe(want.ko)} 하는데 ${foundKo}.` });
     case "gte":
-      return prefix({ en: `${f.en} should be at least ${m.value}, ${foundEn}.`, ko: `${subject(f.ko)} ${m.value} 이상이어야 하는데 ${foundKo}.` });
     case "lte":
-      return prefix({ en: `${f.en} should be at most ${m.value}, ${foundEn}.`, ko: `${subject(f.ko)} ${m.value} 이하여야 하는데 ${foundKo}.` });
+      return prefix({ en: `${f.en} should be ${want.en}, ${foundEn}.`, ko: `${subject(f.ko)} ${mustBe(want.ko)} 하는데 ${foundKo}.` });
+    case "equals":
+      return prefix({ en: `${f.en} should be ${want.en}, ${foundEn}.`, ko: `${subject(f.ko)} ${mustBe(want.ko)} 하는데 ${foundKo}.` });
   }
 }
 
-/** A satisfied expectation, for the pass message: "ready replicas 4" / "준비된 레플리카 4개". */
-export function fieldSatisfied(path: string, m: Matcher, found: unknown): Bilingual {
-  const f = fieldName(path);
-  if (m.op === "exists") return m.value ? { en: `${f.en} is set`, ko: `${f.ko} 설정됨` } : { en: `${f.en} is not set`, ko: `${f.ko} 없음` };
-  if (f.countable && typeof found === "number") return { en: `${found} ${f.en}`, ko: `${f.ko} ${found}개` };
-  return { en: `${f.en} ${showValue(found)}`, ko: `${f.ko} ${showValue(found)}` };
+/**
+ * One thing that held, as a clause: English "3 replicas", Korean in the two forms a sentence
+ * needs ("레플리카는 3개이고" inside, "레플리카는 3개입니다" at the end).
+ */
+export interface Clause {
+  en: string;
+  ko: { and: string; end: string };
+  /** Says the object exists and nothing else; dropped when something more specific held. */
+  existence?: boolean;
+}
+
+const copula = (head: string, noun: string): Clause["ko"] => ({ and: `${head} ${noun}${endsWithBatchim(noun) ? "이고" : "이고"}`, end: `${head} ${noun}입니다` });
+
+/** A satisfied expectation: "3 replicas" / "레플리카는 3개". */
+export function fieldSatisfied(path: string, f: FieldName, m: Matcher, found: unknown, options: { secret?: boolean } = {}): Clause {
+  if (path === "metadata.name" && m.op === "equals") return { en: "exists", ko: { and: "있고", end: "있습니다" }, existence: true };
+  if (m.op === "exists") {
+    return m.value
+      ? { en: `${f.en} is set`, ko: { and: `${subject(f.ko)} 설정되어 있고`, end: `${subject(f.ko)} 설정되어 있습니다` } }
+      : { en: `${f.en} is not set`, ko: { and: `${subject(f.ko)} 없고`, end: `${subject(f.ko)} 없습니다` } };
+  }
+  const v = options.secret ? HIDDEN : showValue(found, f.unit);
+  if (f.unit === "count" && typeof found === "number") return { en: `${found} ${f.en}`, ko: copula(topic(f.ko), v.ko) };
+  return { en: `${f.en} is ${v.en}`, ko: copula(topic(f.ko), v.ko) };
 }
 
 // ---- conditions and rollouts ---------------------------------------------------------------
 
-const conditionStatusKo = (s: string) => mustBe(s);
+export function conditionExpectedText(type: string, status: string): Bilingual {
+  return { en: `${code(type)} is ${code(status)}`, ko: `${code(type)} 컨디션 ${code(status)}` };
+}
 
 export function conditionMissing(object: Bilingual, type: string): Bilingual {
-  return { en: `${object.en}: condition ${type} is not reported yet.`, ko: `${object.ko}: ${type} 상태 조건이 아직 없습니다.` };
+  return { en: `${object.en}: it does not report the ${code(type)} condition yet.`, ko: `${object.ko}: 아직 ${code(type)} 컨디션이 보고되지 않았습니다.` };
 }
 
 export function conditionMismatch(object: Bilingual, type: string, want: string, found: string, reason?: string): Bilingual {
-  const why = reason ? ` (${reason})` : "";
+  const why = reason ? { en: ` (reason: ${code(reason)})`, ko: `(사유: ${code(reason)})` } : { en: "", ko: "" };
   return {
-    en: `${object.en}: condition ${type} should be ${want}, found ${found}${why}.`,
-    ko: `${object.ko}: ${type} 상태 조건이 ${conditionStatusKo(want)} 하는데 ${found}입니다${why}.`,
+    en: `${object.en}: the ${code(type)} condition should be ${code(want)}, but it is ${code(found)}${why.en}.`,
+    ko: `${object.ko}: ${code(type)} 컨디션이 ${mustBe(code(want))} 하는데 지금은 ${code(found)}입니다${why.ko}.`,
   };
 }
 
-export function conditionSatisfied(type: string, status: string): Bilingual {
-  return { en: `${type} is ${status}`, ko: `${type} 상태 조건 ${status}` };
+export function conditionSatisfied(type: string, status: string): Clause {
+  return { en: `the ${code(type)} condition is ${code(status)}`, ko: copula(`${code(type)} 컨디션은`, code(status)) };
 }
 
 export type RolloutGap =
@@ -275,66 +286,96 @@ export function rolloutIncomplete(object: Bilingual, gap: RolloutGap): Bilingual
     case "notObserved":
       return p("the rollout has not started yet (the controller has not seen the latest change).", "롤아웃이 아직 시작되지 않았습니다. 컨트롤러가 최신 변경 사항을 아직 반영하지 않았습니다.");
     case "stuck":
-      return p(`the rollout is stuck: ${gap.detail}`, `롤아웃이 멈췄습니다: ${gap.detail}`);
+      return p(`the rollout is stuck: it did not finish within its progress deadline (${code(gap.detail)}).`, `롤아웃이 멈췄습니다. 진행 기한(${code("progressDeadlineSeconds")}) 안에 끝나지 않았습니다.`);
     case "updating":
-      return p(`rollout in progress: ${gap.updated} of ${gap.desired} replicas updated.`, `롤아웃이 진행 중입니다. 레플리카 ${gap.desired}개 중 ${gap.updated}개가 업데이트되었습니다.`);
+      return p(`the rollout is in progress: ${gap.updated} of ${gap.desired} replicas updated.`, `롤아웃이 진행 중입니다. 레플리카 ${gap.desired}개 중 ${gap.updated}개가 업데이트되었습니다.`);
     case "oldReplicas":
-      return p(`rollout in progress: ${gap.old} old replicas are still running.`, `롤아웃이 진행 중입니다. 이전 레플리카 ${gap.old}개가 아직 남아 있습니다.`);
+      return p(`the rollout is in progress: ${gap.old} old replicas are still running.`, `롤아웃이 진행 중입니다. 이전 레플리카 ${gap.old}개가 아직 남아 있습니다.`);
     case "unavailable":
       return p(
-        `rollout in progress: ${gap.available} of ${gap.desired} updated replicas are available.`,
+        `the rollout is in progress: ${gap.available} of ${gap.desired} updated replicas are available.`,
         `롤아웃이 진행 중입니다. 업데이트된 레플리카 ${gap.desired}개 중 ${gap.available}개가 사용 가능합니다.`,
       );
     case "revision":
-      return p("rollout in progress: not every pod runs the new revision yet.", "롤아웃이 진행 중입니다. 아직 모든 파드가 새 리비전으로 바뀌지 않았습니다.");
+      return p("the rollout is in progress: not every pod runs the new revision yet.", "롤아웃이 진행 중입니다. 아직 모든 파드가 새 리비전으로 바뀌지 않았습니다.");
   }
 }
 
-export function rolloutComplete(desired: number): Bilingual {
-  return { en: `rollout complete, all ${desired} replicas updated and available`, ko: `롤아웃 완료, 레플리카 ${desired}개 모두 업데이트되어 사용 가능` };
+export function rolloutExpectedText(desired: number): Bilingual {
+  return { en: `${desired} updated and available`, ko: `${desired}개 모두 업데이트되어 사용 가능` };
+}
+
+export function rolloutFoundText(updated: number, available: number, total: number): Bilingual {
+  return { en: `${updated} updated, ${available} available, ${total} in total`, ko: `업데이트 ${updated}개, 사용 가능 ${available}개, 전체 ${total}개` };
+}
+
+export function rolloutComplete(desired: number): Clause {
+  return { en: `the rollout is complete, all ${desired} replicas updated and available`, ko: { and: `롤아웃이 끝나 레플리카 ${desired}개가 모두 업데이트되어 사용 가능하고`, end: `롤아웃이 끝나 레플리카 ${desired}개가 모두 업데이트되어 사용 가능합니다` } };
+}
+
+function joinClauses(clauses: Clause[]): { en: string; ko: string } | undefined {
+  const specific = clauses.filter((c) => !c.existence);
+  const shown = specific.length > 0 ? specific : clauses;
+  if (shown.length === 0) return undefined;
+  const en = shown.length === 1 ? shown[0]!.en : `${shown.slice(0, -1).map((c) => c.en).join(", ")} and ${shown.at(-1)!.en}`;
+  const ko = [...shown.slice(0, -1).map((c) => c.ko.and), shown.at(-1)!.ko.end].join(", ");
+  return { en, ko };
 }
 
 /** Joins what held for one object into the pass message. */
-export function allSatisfied(object: Bilingual, parts: Bilingual[]): Bilingual {
-  if (parts.length === 0) return { en: `${object.en}: as expected.`, ko: `${object.ko}: 조건을 모두 충족합니다.` };
-  return { en: `${object.en}: ${parts.map((p) => p.en).join(", ")}.`, ko: `${object.ko}: ${parts.map((p) => p.ko).join(", ")}.` };
+export function allSatisfied(object: Bilingual, clauses: Clause[]): Bilingual {
+  const joined = joinClauses(clauses);
+  if (!joined) return { en: `${object.en} is as it should be.`, ko: `${object.ko}: 조건을 모두 충족합니다.` };
+  if (clauses.every((c) => c.existence)) return { en: `${object.en} exists.`, ko: `${subject(object.ko)} 있습니다.` };
+  return { en: `${object.en}: ${joined.en}.`, ko: `${object.ko}: ${joined.ko}.` };
 }
 
-export function manySatisfied(s: SelectionText, n: number, parts: Bilingual[]): Bilingual {
-  const { k, en, koWhere, koWhich } = selectionParts(s);
-  const what = { en: `All ${n} ${pluralKind(k.en)}${en}`, ko: `${koWhere.replace(/에 $/, "의 ")}${koWhich}${k.ko} ${n}개 모두` };
-  if (parts.length === 0) return { en: `${what.en}: as expected.`, ko: `${what.ko}: 조건을 충족합니다.` };
-  return { en: `${what.en}: ${parts.map((p) => p.en).join(", ")}.`, ko: `${what.ko}: ${parts.map((p) => p.ko).join(", ")}.` };
+export function manySatisfied(s: SelectionText, n: number, clauses: Clause[]): Bilingual {
+  const { k, en, koWhere, koWhich, koNoun } = selectionParts(s);
+  const what = { en: `All ${n} ${pluralKind(k.en)}${en}`, ko: `${koWhere.replace(/에 $/, "의 ")}${koWhich}${koNoun} ${n}개 모두` };
+  const joined = joinClauses(clauses);
+  if (!joined || clauses.every((c) => c.existence)) return { en: `${what.en} are as they should be.`, ko: `${what.ko} 조건을 충족합니다.` };
+  return { en: `${what.en}: ${joined.en}.`, ko: `${what.ko}: ${joined.ko}.` };
 }
 
 // ---- commands, errors, setup ---------------------------------------------------------------
 
-const tail = (text: string) => {
-  const line = text.trim().split("\n").filter(Boolean).at(-1) ?? "";
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
-};
-
-export function commandPassed(command: string): Bilingual {
-  return { en: `\`${command}\` succeeded.`, ko: `\`${command}\` 명령이 성공했습니다.` };
+/** The last line of some output, for a message: in `code`, one line, cut at a word. */
+function lastLine(text: string): string {
+  const line = text.trim().split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? "";
+  return line.length > 160 ? `${line.slice(0, 160).replace(/\s+\S*$/, "")} …` : line;
 }
 
-export function commandFailed(command: string, exitCode: number, output: string): Bilingual {
-  const out = tail(output);
+/** A value a check command printed (its last line of output), to fill {found} in its messages. */
+export function commandFoundText(stdout: string): Bilingual | undefined {
+  const line = lastLine(stdout);
+  return line ? { en: code(line), ko: code(line) } : undefined;
+}
+
+export function fillFound(template: Bilingual, found: Bilingual | undefined): Bilingual {
+  return { en: template.en.replaceAll("{found}", found?.en ?? NOT_SET.en), ko: template.ko.replaceAll("{found}", found?.ko ?? NOT_SET.ko) };
+}
+
+export function commandPassed(): Bilingual {
+  return { en: "Confirmed in your lab.", ko: "실습 환경에서 확인했습니다." };
+}
+
+export function commandFailed(exitCode: number): Bilingual {
   return {
-    en: `\`${command}\` failed with exit code ${exitCode}${out ? `: ${out}` : "."}`,
-    ko: `\`${command}\` 명령이 실패했습니다(종료 코드 ${exitCode})${out ? `: ${out}` : "."}`,
+    en: `Not yet: the check in your lab did not hold (it answered with exit code ${exitCode}).`,
+    ko: `아직 아닙니다. 실습 환경에서 확인한 결과가 조건과 맞지 않습니다(종료 코드 ${exitCode}).`,
   };
 }
 
-export function commandTimedOut(command: string, seconds: number): Bilingual {
-  return { en: `\`${command}\` did not finish within ${seconds} s.`, ko: `\`${command}\` 명령이 ${seconds}초 안에 끝나지 않았습니다.` };
+export function commandTimedOut(seconds: number): Bilingual {
+  return { en: `The check in your lab did not finish within ${seconds} s.`, ko: `실습 환경의 확인 작업이 ${seconds}초 안에 끝나지 않았습니다.` };
 }
 
 export function labUnreadable(detail: string): Bilingual {
-  const d = tail(detail);
+  const d = lastLine(detail);
   return {
-    en: `The lab's cluster could not be read${d ? `: ${d}` : "."}`,
-    ko: `실습 클러스터를 읽을 수 없습니다${d ? `: ${d}` : "."}`,
+    en: `The lab's cluster could not be read${d ? `: ${code(d)}` : "."}`,
+    ko: `실습 클러스터를 읽을 수 없습니다${d ? `: ${code(d)}` : "."}`,
   };
 }
 
@@ -343,9 +384,9 @@ export function checkNotRun(): Bilingual {
 }
 
 export function setupFailed(exitCode: number, output: string): Bilingual {
-  const out = tail(output);
+  const out = lastLine(output);
   return {
-    en: `Preparing this exercise in the lab failed (exit code ${exitCode})${out ? `: ${out}` : "."}`,
-    ko: `실습 환경에서 이 과제를 준비하지 못했습니다(종료 코드 ${exitCode})${out ? `: ${out}` : "."}`,
+    en: `Preparing this exercise in the lab failed (exit code ${exitCode})${out ? `: ${code(out)}` : "."}`,
+    ko: `실습 환경에서 이 과제를 준비하지 못했습니다(종료 코드 ${exitCode})${out ? `: ${code(out)}` : "."}`,
   };
 }

@@ -17,9 +17,12 @@ export const checkResultSchema = z.strictObject({
   title: bilingualTextSchema,
   /** What the grader found, specific: "expected 4 ready replicas, found 2". */
   message: bilingualTextSchema,
-  /** Language-neutral values behind the message, when there is one to show. */
-  expected: z.string().optional(),
-  found: z.string().optional(),
+  /**
+   * The values behind the message, in both languages ("3개" / "3", "설정되지 않음" / "not set").
+   * Documents stored before values were bilingual hold a plain string; both still parse.
+   */
+  expected: z.union([z.string(), bilingualTextSchema]).optional(),
+  found: z.union([z.string(), bilingualTextSchema]).optional(),
   hint: bilingualTextSchema,
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
@@ -36,6 +39,11 @@ export const resultsDocumentSchema = z.strictObject({
   error: bilingualTextSchema.optional(),
 });
 export type ResultsDocument = z.infer<typeof resultsDocumentSchema>;
+
+/** A stored value in the reader's language (older documents hold one string for both). */
+export function valueIn(value: string | Bilingual, lang: "ko" | "en"): string {
+  return typeof value === "string" ? value : value[lang];
+}
 
 /** error if any check is error, else fail if any fails, else pass. */
 export function outcomeOf(checks: Pick<CheckResult, "status">[]): CheckStatus {

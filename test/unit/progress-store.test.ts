@@ -44,18 +44,23 @@ describe("recording attempts", () => {
     expect(JSON.parse(row.results)).toEqual({ version: 1, outcome: "error", error: { ko: "클러스터", en: "cluster" } });
   });
 
-  it("records a live evaluation only when the outcome differs from the last one stored", async () => {
+  it("records a live evaluation only when the outcome differs from the last one stored, and never counts it as an attempt", async () => {
     const userId = await newUser();
     // Before any attempt, a live fail is just a lab without the answer yet.
     expect(await recordAttempt(db, { ...base, userId, outcome: "fail", results: doc("fail") }, { onlyIfChanged: true })).toBeNull();
     expect(await db.progress.count({ where: { userId } })).toBe(0);
     expect(await recordAttempt(db, { ...base, userId, outcome: "fail", results: doc("fail") })).not.toBeNull();
     expect(await recordAttempt(db, { ...base, userId, outcome: "fail", results: doc("fail") }, { onlyIfChanged: true })).toBeNull();
-    const passed = await recordAttempt(db, { ...base, userId, outcome: "pass", results: doc("pass") }, { onlyIfChanged: true });
-    expect(passed).toMatchObject({ attempts: 2 });
+    const live = { onlyIfChanged: true, countsAsAttempt: false };
+    const passed = await recordAttempt(db, { ...base, userId, outcome: "pass", results: doc("pass") }, live);
+    // Stored with its first pass, but the learner pressed Check once: one attempt.
+    expect(passed).toMatchObject({ attempts: 1 });
     expect(passed!.firstPassedAt).not.toBeNull();
-    expect(await recordAttempt(db, { ...base, userId, outcome: "pass", results: doc("pass") }, { onlyIfChanged: true })).toBeNull();
+    expect(await recordAttempt(db, { ...base, userId, outcome: "pass", results: doc("pass") }, live)).toBeNull();
     expect(await db.attempt.count({ where: { userId } })).toBe(2);
+    // A live pass before any Check: stored and passed, with no attempt.
+    const other = await newUser();
+    expect(await recordAttempt(db, { ...base, userId: other, outcome: "pass", results: doc("pass") }, live)).toMatchObject({ attempts: 0 });
   });
 
   it("loses no count when many attempts are recorded at once, and sets the first pass exactly once", async () => {

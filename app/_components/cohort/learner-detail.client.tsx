@@ -6,11 +6,13 @@ import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useEffect, useState, useTransition } from "react";
 import { learnerDetailAction, removeLearnerAction, resetLearnerLabAction } from "@/app/_lib/cohort/actions";
 import type { LearnerDetail } from "@/app/_lib/data/cohort-progress";
+import { valueIn } from "@/sandbox/grader/results";
 
 type Lang = "ko" | "en";
 
-function shown(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+/** A grader value in the viewer's language, without the `code` marks (this panel shows text). */
+function shown(value: string | { ko: string; en: string }, lang: Lang): string {
+  return valueIn(value, lang).replace(/`/g, "");
 }
 
 export function LearnerDetailPanel(props: {
@@ -98,11 +100,11 @@ export function LearnerDetailPanel(props: {
                     {a.results.checks.map((c) => (
                       <li key={c.id} className={`cohort-check-result ${c.status}`}>
                         <span aria-hidden="true">{c.status === "pass" ? "✓" : c.status === "fail" ? "✗" : "!"}</span> <strong>{c.title[lang]}</strong>
-                        {c.message ? <span> — {c.message[lang]}</span> : null}
+                        {c.message ? <span> — {c.message[lang].replace(/`/g, "")}</span> : null}
                         {c.status !== "pass" && (c.expected !== undefined || c.found !== undefined) ? (
                           <span className="muted">
                             {" "}
-                            ({t("expectedFound", { expected: shown(c.expected ?? "—"), found: shown(c.found ?? "—") })})
+                            ({t("expectedFound", { expected: shown(c.expected ?? "—", lang), found: shown(c.found ?? "—", lang) })})
                           </span>
                         ) : null}
                         {c.status !== "pass" && c.hint ? <div className="muted">{t("hint", { hint: c.hint[lang] })}</div> : null}

@@ -4,7 +4,7 @@
 // lesson's exercise store, shared with live checking and the lesson's status line.
 import { useFormatter, useTranslations } from "next-intl";
 import { useLabReady } from "@/app/_components/lab/lab-bus";
-import type { CheckResult } from "@/sandbox/grader/results";
+import { type CheckResult, valueIn } from "@/sandbox/grader/results";
 import { cardOf, checkExercise, isDone, showNextHint, useLessonState } from "./exercise-store";
 import { BlockText, InlineText } from "./inline-text";
 import "./exercise.css";
@@ -122,11 +122,19 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
               </span>
               {result && status !== "pending" ? (
                 <span className="exercise-check-message" data-testid="exercise-check-message">
-                  {result.message[locale]}
-                  {result.expected !== undefined || result.found !== undefined ? (
+                  <InlineText text={result.message[locale]} />
+                  {status !== "pass" && (result.expected !== undefined || result.found !== undefined) ? (
                     <span className="exercise-check-values">
-                      {result.expected !== undefined ? <span>{t("expected", { value: result.expected })}</span> : null}
-                      {result.found !== undefined ? <span>{t("found", { value: result.found })}</span> : null}
+                      {result.expected !== undefined ? (
+                        <span data-testid="exercise-check-expected">
+                          {t("expected")} <InlineText text={valueIn(result.expected, locale)} />
+                        </span>
+                      ) : null}
+                      {result.found !== undefined ? (
+                        <span data-testid="exercise-check-found">
+                          {t("found")} <InlineText text={valueIn(result.found, locale)} />
+                        </span>
+                      ) : null}
                     </span>
                   ) : null}
                 </span>

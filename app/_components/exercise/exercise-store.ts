@@ -6,16 +6,14 @@ import { useSyncExternalStore } from "react";
 import { checkExerciseAction, lessonProgressAction } from "@/app/_lib/grader/actions";
 import type { LiveFrame, ProgressSnapshot } from "@/app/_lib/grader/live-frames";
 import type { ResultsDocument } from "@/sandbox/grader/results";
-import { afterCheck, afterLive, passedIds } from "./latch";
+import { afterCheck, afterLive } from "./latch";
 
 export type CheckFailure = "no-lab" | "unreachable";
 
 export interface CardState {
   progress: ProgressSnapshot;
-  /** The results on show: from the last Check, the last stored attempt, or live checking. */
+  /** The results on show, all from one evaluation: the last Check, the last stored result, or live checking (see latch.ts). */
   results: ResultsDocument | null;
-  /** Checks that passed during this attempt; they stay passed until the next Check. */
-  latched: string[];
   /** Whether the learner pressed Check on this page (until then, live fails show as not yet checked). */
   checkedHere: boolean;
   checking: boolean;
@@ -30,7 +28,7 @@ export interface LessonState {
   cards: Record<string, CardState>;
 }
 
-const EMPTY_CARD: CardState = { progress: { attempts: 0, firstPassedAt: null }, results: null, latched: [], checkedHere: false, checking: false, failure: null, hints: 0 };
+const EMPTY_CARD: CardState = { progress: { attempts: 0, firstPassedAt: null }, results: null, checkedHere: false, checking: false, failure: null, hints: 0 };
 const EMPTY_LESSON: LessonState = { loaded: false, live: "off", cards: {} };
 
 const lessons = new Map<string, LessonState>();
@@ -84,7 +82,6 @@ export async function loadProgress(lessonId: string): Promise<void> {
           ...card,
           progress: { attempts: row.attempts, firstPassedAt: row.firstPassedAt },
           results: row.lastResults,
-          latched: row.lastResults ? passedIds(row.lastResults) : [],
         };
       }
       return { ...s, loaded: true, cards };
@@ -112,10 +109,7 @@ export async function checkExercise(lessonId: string, exerciseId: string): Promi
   }
 }
 
-/**
- * A live evaluation: checks latched in this attempt stay passed whatever it says; a lab that
- * could not be read changes nothing on show.
- */
+/** A live evaluation: shown whole, unless a pass is on show or the lab could not be read (latch.ts). */
 export function applyLiveFrame(lessonId: string, frame: LiveFrame): void {
   if (frame.type !== "results") {
     update(lessonId, (s) => ({ ...s, live: frame.type }));

@@ -1,34 +1,25 @@
-// How a live evaluation changes what an exercise card shows. Within one attempt (from one
-// Check to the next) a check that passed stays passed, whatever a later evaluation says, and
-// a lab that could not be read changes nothing. Pure, so it is tested on its own.
-import { type CheckResult, outcomeOf, type ResultsDocument } from "@/sandbox/grader/results";
+// How a new evaluation changes what an exercise card shows. One card tells one story: every
+// row on show comes from ONE evaluation, never a pass kept from an earlier moment beside a
+// fail from a later one (issue 13: ✓ "the pod greeter exists" beside "there is no greeter
+// pod", after the learner deleted the pod to make it again). So:
+// - a Check shows what it found;
+// - a live evaluation shows what it found, except that a whole pass stays on show until the
+//   next Check (later exercises may change the objects; the card keeps the moment it passed);
+// - a lab that could not be read changes nothing on show.
+// Pure, so it is tested on its own.
+import type { ResultsDocument } from "@/sandbox/grader/results";
 
 export interface Shown {
   results: ResultsDocument | null;
-  /** Ids of the checks that passed during this attempt. */
-  latched: string[];
 }
 
-export function passedIds(results: ResultsDocument): string[] {
-  return results.checks.filter((c) => c.status === "pass").map((c) => c.id);
-}
-
-/** A Check starts a new attempt: only what passes now is latched. An unreadable lab keeps the old picture. */
-export function afterCheck(shown: Shown, results: ResultsDocument): Shown {
-  if (results.outcome === "error" && results.error) return { results, latched: shown.latched };
-  return { results, latched: passedIds(results) };
+/** A Check starts a new attempt and shows what it found, an unreadable lab included. */
+export function afterCheck(_shown: Shown, results: ResultsDocument): Shown {
+  return { results };
 }
 
 export function afterLive(shown: Shown, results: ResultsDocument): Shown {
-  if (results.outcome === "error" && results.error) return shown;
-  const latched = new Set(shown.latched);
-  const before = new Map((shown.results?.checks ?? []).map((r) => [r.id, r]));
-  const checks: CheckResult[] = results.checks.map((check) => {
-    if (!latched.has(check.id) || check.status === "pass") return check;
-    // Keep the passing row as it was shown (its message says why it passed).
-    const shownRow = before.get(check.id);
-    return shownRow?.status === "pass" ? shownRow : { ...check, status: "pass" };
-  });
-  for (const check of checks) if (check.status === "pass") latched.add(check.id);
-  return { results: { ...results, checks, outcome: outcomeOf(checks) }, latched: [...latched] };
+  if (results.outcome === "error" && shown.results) return shown;
+  if (shown.results?.outcome === "pass") return shown;
+  return { results };
 }

@@ -39,13 +39,22 @@ export interface RecordedAttempt {
 }
 
 /**
- * Records one attempt: the Attempt row and the Progress counters move together or not at
- * all. `onlyIfChanged` (live checking) skips the write when the latest stored attempt has
+ * Records one graded result: the Attempt row and the Progress row move together or not at
+ * all. `onlyIfChanged` (live checking) skips the write when the latest stored result has
  * the same outcome (or, with none stored, unless it is a pass), so a check that keeps
  * passing is not stored every few seconds; the comparison happens inside the transaction,
  * so two tabs cannot both record one change.
+ *
+ * `attempts` counts what the learner did, Check presses: a live result (`countsAsAttempt:
+ * false`) is stored with its first-pass time but is no attempt (issue 13: two Checks once
+ * showed "3 attempts").
  */
-export async function recordAttempt(db: PrismaClient, input: AttemptInput, options: { onlyIfChanged?: boolean } = {}): Promise<RecordedAttempt | null> {
+export async function recordAttempt(
+  db: PrismaClient,
+  input: AttemptInput,
+  options: { onlyIfChanged?: boolean; countsAsAttempt?: boolean } = {},
+): Promise<RecordedAttempt | null> {
+  const counted = options.countsAsAttempt === false ? 0 : 1;
   const at = input.at ?? new Date();
   const key = { userId: input.userId, lessonId: input.lessonId, exerciseId: input.exerciseId };
   return db.$transaction(async (tx) => {
@@ -59,8 +68,8 @@ export async function recordAttempt(db: PrismaClient, input: AttemptInput, optio
     });
     await tx.progress.upsert({
       where: { userId_lessonId_exerciseId: key },
-      create: { ...key, attempts: 1, lastAttemptAt: at, firstPassedAt: input.outcome === "pass" ? at : null },
-      update: { attempts: { increment: 1 }, lastAttemptAt: at },
+      create: { ...key, attempts: counted, lastAttemptAt: at, firstPassedAt: input.outcome === "pass" ? at : null },
+      update: { attempts: { increment: counted }, lastAttemptAt: at },
     });
     // The first pass is set once: the condition is in the statement, not read beforehand.
     if (input.outcome === "pass") await tx.progress.updateMany({ where: { ...key, firstPassedAt: null }, data: { firstPassedAt: at } });

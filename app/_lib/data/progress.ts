@@ -46,7 +46,8 @@ export async function recordResults(userId: string, sandboxId: string | null, re
   const recorded = await recordAttempt(
     db,
     { userId, lessonId: results.lessonId, exerciseId: results.exerciseId, sandboxId, outcome: results.outcome, results },
-    { onlyIfChanged: options.live === true },
+    // A live result is stored when it changes, but only a Check press is an attempt.
+    { onlyIfChanged: options.live === true, countsAsAttempt: options.live !== true },
   );
   if (recorded) {
     publishProgress({

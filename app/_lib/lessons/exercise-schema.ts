@@ -2,6 +2,7 @@
 // checks with Korean and English strings. Only its shape lives here; the grader that runs
 // it is a separate module.
 import { z } from "zod";
+import { PATH_PATTERN } from "@/sandbox/grader/paths";
 
 /** Every learner-facing string exists in both languages. */
 export const bilingual = z.strictObject({ ko: z.string().trim().min(1), en: z.string().trim().min(1) });
@@ -22,13 +23,16 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 export const fieldExpectationSchema = z
   .strictObject({
     // A key with dots in it (a label or annotation such as kubernetes.io/change-cause) is
-    // written in brackets: metadata.annotations["kubernetes.io/change-cause"].
+    // written in brackets: metadata.annotations["kubernetes.io/change-cause"]. A list item is
+    // picked by index or, better, by a field of its own: containers[name=web].env[name=MODE].
     path: z
       .string()
-      .regex(/^[A-Za-z0-9_$]+(\[\d+\]|\.[A-Za-z0-9_$/-]+|\["[^"\]]+"\])*$/, 'must be a dotted path such as spec.template.spec.containers[0].image or metadata.labels["app.kubernetes.io/name"]'),
+      .regex(PATH_PATTERN, 'must be a dotted path such as spec.template.spec.containers[name=web].image or metadata.labels["app.kubernetes.io/name"]'),
     equals: scalar.optional(),
     oneOf: z.array(scalar).min(1).optional(),
     regex: z.string().optional(),
+    /** What a regex means, for the learner ("a WordPress image"); without it the pattern is shown. */
+    says: bilingual.optional(),
     gte: z.number().optional(),
     lte: z.number().optional(),
     exists: z.boolean().optional(),
@@ -62,8 +66,14 @@ export const checkSchema = z
     rolloutComplete: z.boolean().optional(),
     /** ...or run a command in the lab (as the learner) whose exit code decides. */
     command: z.string().min(1).optional(),
+    /**
+     * What a command check says, in both languages; {found} is replaced by the last line the
+     * command printed (print the value you compared). The command itself is never shown.
+     */
+    says: z.strictObject({ pass: bilingual.optional(), fail: bilingual }).optional(),
   })
   .refine((c) => (c.command === undefined) !== (c.select === undefined), { message: "needs either select (with expect, count, condition or rolloutComplete) or command, not both" })
+  .refine((c) => c.says === undefined || c.command !== undefined, { message: "says belongs to a command check (a select check's messages are written by the grader)", path: ["says"] })
   .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete, { message: "select needs expect, count, condition or rolloutComplete" })
   .refine((c) => !c.rolloutComplete || ["Deployment", "StatefulSet", "DaemonSet"].includes(c.select?.kind ?? ""), {
     message: "rolloutComplete applies to a Deployment, StatefulSet or DaemonSet",

@@ -7,7 +7,7 @@ import { readExercises } from "@/app/_lib/lessons/exercises";
 import { gradeExercise, gradeTarget } from "@/sandbox/grader/engine";
 import { startLiveChecks } from "@/sandbox/grader/live";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
-import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
+import { type ResultsDocument, resultsDocumentSchema, valueIn } from "@/sandbox/grader/results";
 import { runSetup, SetupError } from "@/sandbox/grader/setup";
 import { until } from "../../support/until";
 
@@ -39,18 +39,29 @@ describe("grading a real cluster", () => {
     await lab.reset();
     expect(await runSetup({ lessonId: LESSON, exercise: scaleWeb }, lab.target)).toEqual({ ran: true });
 
-    const before = await gradeExercise({ lessonId: LESSON, exercise: scaleWeb }, lab.target);
+    // The setup made a Deployment; its one pod appears a moment later. Grade the state this
+    // test asserts (one app=web pod), not whatever the cluster had reached when setup returned:
+    // graded at once, a fresh machine once found 0 pods where 1 was expected.
+    const before = await until(
+      "the setup's one web pod to exist",
+      () => gradeExercise({ lessonId: LESSON, exercise: scaleWeb }, lab.target),
+      (d) => {
+        const found = byId(d)["pods-labelled"]?.found;
+        return found !== undefined && valueIn(found, "en") === "1";
+      },
+    );
     expect(resultsDocumentSchema.parse(before)).toEqual(before);
     expect(before.outcome).toBe("fail");
     expect(before.error).toBeUndefined();
     const checks = byId(before);
-    expect(checks["three-ready"]).toMatchObject({ status: "fail", expected: "3", found: "1" });
-    expect(checks["three-ready"]!.message.en).toBe("Deployment web: expected 3 replicas, found 1.");
-    expect(checks["three-ready"]!.message.ko).toBe("디플로이먼트 web: 레플리카가 3개여야 하는데 1개입니다.");
-    expect(checks["new-image"]).toMatchObject({ status: "fail", expected: "nginx:1.25", found: "nginx:1.24" });
-    expect(checks["pods-labelled"]).toMatchObject({ status: "fail", found: "1" });
-    // The command ran and answered "no": a fail, not an error.
-    expect(checks["recorded"]).toMatchObject({ status: "fail", found: "exit code 1" });
+    expect(checks["three-ready"]).toMatchObject({ status: "fail", expected: { en: "3", ko: "3개" }, found: { en: "1", ko: "1개" } });
+    expect(checks["three-ready"]!.message.en).toBe("Deployment `web`: expected 3 replicas, found 1.");
+    expect(checks["three-ready"]!.message.ko).toBe("디플로이먼트 `web`: 레플리카가 3개여야 하는데 1개입니다.");
+    expect(checks["new-image"]).toMatchObject({ status: "fail", expected: { en: "`nginx:1.25`" }, found: { en: "`nginx:1.24`" } });
+    expect(checks["pods-labelled"]).toMatchObject({ status: "fail", found: { en: "1", ko: "1개" } });
+    // The command ran and answered "no": a fail, not an error, and its script is not shown.
+    expect(checks["recorded"]).toMatchObject({ status: "fail" });
+    expect(checks["recorded"]!.message.en).not.toContain("kubectl");
 
     await learner(scaleWeb.solve);
     const after = await until(
@@ -59,7 +70,8 @@ describe("grading a real cluster", () => {
       (d) => d.outcome === "pass",
     );
     expect(after.checks.map((c) => c.status)).toEqual(["pass", "pass", "pass", "pass", "pass"]);
-    expect(byId(after)["rolled-out"]!.message.en).toBe("Deployment web: Available is True, rollout complete, all 3 replicas updated and available.");
+    expect(byId(after)["rolled-out"]!.message.en).toBe("Deployment `web`: the `Available` condition is `True` and the rollout is complete, all 3 replicas updated and available.");
+    expect(byId(after)["rolled-out"]!.message.ko).toBe("디플로이먼트 `web`: `Available` 컨디션은 `True`이고, 롤아웃이 끝나 레플리카 3개가 모두 업데이트되어 사용 가능합니다.");
   });
 
   it("runs an exercise's setup once per cluster, and again after a reset forgets it", async () => {
@@ -97,7 +109,7 @@ describe("grading a real cluster", () => {
     const doc = await gradeExercise({ lessonId: LESSON, exercise }, lab.target);
     expect(doc.outcome).toBe("fail");
     expect(byId(doc)["widget"]).toMatchObject({ status: "fail" });
-    expect(byId(doc)["widget"]!.message.en).toBe("The cluster has no resource type Widget (is its CustomResourceDefinition installed?).");
+    expect(byId(doc)["widget"]!.message.en).toBe("The cluster has no resource type `Widget` (is its CustomResourceDefinition installed?).");
     expect(byId(doc)["node"]).toMatchObject({ status: "pass" });
   });
 });
