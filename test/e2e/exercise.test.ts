@@ -1,8 +1,11 @@
 // An exercise as a learner meets it, in Debian's Chromium against the production server with
 // real labs: Check says what is wrong, the fix typed into the terminal ticks the check by
 // itself, Check then passes, the exercise and the lesson say they are done, a reload still
-// knows (stored in SQLite), and the Korean page says the same in Korean. The lesson is a
-// fixture (test/fixtures/content-exercise) linked in by the global set-up.
+// knows (stored in SQLite), and the Korean page says the same in Korean, values included.
+// Attempts count Check presses only. (This test once asserted that a live pass counted as an
+// attempt, "data-attempts 2" after one Check, which is how two Checks came to show "3회 시도";
+// and it read values only on the English page, so "현재값: not set" went unseen.) The lesson
+// is a fixture (test/fixtures/content-exercise) linked in by the global set-up.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser";
@@ -74,8 +77,10 @@ describe("an exercise in a lesson", { timeout: 120_000 }, () => {
       expect(await rowStatus("three-replicas")).toBe("fail");
       const message = await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-message"]`);
       expect(message).toMatch(/expected 3 replicas, found 1/);
-      expect(message).toContain("expected: 3");
-      expect(message).toContain("found: 1");
+      expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-expected"]`)).toBe("expected: 3");
+      expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-found"]`)).toBe("found: 1");
+      // The object's name is the learner's own word, shown as code.
+      expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-message"] code`)).toBe("web");
       expect(await attr(card, "data-done")).toBe("false");
       expect(await page.locator(`${card} [data-testid="exercise-hint"]`).count()).toBe(0);
       await page.click(`${card} [data-testid="exercise-show-hint"]`);
@@ -91,20 +96,22 @@ describe("an exercise in a lesson", { timeout: 120_000 }, () => {
     await page.keyboard.press("Enter");
     await expect.poll(() => rowStatus("three-replicas"), { timeout: ANSWER_MS, interval: 250 }).toBe("pass");
     await expect.poll(() => rowStatus("three-ready"), { timeout: ANSWER_MS, interval: 250 }).toBe("pass");
-    // The live pass is stored (one attempt, with its first-pass time), so the exercise is done already.
+    // The live pass is stored with its first-pass time, so the exercise is done already; but
+    // the learner pressed Check once, and that is all the attempts there are.
     await expect.poll(() => attr(card, "data-done"), { timeout: ANSWER_MS, interval: 250 }).toBe("true");
-    expect(await attr(card, "data-attempts")).toBe("2");
+    expect(await attr(card, "data-attempts")).toBe("1");
+    expect(await page.textContent(card)).toMatch(/1 attempt\b/);
   });
 
   it("passes on Check, and the exercise and the lesson say they are done", async () => {
     await page.click(`${card} [data-testid="exercise-check"]`);
-    await expect.poll(() => attr(card, "data-attempts"), { timeout: ANSWER_MS, interval: 200 }).toBe("3");
+    await expect.poll(() => attr(card, "data-attempts"), { timeout: ANSWER_MS, interval: 200 }).toBe("2");
     await expect.poll(() => attr(card, "data-checking"), { timeout: ANSWER_MS, interval: 200 }).toBe("false");
     expect(await attr(card, "data-outcome")).toBe("pass");
     expect(await page.textContent(`${card} [data-testid="exercise-done"]`)).toMatch(/^✓ Done · /);
     expect(await attr('[data-testid="lesson-exercise-status"]', "data-all-done")).toBe("true");
     expect(await page.textContent('[data-testid="lesson-exercise-status"]')).toContain("All exercises in this lesson done");
-    expect(await page.textContent(card)).toMatch(/3 attempts/);
+    expect(await page.textContent(card)).toMatch(/2 attempts/);
   });
 
   it("still knows after a reload, and says it in Korean on the Korean page", async () => {
@@ -128,7 +135,7 @@ describe("an exercise in a lesson", { timeout: 120_000 }, () => {
     await page.keyboard.press("Enter");
     await expect.poll(screen, { timeout: ANSWER_MS, interval: 250 }).toMatch(/1 node stopped/);
     await page.click(`${card} [data-testid="exercise-check"]`);
-    await expect.poll(() => attr(card, "data-attempts"), { timeout: 2 * ANSWER_MS, interval: 250 }).toBe("4");
+    await expect.poll(() => attr(card, "data-attempts"), { timeout: 2 * ANSWER_MS, interval: 250 }).toBe("3");
     await expect.poll(() => attr(card, "data-checking"), { timeout: ANSWER_MS, interval: 200 }).toBe("false");
     expect(await attr(card, "data-outcome")).toBe("error");
     expect(await page.textContent(`${card} [data-testid="exercise-unreadable"]`)).toContain("클러스터 상태를 읽지 못했습니다.");
@@ -169,6 +176,19 @@ describe("an exercise in a lesson", { timeout: 120_000 }, () => {
       )
       .toBe("fail");
     expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-message"]`)).toMatch(/3개여야 하는데 1개입니다/);
+    // Values in Korean too ("현재값: not set" and "기대값: exactly 3" were seen once).
+    expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-expected"]`)).toBe("기대값: 3개");
+    expect(await page.textContent(`${row("three-replicas")} [data-testid="exercise-check-found"]`)).toBe("현재값: 1개");
+    // Outside code (the learner's own names and values), the Korean card has no English words.
+    const prose = await page.$$eval(`${card} [data-testid="exercise-check-message"]`, (nodes) =>
+      nodes.map((n) => {
+        const copy = n.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll("code").forEach((c) => c.remove());
+        return copy.textContent ?? "";
+      }),
+    );
+    expect(prose.length).toBeGreaterThan(0);
+    for (const text of prose) expect(text).not.toMatch(/[A-Za-z]{2,}/);
     expect(await attr(card, "data-done")).toBe("true");
     expect(await page.textContent(`${card} [data-testid="exercise-done"]`)).toMatch(/^✓ 완료 · /);
   });
