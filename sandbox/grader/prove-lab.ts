@@ -8,6 +8,7 @@ import { LAB_DEFAULTS } from "@/sandbox/providers/docker-lab-options";
 import type { ProviderState } from "@/sandbox/providers/types";
 import { gradeTarget } from "./engine";
 import type { ProveLab } from "./prove";
+import { SETUP_STATE_DIR } from "./setup";
 
 export interface ThrowawayLab extends ProveLab {
   provider: DockerProvider;
@@ -42,8 +43,8 @@ export async function startThrowawayLab(options: { image?: string; purpose?: str
     reset: async () => {
       await provider.reset(state);
       // A fresh lab, not only a fresh cluster: set-ups keep what must outlive a cluster reset
-      // (minikube delete) in /tmp/kubelab-setup, which a new container does not have.
-      await provider.exec(state, ["rm", "-rf", "/tmp/kubelab-setup"], { user: "root", timeoutMs: 10_000 });
+      // (minikube delete) in SETUP_STATE_DIR, which a new container does not have.
+      await provider.exec(state, ["rm", "-rf", SETUP_STATE_DIR], { user: "root", timeoutMs: 10_000 });
       await provider.waitReady(state, 60_000);
     },
     stop,

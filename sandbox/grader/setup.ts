@@ -10,6 +10,13 @@ import type { Bilingual } from "./results";
 
 export const SETUP_CONFIGMAP = { namespace: "kube-system", name: "kubelab-setup" } as const;
 
+/**
+ * Where a setup keeps what must outlive a cluster reset (`minikube delete`), such as "the
+ * learner already cleaned up once". A new lab does not have it; "start this lesson from a
+ * clean cluster" removes it with the cluster.
+ */
+export const SETUP_STATE_DIR = "/tmp/kubelab-setup";
+
 /** The ConfigMap key for one exercise: `<lessonId>.<exerciseId>` (both are slugs, so valid keys). */
 export function setupKey(lessonId: string, exerciseId: string): string {
   return `${lessonId}.${exerciseId}`;

@@ -171,17 +171,23 @@ export class LabManager {
     return this.view(userId);
   }
 
-  reset(userId: string): Promise<LabView> {
-    return this.withUserLock(userId, () => this.resetUnlocked(userId));
+  /**
+   * Puts the learner's cluster back to its first state. `afterReset` runs while the lab still
+   * counts as resetting (no live check prepares it meanwhile): "start this lesson from a clean
+   * cluster" uses it to run the lesson's setups before the learner sees the lab again.
+   */
+  reset(userId: string, options: { afterReset?(lab: { sandboxId: string; state: ProviderState }): Promise<void> } = {}): Promise<LabView> {
+    return this.withUserLock(userId, () => this.resetUnlocked(userId, options.afterReset));
   }
 
-  private async resetUnlocked(userId: string): Promise<LabView> {
+  private async resetUnlocked(userId: string, afterReset?: (lab: { sandboxId: string; state: ProviderState }) => Promise<void>): Promise<LabView> {
     const row = await this.activeRow(userId);
     if (!row || row.status !== "ready") return this.view(userId);
     this.resetting.add(row.id);
     this.emit(userId);
     try {
       await this.provider.reset(this.stateOf(row));
+      await afterReset?.({ sandboxId: row.id, state: this.stateOf(row) });
       this.touch(row.id);
     } finally {
       this.resetting.delete(row.id);

@@ -4,7 +4,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { commandInput } from "@/app/_components/lab/lab-bus";
 import { exerciseFile, readExercises } from "@/app/_lib/lessons/exercises";
+import { lessonSteps } from "@/app/_lib/lessons/run-blocks";
 import { listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";
 import { locales } from "@/app/_lib/i18n/routing";
 import { imagesIn, normaliseImage, readImageList } from "../support/image-list";
@@ -41,6 +43,16 @@ describe("the course", () => {
         expect(body, `${id}/${locale}.mdx has no <Figure>`).toMatch(/<Figure\b/);
         expect(body.match(/^## .*$/gm)?.at(-1), `${id}/${locale}.mdx: the last section`).toBe(recap[locale]);
       }
+    });
+
+    it("types the same Run blocks, with the same run options, between the same exercises in both languages", () => {
+      // The course walk (test/integration/content/course.test.ts) takes the Korean page; the
+      // English one must send the same keystrokes, or it would be a different lesson.
+      const steps = locales.map((locale) => {
+        const source = readLessonSource(contentDir, id, locale);
+        return lessonSteps(source.file, source.body).map((s) => (s.kind === "run" ? { run: s.index, mode: s.mode, input: commandInput(s.code) } : { exercise: s.id }));
+      });
+      expect(steps[1], `${id}: en.mdx against ko.mdx`).toEqual(steps[0]);
     });
 
     it("has graded exercises, placed in both languages in the order of exercises.yaml", () => {

@@ -6,6 +6,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { type ReactNode, useEffect, useState } from "react";
 import type { LabView } from "@/sandbox/manager/view";
 import { announceLabState } from "./lab-bus";
+import { LessonResetButton, LessonResetConfirm, useLessonResetConfirm, useOpenLessonId } from "./lesson-reset.client";
 import { LabTerminal } from "./terminal.client";
 import type { ConnectionState } from "./terminal-connection";
 import { type LabAction, useLabView } from "./use-lab-view";
@@ -33,6 +34,8 @@ export function LabPanel() {
   const labsAvailable = lab.available !== false;
   const [terminal, setTerminal] = useState<ConnectionState["kind"]>("connecting");
   const [confirmingReset, setConfirmingReset] = useState(false);
+  const lessonId = useOpenLessonId();
+  const [confirmingLessonReset, setConfirmingLessonReset] = useLessonResetConfirm(view.state === "ready", lessonId);
   // Only a Start pressed on this page moves the keyboard into the terminal; a reload does not.
   const [startedHere, setStartedHere] = useState(false);
 
@@ -73,9 +76,29 @@ export function LabPanel() {
         </span>
         <div className="lab-actions">
           {view.state === "ready" ? (
-            <button type="button" className="button" data-testid="lab-reset" onClick={() => setConfirmingReset(true)} disabled={lab.pending !== null} aria-expanded={confirmingReset}>
+            <button
+              type="button"
+              className="button"
+              data-testid="lab-reset"
+              onClick={() => {
+                setConfirmingLessonReset(false);
+                setConfirmingReset(true);
+              }}
+              disabled={lab.pending !== null}
+              aria-expanded={confirmingReset}
+            >
               {t("reset")}
             </button>
+          ) : null}
+          {view.state === "ready" && lessonId ? (
+            <LessonResetButton
+              disabled={lab.pending !== null}
+              expanded={confirmingLessonReset}
+              onAsk={() => {
+                setConfirmingReset(false);
+                setConfirmingLessonReset(true);
+              }}
+            />
           ) : null}
           {view.state === "ready" || view.state === "starting" ? (
             <button type="button" className="button" data-testid="lab-stop" onClick={() => void lab.stop()} disabled={lab.pending !== null}>
@@ -108,6 +131,16 @@ export function LabPanel() {
             </button>
           </div>
         </div>
+      ) : null}
+
+      {confirmingLessonReset && lessonId ? (
+        <LessonResetConfirm
+          onConfirm={() => {
+            setConfirmingLessonReset(false);
+            void lab.resetLesson(lessonId);
+          }}
+          onCancel={() => setConfirmingLessonReset(false)}
+        />
       ) : null}
 
       {lab.failed ? (

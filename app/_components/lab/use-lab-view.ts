@@ -3,12 +3,12 @@
 // lesson page itself is prerendered and knows no learner), then the event stream
 // (/api/lab/events), then the answers of the panel's own actions.
 import { useCallback, useEffect, useState } from "react";
-import { labStatusAction, resetLabAction, startLabAction, stopLabAction } from "@/app/_lib/lab/actions";
+import { labStatusAction, resetForLessonAction, resetLabAction, startLabAction, stopLabAction } from "@/app/_lib/lab/actions";
 import { type LabView, labViewSchema } from "@/sandbox/manager/view";
 import { mergeView, type ViewSource } from "./lab-view-order";
 import { followEventStream } from "@/app/_components/sse/follow-event-stream";
 
-export type LabAction = "start" | "stop" | "reset";
+export type LabAction = "start" | "stop" | "reset" | "resetLesson";
 
 export interface LabViewControl {
   view: LabView;
@@ -21,6 +21,8 @@ export interface LabViewControl {
   start(locale: string): Promise<void>;
   stop(): Promise<void>;
   reset(): Promise<void>;
+  /** A reset, then the lesson's setups: the lesson from a clean cluster. */
+  resetLesson(lessonId: string): Promise<void>;
   /** Asks the server again, e.g. when the terminal says the lab is gone. */
   refresh(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export function useLabView(): LabViewControl {
     start: (locale) => run("start", () => startLabAction(locale)),
     stop: () => run("stop", () => stopLabAction()),
     reset: () => run("reset", () => resetLabAction()),
+    resetLesson: (lessonId) => run("resetLesson", () => resetForLessonAction(lessonId)),
     refresh,
   };
 }

@@ -10,12 +10,17 @@ type State = "idle" | "copied" | "failed";
 
 const SHELL_LANGUAGES = new Set(["bash", "shell", "sh"]);
 
-export function CodeBlock({ children, ...props }: ComponentProps<"pre"> & { "data-language"?: string }) {
+/** The run option of a shell block (app/_lib/lessons/run-blocks.ts), set by the compiler. */
+type RunOption = "interactive" | "expect-fail" | "norun";
+
+export function CodeBlock({ children, ...props }: ComponentProps<"pre"> & { "data-language"?: string; "data-run"?: RunOption }) {
   const t = useTranslations("Code");
   const ref = useRef<HTMLPreElement>(null);
   const [state, setState] = useState<State>("idle");
   const language = props["data-language"];
-  const runnable = language !== undefined && SHELL_LANGUAGES.has(language);
+  const runOption = props["data-run"];
+  // A norun block is for the learner's own machine or an editor session, not this lab.
+  const runnable = language !== undefined && SHELL_LANGUAGES.has(language) && runOption !== "norun";
 
   const text = () => (ref.current?.textContent ?? "").replace(/\n$/, "");
 
@@ -33,7 +38,7 @@ export function CodeBlock({ children, ...props }: ComponentProps<"pre"> & { "dat
     <div className="code-block" data-language={language}>
       {language && language !== "text" ? <span className="code-language">{language}</span> : null}
       <div className="code-actions">
-        {runnable ? <RunButton command={text} /> : null}
+        {runnable ? <RunButton command={text} interactive={runOption === "interactive"} /> : null}
         <button type="button" className="code-copy" onClick={copy} aria-live="polite">
           {state === "copied" ? t("copied") : state === "failed" ? t("copyFailed") : t("copy")}
         </button>
@@ -45,12 +50,13 @@ export function CodeBlock({ children, ...props }: ComponentProps<"pre"> & { "dat
   );
 }
 
-function RunButton({ command }: { command: () => string }) {
+function RunButton({ command, interactive }: { command: () => string; interactive: boolean }) {
   const t = useTranslations("Code");
   const ready = useLabReady();
   // A disabled button gets no pointer events in most browsers, so the hint sits on a wrapper.
+  // An interactive block keeps running until Ctrl+C, which its hint says.
   return (
-    <span className="code-run-wrap" title={ready ? t("runHint") : t("runNeedsLab")}>
+    <span className="code-run-wrap" title={ready ? (interactive ? t("runInteractiveHint") : t("runHint")) : t("runNeedsLab")}>
       <button type="button" className="code-run" data-testid="code-run" disabled={!ready} onClick={() => runInLab(command())}>
         <span aria-hidden="true">▶</span> {t("run")}
       </button>

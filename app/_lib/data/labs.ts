@@ -5,7 +5,11 @@ import { headers } from "next/headers";
 import { peerAddress } from "@/app/_lib/auth/peer-address";
 import { consume, limits } from "@/app/_lib/auth/rate-limit";
 import { currentOrAnonymousUser, currentUser } from "@/app/_lib/auth/session";
+import { prepareExercise } from "@/app/_lib/grader/prepare";
 import { labRuntime, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
+import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
+import { gradeTarget } from "@/sandbox/grader/engine";
+import { SETUP_STATE_DIR } from "@/sandbox/grader/setup";
 import type { LabView } from "@/sandbox/manager/view";
 import { signTerminalToken, TERMINAL_TOKEN_TTL_SECONDS } from "@/sandbox/terminal/token";
 
@@ -40,6 +44,27 @@ export async function resetMyLab(): Promise<LabView> {
   const user = await currentUser();
   if (!user) return { state: "none" };
   return labRuntime().manager.reset(user.userId);
+}
+
+/**
+ * "Start this lesson from a clean cluster": a reset (everything in the cluster goes, files in
+ * the home directory stay), then what the lesson's exercises start from, made before the lab
+ * is handed back. What setups remember across a `minikube delete` goes too, so a lesson that
+ * prepares something only once prepares it again.
+ */
+export async function resetMyLabForLesson(lessonId: string): Promise<LabView> {
+  const user = await currentUser();
+  if (!user) return { state: "none" };
+  const runtime = labRuntime();
+  const exercises = lessonExercises(lessonId);
+  return runtime.manager.reset(user.userId, {
+    afterReset: async (lab) => {
+      const removed = await runtime.provider.exec(lab.state, ["rm", "-rf", SETUP_STATE_DIR], { user: "root", timeoutMs: 10_000 });
+      if (removed.exitCode !== 0) throw new Error(`could not clear ${SETUP_STATE_DIR}: ${removed.stderr.trim()}`);
+      const target = gradeTarget(runtime.provider, lab.state);
+      for (const exercise of exercises) await prepareExercise(lab.sandboxId, { lessonId, exercise }, target);
+    },
+  });
 }
 
 export type TerminalTicket = { ok: true; token: string; expiresAt: string } | { ok: false; reason: "no-session" | "no-lab" };

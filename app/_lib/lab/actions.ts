@@ -2,7 +2,8 @@
 // The lab panel's server actions: thin wrappers that check their input and call the data layer.
 import { z } from "zod";
 import { routing } from "@/app/_lib/i18n/routing";
-import { myLabStatus, resetMyLab, startMyLab, stopMyLab, terminalTicket } from "@/app/_lib/data/labs";
+import { myLabStatus, resetMyLab, resetMyLabForLesson, startMyLab, stopMyLab, terminalTicket } from "@/app/_lib/data/labs";
+import { lessonIdSchema } from "@/app/_lib/lessons/schema";
 
 const localeSchema = z.enum(routing.locales);
 
@@ -16,6 +17,11 @@ export async function stopLabAction() {
 
 export async function resetLabAction() {
   return resetMyLab();
+}
+
+/** Reset, then the lesson's setups: the lesson as it starts, whatever earlier lessons left. */
+export async function resetForLessonAction(lessonId: unknown) {
+  return resetMyLabForLesson(lessonIdSchema.parse(lessonId));
 }
 
 export async function labStatusAction() {

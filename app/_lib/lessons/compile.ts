@@ -6,18 +6,25 @@ import { bundleMDX } from "mdx-bundler";
 import type { ShikiTransformer } from "shiki";
 import remarkGfm from "remark-gfm";
 import { LessonError } from "./errors";
+import { runBlocks } from "./run-blocks";
 import type { LessonSource } from "./source";
 
 /** Bump when the compile options change, so cached output made by older options is not reused. */
-export const COMPILER_VERSION = "1";
+export const COMPILER_VERSION = "2";
 
 const keepLanguage: ShikiTransformer = {
   pre(node) {
     node.properties["data-language"] = this.options.lang;
+    // A shell block's run option (interactive, expect-fail, norun; see run-blocks.ts) reaches
+    // the page, which leaves the Run button off a norun block. Checked before compiling.
+    const meta = (this.options.meta as { __raw?: string } | undefined)?.__raw?.trim();
+    if (meta) node.properties["data-run"] = meta;
   },
 };
 
 export async function compileLesson(source: Pick<LessonSource, "file" | "body">): Promise<string> {
+  // An unknown code-fence option is an author's mistake: name its file and line.
+  runBlocks(source.file, source.body);
   try {
     const { code } = await bundleMDX({
       source: source.body,
