@@ -78,6 +78,12 @@ const ACTIONS: Record<string, ActionRule> = {
     args: () => [],
     expectRefused: (a) => expect(value(a)).toEqual({ state: "none" }),
   },
+  "app/_lib/lab/actions.ts#resetForLessonAction": {
+    why: "Acts on the caller's own lab only (a reset, then the lesson's setups); with none there is nothing to reset.",
+    callers: ["nobody", "learner"],
+    args: () => [EXERCISE_LESSON],
+    expectRefused: (a) => expect(value(a)).toEqual({ state: "none" }),
+  },
   "app/_lib/lab/actions.ts#labStatusAction": {
     why: "Reports the caller's own lab only.",
     callers: ["nobody", "learner"],
