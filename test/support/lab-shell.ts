@@ -50,12 +50,20 @@ export class LabShell {
     if (options.interactive) {
       // A learner watches until the output settles, then presses Ctrl+C; what failed before
       // that counts, the interrupt itself does not.
-      await this.settle(1500, 8000);
+      await this.settle(3000, 20_000);
       failures = this.failuresSince(start);
       this.tty.write("\x03");
       await new Promise((r) => setTimeout(r, 500));
     }
-    await this.mark(options.timeoutMs ?? 180_000, start);
+    try {
+      await this.mark(options.timeoutMs ?? 180_000, start);
+    } catch (error) {
+      // Leave the shell usable for the next block (a command left waiting, e.g. a watch that
+      // was not marked interactive), then report this one.
+      this.tty.write("\x03");
+      await this.mark(15_000).catch(() => undefined);
+      throw error;
+    }
     const slice = this.text.slice(start);
     if (!options.interactive) failures = this.failuresSince(start);
     return { failures, output: slice.replace(/\r?\n?__KL_(FAIL|DONE)_\d+__\r?\n?/g, "\n").replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "") };

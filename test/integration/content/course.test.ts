@@ -60,14 +60,15 @@ const pristine = new Set<string>();
 const madeBy = new Map<string, { lesson: string; object: KubeObject }>();
 const walkStarted = performance.now();
 
-async function snapshot(): Promise<KubeObject[]> {
+async function snapshot(): Promise<KubeObject[] | null> {
   const read = await readCluster(lab.target, selectedKinds, 20_000);
-  if (!read.ok) throw new Error(`could not read the lab: ${read.detail}`);
-  return [...read.byKind.values()].flat();
+  return read.ok ? [...read.byKind.values()].flat() : null;
 }
 
 async function attribute(lessonId: string): Promise<void> {
-  for (const object of await snapshot()) {
+  // A stopped cluster (lesson 3's `minikube stop`) cannot be read: its objects are seen at
+  // the next snapshot. Whether the learner's work can be read is the grader's to say.
+  for (const object of (await snapshot()) ?? []) {
     const key = identity(object);
     if (!pristine.has(key) && !madeBy.has(key)) madeBy.set(key, { lesson: lessonId, object });
   }
@@ -76,7 +77,9 @@ async function attribute(lessonId: string): Promise<void> {
 beforeAll(async () => {
   lab = await startThrowawayLab({ purpose: "it-course" });
   shell = await LabShell.open(lab.provider, lab.state);
-  for (const object of await snapshot()) pristine.add(identity(object));
+  const fresh = await snapshot();
+  if (!fresh) throw new Error("could not read the fresh lab's cluster");
+  for (const object of fresh) pristine.add(identity(object));
 });
 
 afterAll(async () => {
@@ -127,8 +130,14 @@ describe.sequential("the course, in order, in one lab", () => {
       for (const step of lesson.steps) {
         if (step.kind === "run") {
           if (step.mode === "norun") continue;
-          const ran = await shell.run(step.code, { interactive: step.mode === "interactive" });
           const label = `${where(step.line)} (Run block ${step.index}${step.mode === "run" ? "" : `, ${step.mode}`})`;
+          let ran;
+          try {
+            ran = await shell.run(step.code, { interactive: step.mode === "interactive" });
+          } catch (error) {
+            problems.push(`${label}: ${(error as Error).message}`);
+            continue;
+          }
           if (step.mode === "expect-fail" && ran.failures.length === 0) problems.push(`${label} is marked expect-fail, but every command in it succeeded:\n${ran.output.trim()}`);
           if (step.mode !== "expect-fail" && ran.failures.length > 0) problems.push(`${label}: ${ran.failures.length} command(s) failed (exit ${ran.failures.join(", ")}):\n${ran.output.trim()}`);
           await attribute(lesson.id);
