@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import { sqliteClient } from "@/app/_lib/db/create";
 import { migrate } from "@/prisma/migrate";
 
 export function freshDatabase(): { db: PrismaClient; file: string } {
@@ -12,5 +12,6 @@ export function freshDatabase(): { db: PrismaClient; file: string } {
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, "test.db");
   migrate(file, path.resolve("prisma/migrations"));
-  return { db: new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file }) }), file };
+  // The server's own client settings (busy timeout, serialized statements), not a bare client.
+  return { db: sqliteClient(file), file };
 }

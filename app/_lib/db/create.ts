@@ -5,6 +5,7 @@ import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { env } from "@/app/_lib/config/env";
 import { PrismaClient } from "./generated/client";
+import { serializedFactory } from "./serialized-adapter";
 
 export type Db = PrismaClient;
 
@@ -14,7 +15,25 @@ function createClient(): PrismaClient {
     throw new Error("This build uses the SQLite adapter; see README → Configuration to switch to PostgreSQL.");
   }
   const file = path.resolve(/*turbopackIgnore: true*/ process.cwd(), url.slice("file:".length));
-  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file }) });
+  return sqliteClient(file);
+}
+
+/**
+ * How long a write waits for another connection's write (a second kubelab process, a backup,
+ * an operator's script) before SQLite gives up with "database is locked". better-sqlite3's
+ * implicit default is 5 s; a class's Checks and sign-ins should outwait longer. The wait blocks
+ * this process (better-sqlite3 is synchronous), so it is bounded: 10 s, not minutes.
+ */
+export const BUSY_TIMEOUT_MS = 10_000;
+/** Interactive transactions queue behind each other on the one connection; Prisma's 2 s default wait failed Checks behind a slow one. */
+export const TRANSACTION_WAIT_MS = 30_000;
+
+/** A client on a SQLite file with the server's settings; tests use it too, so they run what production runs. */
+export function sqliteClient(file: string): PrismaClient {
+  return new PrismaClient({
+    adapter: serializedFactory(new PrismaBetterSqlite3({ url: file, timeout: BUSY_TIMEOUT_MS })),
+    transactionOptions: { maxWait: TRANSACTION_WAIT_MS, timeout: TRANSACTION_WAIT_MS },
+  });
 }
 
 const holder = globalThis as unknown as { kubelabPrisma?: PrismaClient };
