@@ -4,7 +4,8 @@
 // real sign-in page, reaches the admin page and makes an instructor; the instructor (in
 // Korean) creates a cohort; a learner (in English) joins with the invite link and passes an
 // exercise in a real lab; the instructor's open matrix shows it without a reload; the CSV
-// downloads.
+// downloads. The Content-Security-Policy is on all along: any violation in any of these pages
+// (the terminal's socket, the lesson, the dashboard's stream) fails the journey.
 //
 // Why the earlier tests missed issue 13's "the printed first admin cannot sign in": every one
 // of them started the server with KUBELAB_ADMIN_EMAIL=admin@e2e.example (global-setup.ts), so
@@ -40,10 +41,17 @@ let teacher: Page;
 let robin: Page;
 let inviteUrl = "";
 
+/** What the browser refused under the site's Content-Security-Policy, from every page of the journey. */
+const violations: string[] = [];
+
 async function newPage(locale: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: server.baseURL, viewport: VIEWPORT, locale, acceptDownloads: true });
   contexts.push(context);
-  return context.newPage();
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+  });
+  return page;
 }
 
 async function fillAuthForm(page: Page, who: { name?: string; email: string; password: string }): Promise<void> {
@@ -164,5 +172,21 @@ describe("a fresh install's first day", { timeout: 120_000 }, () => {
     const body = readFileSync((await download.path())!, "utf8");
     const row = body.split("\r\n").find((l) => l.startsWith(`${learner.name},`));
     expect(row, body).toMatch(new RegExp(`^${learner.name},${learner.email},1,1,[^,]+,통과,`));
+  });
+
+  it("ran every page above under the Content-Security-Policy without a single refusal", () => {
+    expect(violations).toEqual([]);
+  });
+
+  it("refuses to be framed by another page (clickjacking)", async () => {
+    const response = await fetch(`${server.baseURL}/en/sign-in`);
+    expect(response.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+    const framer = await (await browser.newContext()).newPage();
+    const refused: string[] = [];
+    framer.on("console", (m) => refused.push(m.text()));
+    await framer.setContent(`<iframe id="victim" src="${server.baseURL}/en/sign-in"></iframe>`);
+    await expect.poll(() => refused.some((t) => /frame-ancestors/.test(t)), { timeout: ANSWER_MS }).toBe(true);
+    const frame = framer.frames().find((f) => f !== framer.mainFrame());
+    expect(await frame!.locator('[data-testid="auth-submit"]').count()).toBe(0);
   });
 });
