@@ -10,6 +10,7 @@ import { logger } from "./app/_lib/log";
 import { createRuntime } from "./sandbox/manager/runtime";
 import { migrate, sqlitePath } from "./prisma/migrate";
 import { ensureFirstAdmin, leftoverPasswordFile } from "./app/_lib/auth/first-admin";
+import { startPurgeJob } from "./app/_lib/db/purge";
 import { metricsOpenTo, stampPeer, trustedProxies } from "./app/_lib/auth/peer-address";
 import { isSameOrigin } from "./app/_lib/auth/same-origin";
 
@@ -30,6 +31,9 @@ const dataDir = config.DATABASE_URL.startsWith("file:") ? path.dirname(sqlitePat
 const firstAdmin = await ensureFirstAdmin(prisma(), { email: config.KUBELAB_ADMIN_EMAIL, password: config.KUBELAB_ADMIN_PASSWORD }, { dataDir });
 const leftover = firstAdmin.created ? undefined : leftoverPasswordFile(dataDir);
 if (leftover) logger.warn({ file: leftover }, "the first administrator's password file is still there: sign in, then delete it");
+
+// Expired sessions, long-ended labs and abandoned anonymous learners, now and then.
+const stopPurge = startPurgeJob(prisma(), config.KUBELAB_PURGE_AFTER_DAYS, logger);
 
 const runtime = await createRuntime(config, prisma(), logger);
 logger.info({ provider: runtime.provider.kind, why: runtime.reason, capacity: runtime.manager.config.capacity, pool: runtime.manager.config.poolSize }, "lab provider chosen");
@@ -90,6 +94,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down; labs keep running and are re-adopted at the next start");
   // Whatever below hangs (a lab mid-boot, a slow engine), the process ends within 5 s.
   setTimeout(() => process.exit(0), 5000).unref();
+  stopPurge();
   runtime.bridge.close();
   // Event streams (lab views, live checks, dashboards) never end by themselves; browsers
   // reconnect to the next server.
