@@ -1,6 +1,7 @@
 // The one kubelab process: Next's request handler, the terminal WebSocket (/terminal) and
 // the lab runtime's background jobs (warm pool, culler), because Next route handlers
 // cannot upgrade a socket.
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import next from "next";
@@ -45,10 +46,16 @@ const nextUpgrade = app.getUpgradeHandler();
 
 const proxies = trustedProxies(config.KUBELAB_TRUSTED_PROXIES);
 
+/** Compared by digest, so the time taken says nothing about how much of the token was right. */
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
+}
+
 /** Prometheus metrics: the bearer token KUBELAB_METRICS_TOKEN, or loopback when the operator opted in (KUBELAB_METRICS_LOOPBACK=1). */
 async function serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const token = config.KUBELAB_METRICS_TOKEN;
-  const authorized = metricsOpenTo(req.socket.remoteAddress, proxies, config.KUBELAB_METRICS_LOOPBACK === "1") || (token !== undefined && req.headers.authorization === `Bearer ${token}`);
+  const authorized = metricsOpenTo(req.socket.remoteAddress, proxies, config.KUBELAB_METRICS_LOOPBACK === "1") || (token !== undefined && sameSecret(req.headers.authorization, `Bearer ${token}`));
   if (!authorized) {
     res.writeHead(403, { "content-type": "text/plain" }).end("metrics need KUBELAB_METRICS_TOKEN as a bearer token (or KUBELAB_METRICS_LOOPBACK=1 for loopback scrapers)\n");
     return;

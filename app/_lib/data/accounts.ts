@@ -34,7 +34,11 @@ export async function signInWithPassword(input: { email: string; password: strin
   const { signInPerAccount, signInPerAddress } = limits();
   const accountKey = `${address}|${input.email}`;
   const limited = await consume([signInPerAccount, accountKey], [signInPerAddress, address]);
-  if (!limited.ok) return { ok: false, error: "rateLimited", retryAfterSeconds: limited.retryAfterSeconds, values: { email: input.email } };
+  if (!limited.ok) {
+    // The client's address as peer-address.ts decided it (the proxy's client, not the proxy), for an operator reading the log.
+    logger.warn({ address, retryAfterSeconds: limited.retryAfterSeconds }, "sign-in rate-limited");
+    return { ok: false, error: "rateLimited", retryAfterSeconds: limited.retryAfterSeconds, values: { email: input.email } };
+  }
 
   const account = await verifyCredentials(db, input.email, input.password);
   if (!account) return { ok: false, error: "invalidCredentials", values: { email: input.email } };
