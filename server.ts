@@ -8,7 +8,7 @@ import next from "next";
 import { env } from "./app/_lib/config/env";
 import { prisma } from "./app/_lib/db/create";
 import { logger } from "./app/_lib/log";
-import { createRuntime } from "./sandbox/manager/runtime";
+import { createRuntime, localProviderRefusal } from "./sandbox/manager/runtime";
 import { migrate, sqlitePath } from "./prisma/migrate";
 import { ensureFirstAdmin, leftoverPasswordFile } from "./app/_lib/auth/first-admin";
 import { startPurgeJob } from "./app/_lib/db/purge";
@@ -18,6 +18,14 @@ import { isSameOrigin } from "./app/_lib/auth/same-origin";
 const config = env();
 const root = path.dirname(new URL(import.meta.url).pathname);
 const dev = config.NODE_ENV !== "production";
+
+// The local provider's shells are the server's own user: never on an address others can reach.
+const refusal = localProviderRefusal(config);
+if (refusal) {
+  logger.fatal(refusal);
+  process.stderr.write(`kubelab: refusing to start: ${refusal}\n`);
+  process.exit(2);
+}
 
 // Migrations run before the first request, so a fresh host and an upgraded one both start
 // on the schema this code expects.
@@ -37,7 +45,10 @@ if (leftover) logger.warn({ file: leftover }, "the first administrator's passwor
 const stopPurge = startPurgeJob(prisma(), config.KUBELAB_PURGE_AFTER_DAYS, logger);
 
 const runtime = await createRuntime(config, prisma(), logger);
-logger.info({ provider: runtime.provider.kind, why: runtime.reason, capacity: runtime.manager.config.capacity, pool: runtime.manager.config.poolSize }, "lab provider chosen");
+const engine = runtime.manager.engine.state;
+const labsLine = { provider: runtime.provider.kind, chosen: runtime.reason, capacity: runtime.manager.config.capacity, pool: runtime.manager.config.poolSize };
+if (engine.up) logger.info({ ...labsLine, why: engine.reason }, "labs are available");
+else logger.error({ ...labsLine, why: engine.reason }, "labs are UNAVAILABLE until the lab engine answers (no other shell is offered)");
 
 const app = next({ dev, dir: root, hostname: config.HOST, port: config.PORT });
 await app.prepare();

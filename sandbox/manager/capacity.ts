@@ -1,14 +1,35 @@
-// How many labs this host can hold when the operator does not say: the memory labs may use
-// (host memory less a reserve for the server, the database and the kernel) divided by what a
-// typical lab uses. The per-lab limit (KUBELAB_LAB_MEMORY_MB, 512 MiB) is a ceiling that
-// stops one lab from hurting the others; planning by it would waste most of the host, since
-// a sim lab settles at about 250-300 MB (see README → Performance).
-import { totalmem } from "node:os";
+// How many labs this host can hold. Planned by each lab's memory LIMIT
+// (KUBELAB_LAB_MEMORY_MB), the most a lab may ever take, not by what a lab typically uses:
+// labs that all grow to their limit at once must still fit beside the server, dockerd and the
+// kernel, or the host's OOM killer decides who dies. On top of that plan, each new lab needs
+// the host's memory available now (MemAvailable) to hold its whole limit, so other services on
+// the host or an operator's KUBELAB_CAPACITY cannot push labs into a host that is out of memory.
+import { readFileSync } from "node:fs";
+import { freemem, totalmem } from "node:os";
 
-const RESERVED_BYTES = 2 * 1024 ** 3;
-/** The design's memory budget for one sim lab; measured labs stay below it. */
-export const TYPICAL_LAB_BYTES = 350 * 1024 ** 2;
+/** Left to the server, the database, dockerd and the kernel. */
+export const RESERVED_BYTES = 2 * 1024 ** 3;
+/** Kept free beyond a new lab's limit when admitting it. */
+export const HEADROOM_BYTES = 256 * 1024 ** 2;
 
-export function defaultCapacity(typicalLabBytes = TYPICAL_LAB_BYTES, hostMemoryBytes = totalmem()): number {
-  return Math.max(1, Math.floor((hostMemoryBytes - RESERVED_BYTES) / typicalLabBytes));
+/** The most labs whose limits fit in the host's memory less the reserve; never zero. */
+export function plannedCapacity(labLimitBytes: number, hostMemoryBytes = totalmem()): number {
+  return Math.max(1, Math.floor((hostMemoryBytes - RESERVED_BYTES) / labLimitBytes));
+}
+
+/** The kernel's estimate of memory available to new work without swapping (MemAvailable). */
+export function availableMemoryBytes(meminfo?: string): number {
+  try {
+    const text = meminfo ?? readFileSync("/proc/meminfo", "utf8");
+    const kb = /^MemAvailable:\s+(\d+) kB$/m.exec(text)?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // not Linux: fall back to what Node reports
+  }
+  return freemem();
+}
+
+/** Whether the host has the memory for one more lab right now: its whole limit and some headroom. */
+export function roomForOneMoreLab(labLimitBytes: number, availableBytes = availableMemoryBytes()): boolean {
+  return availableBytes >= labLimitBytes + HEADROOM_BYTES;
 }

@@ -1,14 +1,18 @@
 // The sandbox manager: one lab per learner, a warm pool, a capacity cap with a queue, a
-// culler for idle and old labs, and reconcile at start. The Sandbox table is the record of
-// truth for who owns what, and for the queue (rows with status "queued", oldest first);
-// container labels let reconcile find what the table forgot.
+// culler for idle and old labs, and reconcile at start and on a timer. The Sandbox table is
+// the record of truth for who owns what, and for the queue (rows with status "queued",
+// oldest first); container labels let reconcile find what the table forgot.
+// An engine that does not answer (dockerd restarting) is not a lab that died: labs are
+// ended only when their container is really gone or stays out of sight past a grace period,
+// and what still runs when the engine is back is adopted.
 // Authorization is the caller's job (app/_lib/data/labs.ts): this module trusts its userId.
 import { setTimeout as sleep } from "node:timers/promises";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { PrismaClient } from "@/app/_lib/db/generated/client";
-import type { Provider, ProviderState } from "@/sandbox/providers/types";
+import type { LabHealth, Provider, ProviderState } from "@/sandbox/providers/types";
 import { providerStateSchema } from "@/sandbox/providers/types";
+import { EngineUnavailableError, EngineWatch } from "./engine-watch";
 import type { LabMetrics } from "./metrics";
 import { ACTIVE_STATUSES, type EndReason, type LabView, type SandboxStatus } from "./view";
 
@@ -22,7 +26,22 @@ export interface ManagerConfig {
   maxConcurrentStarts: number;
   cullIntervalMs: number;
   version: string;
+  /** How long a lab may be out of sight (engine not answering, container restarting) before it counts as dead. */
+  unreachableGraceMs?: number;
+  /** How often the table and the engine are compared (besides at start and when the engine comes back). */
+  reconcileIntervalMs?: number;
+  /** Whether the host can hold one more lab now (measured memory); capacity is the planned upper bound. */
+  hasRoom?: () => boolean;
 }
+
+const DEFAULT_UNREACHABLE_GRACE_MS = 5 * 60_000;
+/** Delays before each question in health(): three tries over 2.5 s. */
+const POLL_BACKOFF_MS = [0, 500, 2000];
+/** How long after a container's exit event the manager looks again (an engine shutting down takes its containers along). */
+const EXIT_SETTLE_MS = 3000;
+const DEFAULT_RECONCILE_INTERVAL_MS = 60_000;
+/** After a pooled lab failed to start, the pool waits this long before trying again (no hot loop on a broken engine). */
+const POOL_RETRY_MS = 30_000;
 
 interface SandboxRow {
   id: string;
@@ -46,6 +65,13 @@ export class LabManager {
   private readonly resetting = new Set<string>();
   /** Serializes each learner's requests, so two clicks at once cannot start two labs. */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Labs that could not be seen running, and since when (for the grace period). */
+  private readonly unseen = new Map<string, number>();
+  private reconciledAtStart = false;
+  private unsubscribeEngine?: () => void;
+  private poolFailedAt = 0;
+  /** Whether the lab engine answers; labs are offered only while it does. */
+  readonly engine: EngineWatch;
 
   constructor(
     readonly provider: Provider,
@@ -55,33 +81,62 @@ export class LabManager {
     private readonly metrics?: LabMetrics,
   ) {
     this.events.setMaxListeners(0);
+    this.engine = new EngineWatch(provider, log);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
   async init(): Promise<void> {
-    await this.reconcile();
+    const engine = await this.engine.start();
+    if (engine.up) await this.catchUp();
+    else this.log.error({ reason: engine.reason }, "labs are unavailable until the lab engine answers");
+    this.unsubscribeEngine = this.engine.onChange((state) => {
+      this.metrics?.engineUp.set(state.up ? 1 : 0);
+      if (state.up) void this.catchUp();
+    });
+    this.metrics?.engineUp.set(engine.up ? 1 : 0);
     this.unsubscribeExit = this.provider.onLabExit((sandboxId) => void this.onExternalExit(sandboxId));
     this.timers.push(setInterval(() => void this.cull().catch((e) => this.log.error({ err: e }, "cull failed")), this.config.cullIntervalMs));
     this.timers.push(setInterval(() => void this.flushActivity(), 30_000));
+    this.timers.push(setInterval(() => void this.catchUp(), this.config.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS));
     for (const t of this.timers) t.unref();
-    // Learners who queued before a restart are still in line.
-    void this.admitQueued();
     await this.updateGauges();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    this.engine.stop();
     this.unsubscribeExit?.();
+    this.unsubscribeEngine?.();
     await this.flushActivity();
   }
 
+  /** Compares table and engine, then lets queued learners in: at start, on a timer, and when the engine is back. */
+  private async catchUp(): Promise<void> {
+    if (this.closed || !this.engine.up) return;
+    try {
+      await this.reconcile({ atStart: !this.reconciledAtStart });
+      this.reconciledAtStart = true;
+    } catch (error) {
+      this.engine.suspect();
+      this.log.warn({ err: error }, "could not reconcile labs; trying again later");
+      return;
+    }
+    // Learners who queued before a restart (or while the engine was away) are still in line.
+    await this.admitQueued();
+  }
+
   /**
-   * After a restart: labs the table knows and that still run are adopted; those that vanished
-   * are ended; containers the table does not know (or ended) are removed.
+   * At start (atStart): labs the table knows and that still run are adopted; those that
+   * vanished are ended, and so are labs half-started by the previous process.
+   * Later (on a timer, after the engine came back): rows whose container is gone are ended;
+   * a container that exists but does not run is left to the culler's grace period; labs
+   * this process is starting are left alone.
+   * Always: containers the table does not know (or has ended) are removed.
    */
-  async reconcile(): Promise<{ adopted: number; ended: number; removed: number }> {
+  async reconcile(options: { atStart?: boolean } = { atStart: true }): Promise<{ adopted: number; ended: number; removed: number }> {
+    const atStart = options.atStart ?? true;
     const found = await this.provider.list();
     const byId = new Map(found.map((f) => [f.sandboxId, f]));
     const rows = await this.db.sandbox.findMany({ where: { status: { in: ACTIVE_STATUSES }, provider: this.provider.kind } });
@@ -90,22 +145,29 @@ export class LabManager {
     let removed = 0;
     for (const row of rows) {
       const lab = byId.get(row.id);
+      byId.delete(row.id);
       const wasMidStart = row.status === "starting" || row.status === "warming";
-      if (lab?.running && lab.state.version === this.config.version && !wasMidStart) {
+      const sameVersion = lab?.state.version === this.config.version;
+      if (!atStart) {
+        if (wasMidStart) continue;
+        if (lab && sameVersion) {
+          if (lab.running) this.unseen.delete(row.id);
+          adopted++;
+          continue;
+        }
+      } else if (lab?.running && sameVersion && !wasMidStart) {
         adopted++;
-        byId.delete(row.id);
         continue;
       }
       // A lab half-started before the restart, or from another version, is replaced, not trusted.
-      await this.end(row.id, lab && lab.state.version !== this.config.version ? "replaced" : "died", lab?.state);
-      byId.delete(row.id);
+      await this.end(row.id, lab && !sameVersion ? "replaced" : "died", lab?.state);
       ended++;
     }
     for (const orphan of byId.values()) {
       await this.provider.stop(orphan.state).catch((e) => this.log.warn({ err: e, sandboxId: orphan.sandboxId }, "could not remove orphan"));
       removed++;
     }
-    this.log.info({ adopted, ended, removed }, "reconciled labs");
+    if (atStart || ended || removed) this.log.info({ adopted, ended, removed, atStart }, "reconciled labs");
     return { adopted, ended, removed };
   }
 
@@ -130,6 +192,8 @@ export class LabManager {
   private async requestUnlocked(userId: string): Promise<LabView> {
     const current = await this.view(userId);
     if (current.state === "starting" || current.state === "ready" || current.state === "queued") return current;
+    // No lab, and none can be made now: say so rather than queue behind an engine that is away.
+    if (!this.engine.up) throw new EngineUnavailableError(this.engine.state.reason);
 
     const claimed = await this.claimPooled(userId);
     if (claimed) {
@@ -137,7 +201,7 @@ export class LabManager {
       void this.refillPool();
       return this.view(userId);
     }
-    if ((await this.queueLength()) === 0 && (await this.activeCount()) < this.config.capacity) {
+    if ((await this.queueLength()) === 0 && (await this.hasPlace())) {
       await this.startFor(userId);
       return this.view(userId);
     }
@@ -270,6 +334,21 @@ export class LabManager {
     return this.db.sandbox.findFirst({ where: { userId, status: { in: ["starting", "ready"] } }, orderBy: { createdAt: "desc" } });
   }
 
+  private memoryShortLogged = 0;
+
+  /** Below capacity, and the host has the memory for one more lab's whole limit now. */
+  private async hasPlace(): Promise<boolean> {
+    if ((await this.activeCount()) >= this.config.capacity) return false;
+    if (this.config.hasRoom && !this.config.hasRoom()) {
+      if (Date.now() - this.memoryShortLogged > 60_000) {
+        this.memoryShortLogged = Date.now();
+        this.log.warn({ capacity: this.config.capacity }, "the host lacks the memory for one more lab's limit; learners wait in the queue");
+      }
+      return false;
+    }
+    return true;
+  }
+
   private async activeCount(): Promise<number> {
     return this.db.sandbox.count({ where: { status: { in: ACTIVE_STATUSES }, provider: this.provider.kind } });
   }
@@ -331,6 +410,9 @@ export class LabManager {
       if (!userId) void this.admitQueued();
     } catch (error) {
       this.log.error({ err: error, sandboxId, userId }, "lab failed to start");
+      if (!userId) this.poolFailedAt = Date.now();
+      // Perhaps the engine went away: find out now, not at the next regular check.
+      this.engine.suspect();
       await this.end(sandboxId, "failed", state);
     } finally {
       this.starting--;
@@ -353,6 +435,7 @@ export class LabManager {
     const state = known ?? (row.providerState !== "{}" ? this.stateOf(row) : undefined);
     if (state) await this.provider.stop(state).catch((e) => this.log.warn({ err: e, sandboxId }, "could not remove lab container"));
     this.activity.delete(sandboxId);
+    this.unseen.delete(sandboxId);
     if (count === 0) return;
     if (reason !== "stopped" && reason !== "replaced") this.metrics?.culls.inc({ reason });
     this.log.info({ sandboxId, userId: row.userId, reason }, "lab ended");
@@ -363,19 +446,50 @@ export class LabManager {
     await this.admitQueued();
   }
 
+  /**
+   * The engine says a lab's container died or was removed. A stop we asked for does that too
+   * (the row is then already ended). A container that dies because the engine is shutting
+   * down may come back with it, so the verdict waits a moment and looks again.
+   */
   private async onExternalExit(sandboxId: string): Promise<void> {
+    await sleep(EXIT_SETTLE_MS);
+    if (this.closed) return;
     const row = await this.db.sandbox.findUnique({ where: { id: sandboxId } });
-    if (!row || !ACTIVE_STATUSES.includes(row.status as SandboxStatus)) return;
-    // A stop we asked for also produces an exit event; the row is then already ended.
-    this.log.warn({ sandboxId, userId: row.userId }, "lab container exited unexpectedly");
-    await this.end(sandboxId, "died");
+    if (!row || !ACTIVE_STATUSES.includes(row.status as SandboxStatus) || row.providerState === "{}") return;
+    const health = await this.health(this.stateOf(row));
+    if (health === "running") return;
+    if (health === "missing" || health === "stopped") {
+      this.log.warn({ sandboxId, userId: row.userId, health }, "lab container exited unexpectedly");
+      await this.end(sandboxId, "died");
+      return;
+    }
+    this.unseen.set(sandboxId, this.unseen.get(sandboxId) ?? Date.now());
+    this.log.warn({ sandboxId, health }, "lab out of sight after an exit event; waiting for the engine");
+  }
+
+  /**
+   * A lab's state as the engine sees it, asked a few times with back-off, so one failed
+   * request (a busy or restarting engine) is not taken for a verdict. "unreachable" means
+   * the engine did not answer at all.
+   */
+  private async health(state: ProviderState): Promise<LabHealth | "unreachable"> {
+    for (const delay of POLL_BACKOFF_MS) {
+      if (delay) await sleep(delay);
+      try {
+        return await this.provider.poll(state);
+      } catch {
+        // asked again after the next delay
+      }
+    }
+    this.engine.suspect();
+    return "unreachable";
   }
 
   private admitting = false;
 
   /** Lets waiting learners in, oldest first, while there is room (a pooled lab or capacity). */
   private async admitQueued(): Promise<void> {
-    if (this.admitting || this.closed) return;
+    if (this.admitting || this.closed || !this.engine.up) return;
     this.admitting = true;
     try {
       for (;;) {
@@ -384,7 +498,7 @@ export class LabManager {
         const userId = next.userId;
         if (await this.claimPooled(userId)) {
           await this.db.sandbox.delete({ where: { id: next.id } }).catch(() => undefined);
-        } else if ((await this.activeCount()) < this.config.capacity) {
+        } else if (await this.hasPlace()) {
           // The queue entry becomes the lab itself.
           const { count } = await this.db.sandbox.updateMany({ where: { id: next.id, status: "queued" }, data: { status: "starting", createdAt: new Date() } });
           if (count === 1) {
@@ -404,10 +518,10 @@ export class LabManager {
 
   /** Keeps poolSize labs warm, but never takes a place a queued learner could use. */
   async refillPool(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || !this.engine.up || Date.now() - this.poolFailedAt < POOL_RETRY_MS) return;
     const pooled = await this.db.sandbox.count({ where: { status: { in: ["pooled", "warming"] }, provider: this.provider.kind } });
     let missing = this.config.poolSize - pooled;
-    while (missing-- > 0 && (await this.queueLength()) === 0 && (await this.activeCount()) < this.config.capacity) {
+    while (missing-- > 0 && (await this.queueLength()) === 0 && (await this.hasPlace())) {
       await this.startFor(null);
     }
   }
@@ -430,11 +544,33 @@ export class LabManager {
         await this.end(row.id, "max-age");
       } else if (row.status === "ready" && idle > this.config.idleTimeoutMs) {
         await this.end(row.id, "idle");
-      } else if ((await this.provider.poll(this.stateOf(row)).catch(() => "missing")) !== "running") {
-        await this.end(row.id, "died");
+      } else {
+        await this.judgeHealth(row.id, this.stateOf(row), now);
       }
     }
     await this.admitQueued();
+  }
+
+  /** Gone or stopped for good: ended. Out of sight (no answer, restarting): ended only after the grace period. */
+  private async judgeHealth(sandboxId: string, state: ProviderState, now: number): Promise<void> {
+    const health = await this.health(state);
+    if (health === "running") {
+      if (this.unseen.delete(sandboxId)) this.log.info({ sandboxId }, "lab is back in sight");
+      return;
+    }
+    if (health === "missing" || health === "stopped") {
+      await this.end(sandboxId, "died");
+      return;
+    }
+    const since = this.unseen.get(sandboxId) ?? now;
+    this.unseen.set(sandboxId, since);
+    const grace = this.config.unreachableGraceMs ?? DEFAULT_UNREACHABLE_GRACE_MS;
+    if (now - since > grace) {
+      this.log.warn({ sandboxId, health, seconds: Math.round((now - since) / 1000) }, "lab out of sight past the grace period");
+      await this.end(sandboxId, "died");
+    } else {
+      this.log.warn({ sandboxId, health }, "lab out of sight; keeping it for the grace period");
+    }
   }
 
   private async updateGauges(): Promise<void> {

@@ -2,6 +2,7 @@
 // the environment, and publishes it on globalThis: server.ts creates it, and Next's server
 // code, which is bundled separately, finds the same instance through app/_lib/lab/runtime.ts.
 import { createHash } from "node:crypto";
+import { isIPv4 } from "node:net";
 import path from "node:path";
 import type { Logger } from "pino";
 import { type Env } from "@/app/_lib/config/env";
@@ -13,7 +14,7 @@ import { DockerProvider } from "@/sandbox/providers/docker";
 import type { Provider } from "@/sandbox/providers/types";
 import { TerminalBridge } from "@/sandbox/terminal/bridge";
 import { verifyTerminalToken } from "@/sandbox/terminal/token";
-import { defaultCapacity } from "./capacity";
+import { plannedCapacity, roomForOneMoreLab } from "./capacity";
 import { LabManager } from "./manager";
 import { createLabMetrics, type LabMetrics } from "./metrics";
 
@@ -40,7 +41,36 @@ export function installationId(config: Env): string {
   return config.KUBELAB_INSTALLATION_ID ?? createHash("sha256").update(path.resolve(config.DATABASE_URL)).digest("hex").slice(0, 10);
 }
 
-async function chooseProvider(config: Env, log: Logger): Promise<{ provider: Provider; reason: string }> {
+/**
+ * The local provider hands out a shell as the server's own user, with nothing between it and
+ * the host: fit for one person on their own machine, so only on a loopback address. Returns
+ * why the server must not start, or null. (auto never chooses local; see chooseProvider.)
+ */
+export function localProviderRefusal(config: Env): string | null {
+  if (config.KUBELAB_PROVIDER !== "local" || isLoopbackHost(config.HOST)) return null;
+  return (
+    `KUBELAB_PROVIDER=local gives every visitor an unisolated shell as this server's user, so it listens on loopback only; ` +
+    `HOST is ${config.HOST}. Set HOST=127.0.0.1 (one person on this machine), or use KUBELAB_PROVIDER=docker to serve others.`
+  );
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (h === "localhost" || h === "::1") return true;
+  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
+  return isIPv4(v4) && v4.split(".")[0] === "127";
+}
+
+/**
+ * docker unless the operator chose local. `auto` (the default) is docker: when the engine
+ * does not answer or the image is missing, labs are unavailable and health says why; they
+ * never fall back to local, which would hand every visitor the server's own shell.
+ */
+async function chooseProvider(config: Env): Promise<{ provider: Provider; reason: string }> {
+  if (config.KUBELAB_PROVIDER === "local") {
+    const { LocalProvider } = await import("@/sandbox/providers/local");
+    return { provider: new LocalProvider({ version: KUBELAB_VERSION }), reason: "KUBELAB_PROVIDER=local: NOT isolated, for one person on this machine (loopback only)" };
+  }
   const docker = new DockerProvider({
     installationId: installationId(config),
     version: KUBELAB_VERSION,
@@ -49,27 +79,22 @@ async function chooseProvider(config: Env, log: Logger): Promise<{ provider: Pro
     nanoCpus: Math.round(config.KUBELAB_LAB_CPUS * 1e9),
     pidsLimit: config.KUBELAB_LAB_PIDS,
   });
-  if (config.KUBELAB_PROVIDER === "docker") return { provider: docker, reason: "KUBELAB_PROVIDER=docker" };
-  const ping = await docker.ping();
-  if (ping.ok) return { provider: docker, reason: "a Docker engine answers and the lab image is present" };
-  if (config.KUBELAB_PROVIDER === "auto") {
-    const { LocalProvider } = await import("@/sandbox/providers/local");
-    log.warn({ detail: ping.detail }, "no usable Docker engine; using the local provider, which is NOT isolated");
-    return { provider: new LocalProvider({ version: KUBELAB_VERSION }), reason: `no usable Docker engine (${ping.detail}); local processes, not isolated` };
-  }
-  const { LocalProvider } = await import("@/sandbox/providers/local");
-  return { provider: new LocalProvider({ version: KUBELAB_VERSION }), reason: "KUBELAB_PROVIDER=local; not isolated" };
+  return { provider: docker, reason: `KUBELAB_PROVIDER=${config.KUBELAB_PROVIDER}: isolated Docker containers` };
 }
 
 export async function createRuntime(config: Env, db: PrismaClient, log: Logger): Promise<LabRuntime> {
-  const { provider, reason } = await chooseProvider(config, log);
+  const refusal = localProviderRefusal(config);
+  if (refusal) throw new Error(refusal);
+  const { provider, reason } = await chooseProvider(config);
   const metrics = createLabMetrics();
   const secret = serverSecret();
   // Local labs listen on fixed host ports, so there can be only one, and no pool.
   const local = provider.kind === "local";
+  const labLimitBytes = config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024;
   const manager = new LabManager(provider, db, {
     poolSize: local ? 0 : config.KUBELAB_POOL_SIZE,
-    capacity: local ? 1 : config.KUBELAB_CAPACITY || defaultCapacity(),
+    capacity: local ? 1 : config.KUBELAB_CAPACITY || plannedCapacity(labLimitBytes),
+    hasRoom: local ? undefined : () => roomForOneMoreLab(labLimitBytes),
     idleTimeoutMs: config.KUBELAB_IDLE_TIMEOUT_MIN * 60_000,
     maxAgeMs: config.KUBELAB_MAX_AGE_MIN * 60_000,
     readyTimeoutMs: 90_000,

@@ -47,7 +47,25 @@ export const LAB_TMPFS: Record<string, string> = {
   "/var/tmp": "rw,nosuid,nodev,size=16m,mode=1777",
   "/run": "rw,nosuid,nodev,size=16m,mode=0755",
   [LAB_LEARNER.home]: `rw,nosuid,nodev,size=64m,uid=${LAB_LEARNER.uid},gid=${LAB_LEARNER.gid}`,
+  // The cluster components' logs (the supervisor appends to one file per component, and a
+  // learner can make the apiserver log a line per request): capped here, inside the lab's
+  // memory, instead of growing on the host's disk for as long as the lab lives. The image
+  // leaves the directory empty, so the mount hides nothing.
+  "/var/log/kubelab": "rw,nosuid,nodev,noexec,size=32m,mode=0755",
 };
+
+/**
+ * Above every process on the host (the server 0, dockerd -500): when the host itself runs out
+ * of memory, the kernel's OOM killer takes a lab process first, never the server or dockerd.
+ * A lab's root has no CAP_SYS_RESOURCE, so nothing inside can lower it.
+ */
+export const LAB_OOM_SCORE_ADJ = 1000;
+
+/**
+ * Docker's own log of the container (what the supervisor prints): one file of at most 1 MiB
+ * on the host, rotated by Docker, whatever a lab prints.
+ */
+export const LAB_LOG_CONFIG = { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } } as const;
 
 export interface LabContainerSpec {
   /** Container name; must be unique on the engine. */
@@ -116,8 +134,13 @@ export function labContainerOptions(spec: LabContainerSpec): ContainerCreateOpti
       Devices: [],
       PublishAllPorts: false,
       IpcMode: "private",
-      RestartPolicy: { Name: "no" },
-      LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } },
+      // A lab whose main process crashes, or that a dockerd without live-restore stopped on
+      // its way down, is started again by the engine with its cluster (etcd lives on the
+      // writable layer); the manager ends it only when it stays down (manager.ts). A lab that
+      // kubelab or an operator stops (`docker stop`, `docker kill`) stays stopped.
+      RestartPolicy: { Name: "unless-stopped" },
+      OomScoreAdj: LAB_OOM_SCORE_ADJ,
+      LogConfig: { ...LAB_LOG_CONFIG, Config: { ...LAB_LOG_CONFIG.Config } },
     },
   };
 }

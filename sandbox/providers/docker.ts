@@ -41,13 +41,19 @@ export class DockerProvider implements Provider {
   }
 
   async ping(): Promise<{ ok: boolean; detail?: string }> {
+    const engine = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
     try {
       await this.docker.ping();
-      await this.docker.getImage(this.image).inspect();
-      return { ok: true };
     } catch (error) {
-      return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+      return { ok: false, detail: `no Docker engine answers at ${engine} (${messageOf(error)})` };
     }
+    try {
+      await this.docker.getImage(this.image).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) return { ok: false, detail: `the lab image ${this.image} is missing; build it with \`bash sandbox/image/build.sh\`` };
+      return { ok: false, detail: `the Docker engine at ${engine} failed to describe the lab image ${this.image} (${messageOf(error)})` };
+    }
+    return { ok: true };
   }
 
   async start(req: StartRequest): Promise<ProviderState> {
@@ -109,7 +115,8 @@ export class DockerProvider implements Provider {
   async poll(state: ProviderState): Promise<LabHealth> {
     try {
       const info = await this.docker.getContainer(state.ref).inspect();
-      return info.State.Running ? "running" : "stopped";
+      // An engine restarting a container by its policy reports it Running too; it is not up yet.
+      return info.State.Restarting ? "restarting" : info.State.Running ? "running" : "stopped";
     } catch (error) {
       if (statusOf(error) === 404) return "missing";
       throw error;
@@ -166,12 +173,11 @@ export class DockerProvider implements Provider {
     const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
     await exec.resize({ h: size.rows, w: size.cols }).catch(() => undefined);
     let exited = false;
-    const exitListeners: Array<(code: number) => void> = [];
+    const exitListeners: Array<(code: number | null) => void> = [];
     const finish = async () => {
       if (exited) return;
       exited = true;
-      const info = await exec.inspect().catch(() => null);
-      for (const l of exitListeners) l(info?.ExitCode ?? 0);
+      for (const l of exitListeners) l(await shellExitCode(exec));
     };
     stream.on("end", finish);
     stream.on("close", finish);
@@ -265,6 +271,25 @@ export class DockerProvider implements Provider {
 
 function statusOf(error: unknown): number | undefined {
   return (error as { statusCode?: number }).statusCode;
+}
+
+/**
+ * How a shell's stream ended: the shell's exit code, or null when the engine cannot say the
+ * shell exited (it is away, as in a dockerd restart, or the shell still runs): then only the
+ * connection was lost, and a new one may find the lab again.
+ */
+async function shellExitCode(exec: Docker.Exec): Promise<number | null> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const info = await exec.inspect().catch(() => null);
+    if (!info) return null;
+    if (!info.Running) return info.ExitCode ?? 0;
+    await sleep(200);
+  }
+  return null;
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
 function ignoreAlreadyStarted(error: unknown): void {

@@ -1,6 +1,9 @@
 // Labs as plain host processes: the same cluster runtime (sandbox/cluster/lab) started
 // with node-pty shells on this machine. For one person on a machine without Docker. It is
-// NOT isolated: the learner's shell runs as the server's user and can see the host.
+// NOT isolated: the learner's shell runs as the server's user and can see the host (its files,
+// its processes). So it is only ever an explicit choice (KUBELAB_PROVIDER=local, never picked
+// by auto), the server then listens on loopback only (runtime.ts), and the lab's processes
+// get an allow-listed environment rather than the server's secrets.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -9,6 +12,17 @@ import * as pty from "node-pty";
 import type { ExecOptions, ExecResult, FoundLab, LabHealth, Provider, ProviderState, StartRequest, Tty } from "./types";
 
 const run = promisify(execFile);
+
+/** What a shell needs from the server's environment to work like the person's own terminal. */
+const ALLOWED_ENV = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TERM", "TZ", "TMPDIR", "COLORTERM"];
+
+export function allowedEnv(source: Record<string, string | undefined>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) {
+    if (v !== undefined && (ALLOWED_ENV.includes(k) || k.startsWith("LC_"))) env[k] = v;
+  }
+  return env;
+}
 
 export interface LocalProviderOptions {
   version: string;
@@ -43,9 +57,14 @@ export class LocalProvider implements Provider {
     return this.binDir;
   }
 
+  /**
+   * The lab's environment: an allow-list of the server's, never all of it. The server's own
+   * environment holds KUBELAB_SECRET, the admin password and DATABASE_URL; a shell that
+   * inherited it would hand them to the learner.
+   */
   private envFor(dir: string, bin: string): NodeJS.ProcessEnv {
     return {
-      ...process.env,
+      ...allowedEnv(process.env),
       PATH: `${bin}:${process.env.PATH ?? ""}`,
       KUBELAB_BIN_DIR: bin,
       KUBELAB_STATE_DIR: path.join(dir, "state"),
@@ -55,7 +74,8 @@ export class LocalProvider implements Provider {
       KUBELAB_EDIT_HOSTS: "0",
       KUBELAB_LEARNER_KUBECONFIG: path.join(dir, "kubeconfig"),
       KUBECONFIG: path.join(dir, "kubeconfig"),
-    };
+      // (NODE_ENV, which Next's types require here, is deliberately not passed on.)
+    } as unknown as NodeJS.ProcessEnv;
   }
 
   async ping(): Promise<{ ok: boolean; detail?: string }> {

@@ -28,7 +28,8 @@ export interface StartRequest {
   ownerId: string | null;
 }
 
-export type LabHealth = "running" | "stopped" | "missing";
+/** restarting: the engine is bringing the lab back by its restart policy (after a crash or an engine restart). */
+export type LabHealth = "running" | "restarting" | "stopped" | "missing";
 
 export interface ExecResult {
   exitCode: number;
@@ -48,7 +49,8 @@ export interface Tty {
   write(data: Uint8Array | string): void;
   resize(cols: number, rows: number): Promise<void>;
   onData(listener: (data: Uint8Array) => void): void;
-  onExit(listener: (code: number) => void): void;
+  /** The shell's exit code; null when the connection to it was lost (the engine went away) and a new one may work. */
+  onExit(listener: (code: number | null) => void): void;
   /** Stop reading output (flow control); the shell blocks once the kernel buffer fills. */
   pause(): void;
   resume(): void;

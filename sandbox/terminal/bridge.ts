@@ -41,7 +41,7 @@ const SCROLLBACK = 2000;
  */
 const MIRROR_HIGH = 1024 * 1024;
 const MIRROR_LOW = 256 * 1024;
-const CLOSE = { policy: 4403, tokenExpired: 4401, labGone: 4404, serverError: 1011 } as const;
+const CLOSE = { policy: 4403, tokenExpired: 4401, labGone: 4404, serverError: 1011, engineLost: 1012 } as const;
 
 class ShellSession {
   readonly clients = new Set<Client>();
@@ -73,7 +73,8 @@ class ShellSession {
       for (const c of this.clients) c.output(data);
     });
     tty.onExit((code) => {
-      for (const c of this.clients) c.exit(code);
+      // A lost connection (the engine restarting) is no exit: the browsers reconnect by themselves.
+      for (const c of this.clients) (code === null ? c.lost() : c.exit(code));
       this.close();
     });
   }
@@ -183,6 +184,11 @@ class Client {
 
   status(status: TerminalStatus): void {
     this.ws.send(encodeServer({ op: Op.Status, status }));
+  }
+
+  /** Closed without an exit frame: the page reconnects, to a new shell in the same lab. */
+  lost(): void {
+    this.ws.close(CLOSE.engineLost, "connection to the lab lost");
   }
 
   exit(code: number): void {

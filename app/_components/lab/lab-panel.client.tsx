@@ -26,6 +26,7 @@ function useElapsedSeconds(since: string | undefined, active: boolean): number {
 
 export function LabPanel() {
   const t = useTranslations("Lab");
+  const away = useTranslations("labUnavailable");
   const locale = useLocale();
   const lab = useLabView();
   const { view } = lab;
@@ -151,7 +152,11 @@ export function LabPanel() {
 
       <div className="lab-body">
         {!labsAvailable ? (
-          <StateCard title={t("unavailable.title")} body={t("unavailable.body")} />
+          lab.unavailable === "engine" ? (
+            <StateCard title={away("title")} body={away("body")} />
+          ) : (
+            <StateCard title={t("unavailable.title")} body={t("unavailable.body")} />
+          )
         ) : terminalLab !== null ? (
           <LabTerminal key={terminalLab} sandboxId={terminalLab} autoFocus={startedHere} busyMessage={resetting ? t("resetting") : undefined} onStateChange={onTerminalState} />
         ) : (

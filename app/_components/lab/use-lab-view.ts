@@ -8,12 +8,16 @@ import { type LabView, labViewSchema } from "@/sandbox/manager/view";
 import { mergeView, type ViewSource } from "./lab-view-order";
 import { followEventStream } from "@/app/_components/sse/follow-event-stream";
 
+const ENGINE_RETRY_MS = 15_000;
+
 export type LabAction = "start" | "stop" | "reset" | "resetLesson";
 
 export interface LabViewControl {
   view: LabView;
   /** Whether this server runs labs; null until it has answered. */
   available: boolean | null;
+  /** Why not: no lab runtime in this server, or its lab engine is away (then it is asked again). */
+  unavailable: "runtime" | "engine" | null;
   /** The action waiting for the server's answer, if any. */
   pending: LabAction | null;
   /** The last action that failed; cleared by the next one. */
@@ -30,6 +34,7 @@ export interface LabViewControl {
 export function useLabView(): LabViewControl {
   const [view, setView] = useState<LabView>({ state: "none" });
   const [available, setAvailable] = useState<boolean | null>(null);
+  const [unavailable, setUnavailable] = useState<"runtime" | "engine" | null>(null);
   const [pending, setPending] = useState<LabAction | null>(null);
   const [failed, setFailed] = useState<LabAction | null>(null);
   // The stream answers 401 to a learner with no session yet; it opens after the first start.
@@ -41,6 +46,7 @@ export function useLabView(): LabViewControl {
     try {
       const status = await labStatusAction();
       setAvailable(status.available);
+      setUnavailable(status.unavailable ?? null);
       apply(status.view, "action");
       setStreaming(status.available && status.view.state !== "none");
     } catch {
@@ -51,6 +57,14 @@ export function useLabView(): LabViewControl {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // An engine that is away may come back (dockerd restarted): ask again now and then, so the
+  // Start button returns without a reload.
+  useEffect(() => {
+    if (unavailable !== "engine") return;
+    const timer = setInterval(() => void refresh(), ENGINE_RETRY_MS);
+    return () => clearInterval(timer);
+  }, [unavailable, refresh]);
 
   useEffect(() => {
     if (!streaming) return;
@@ -80,16 +94,19 @@ export function useLabView(): LabViewControl {
         if (next.state !== "none") setStreaming(true);
       } catch {
         setFailed(action);
+        // Perhaps labs became unavailable since the page asked; the panel should say so.
+        void refresh();
       } finally {
         setPending(null);
       }
     },
-    [apply],
+    [apply, refresh],
   );
 
   return {
     view,
     available,
+    unavailable,
     pending,
     failed,
     start: (locale) => run("start", () => startLabAction(locale)),

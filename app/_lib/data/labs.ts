@@ -10,20 +10,34 @@ import { labRuntime, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { gradeTarget } from "@/sandbox/grader/engine";
 import { SETUP_STATE_DIR } from "@/sandbox/grader/setup";
+import { EngineUnavailableError } from "@/sandbox/manager/engine-watch";
 import type { LabView } from "@/sandbox/manager/view";
 import { signTerminalToken, TERMINAL_TOKEN_TTL_SECONDS } from "@/sandbox/terminal/token";
 
+/**
+ * Why labs cannot be offered: the server runs without its lab runtime, or the lab engine
+ * does not answer (or lacks the image). Never a weaker shell in their place.
+ */
+export type LabsUnavailable = "runtime" | "engine";
+
 /** For the panel of a prerendered lesson page: can this server run labs, and what is mine? */
-export async function myLabStatus(): Promise<{ available: boolean; view: LabView }> {
+export async function myLabStatus(): Promise<{ available: boolean; unavailable?: LabsUnavailable; view: LabView }> {
   const runtime = labRuntimeIfRunning();
-  if (!runtime) return { available: false, view: { state: "none" } };
+  if (!runtime) return { available: false, unavailable: "runtime", view: { state: "none" } };
   const user = await currentUser();
-  return { available: true, view: user ? await runtime.manager.view(user.userId) : { state: "none" } };
+  const view: LabView = user ? await runtime.manager.view(user.userId) : { state: "none" };
+  // A learner whose lab exists keeps it in sight while the engine is briefly away (a dockerd
+  // restart): their terminal reconnects by itself when it is back.
+  const hasLab = view.state === "ready" || view.state === "starting" || view.state === "queued";
+  if (!runtime.manager.engine.up && !hasLab) return { available: false, unavailable: "engine", view };
+  return { available: true, view };
 }
 
 export async function startMyLab(locale: string): Promise<LabView> {
-  const user = await currentOrAnonymousUser(locale);
   const { manager } = labRuntime();
+  // Before an anonymous identity or a rate-limit point is spent on a lab that cannot start.
+  if (!manager.engine.up) throw new EngineUnavailableError(manager.engine.state.reason);
+  const user = await currentOrAnonymousUser(locale);
   // Only a start that would make a new lab counts; asking again for a running one is free.
   const current = await manager.view(user.userId);
   if (current.state === "none" || current.state === "ended") {

@@ -36,6 +36,31 @@ describe("local provider", () => {
     expect(out).toContain("created-42");
   });
 
+  it("gives the shell none of the server's secrets (its environment is an allow-list)", async () => {
+    // What a kubelab server's own environment holds; a shell that inherited it would hand it out.
+    const secrets = { KUBELAB_SECRET: `s-${"x".repeat(40)}`, KUBELAB_ADMIN_PASSWORD: "admin-password-123", DATABASE_URL: "file:/srv/kubelab/kubelab.db" };
+    Object.assign(process.env, secrets);
+    try {
+      const tty = await provider.attach(lab!, { cols: 200, rows: 30 });
+      let out = "";
+      tty.onData((d) => (out += new TextDecoder().decode(d)));
+      tty.write("env; echo env-done-$((6*7))\r");
+      const deadline = Date.now() + 30_000;
+      while (!out.includes("env-done-42") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      tty.close();
+      expect(out).toContain("env-done-42");
+      expect(out).toContain("KUBECONFIG=");
+      for (const [name, value] of Object.entries(secrets)) {
+        expect(out).not.toContain(name);
+        expect(out).not.toContain(value);
+      }
+      const exec = await provider.exec(lab!, ["env"]);
+      for (const name of Object.keys(secrets)) expect(exec.stdout).not.toContain(name);
+    } finally {
+      for (const name of Object.keys(secrets)) delete process.env[name];
+    }
+  });
+
   it("resets to an empty default namespace", async () => {
     await provider.reset(lab!);
     const deployments = await provider.exec(lab!, ["kubectl", "get", "deployments", "-o", "name"]);
