@@ -12,7 +12,7 @@
 // the generated admin@localhost, which the sign-in form's email schema refuses, never met a
 // browser. This file starts its own server precisely so that the default path is the one taken.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
@@ -83,6 +83,8 @@ afterAll(async () => {
   await stopLabIfReady(robin);
   await browser?.close();
   await server?.stop();
+  // The generated password's file lives in the data directory: nothing of it outlives the test.
+  if (server) rmSync(server.dataDir, { recursive: true, force: true });
   const docker = new Docker();
   const labs = await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } }).catch(() => []);
   await Promise.all(labs.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));

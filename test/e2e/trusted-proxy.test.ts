@@ -6,6 +6,7 @@
 // visitors of a proxied site shared one address: one visitor's wrong guesses locked everyone
 // out of an account, and anything on the proxy's host could read /metrics without a token.
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildActions, callAction } from "../support/server-action";
@@ -35,6 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  if (server) rmSync(server.dataDir, { recursive: true, force: true });
 });
 
 const action = (name: string) => buildActions(root).find((a) => a.filename === "app/_lib/auth/actions.ts" && a.exportedName === name)!;
