@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Check, Exercise } from "@/app/_lib/lessons/exercise-schema";
 import type { ExecOptions, ExecResult, Provider, ProviderState } from "@/sandbox/providers/types";
-import { evaluateSelectCheck, type KubeObject } from "./evaluate";
+import { evaluateSelectCheck, type KubeObject, kindsRead } from "./evaluate";
 import { resourceOf } from "./kinds";
 import * as say from "./messages";
 import { type Bilingual, type CheckResult, outcomeOf, RESULTS_VERSION, type ResultsDocument } from "./results";
@@ -119,7 +119,7 @@ export async function gradeExercise(
   const t0 = performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_GRADE_TIMEOUT_MS;
   const { exercise } = input;
-  const kinds = exercise.checks.flatMap((c) => (c.select ? [c.select.kind] : []));
+  const kinds = exercise.checks.flatMap(kindsRead);
   const read = kinds.length > 0 ? (options.clusterRead ?? readCluster(target, kinds, timeoutMs)) : undefined;
 
   let probe: Promise<{ ok: boolean; detail: string }> | undefined;
@@ -135,7 +135,7 @@ export async function gradeExercise(
       if (!r.ok) return { ...base(check), status: "error", message: say.checkNotRun() };
       const kind = check.select!.kind;
       if (r.unknownKinds.has(kind)) return { ...base(check), status: "fail", message: say.unknownKind(kind), found: "0" };
-      return evaluateSelectCheck(check, r.byKind.get(kind) ?? []);
+      return evaluateSelectCheck(check, r.byKind.get(kind) ?? [], (k) => r.byKind.get(k) ?? []);
     }),
   );
 

@@ -2,6 +2,7 @@
 // so every rule here is tested on recorded `kubectl get -o json` output.
 import type { Check } from "@/app/_lib/lessons/exercise-schema";
 import { isClusterScoped } from "./kinds";
+import { judgeEndpoints, judgePortReaches, judgeUpdatedInPlace, type Related, resolveEnv } from "./concepts";
 import { readPath } from "./paths";
 import * as say from "./messages";
 import type { Bilingual, CheckResult } from "./results";
@@ -140,22 +141,63 @@ function isSecretValue(object: KubeObject, path: string): boolean {
   return object.kind === "Secret" && /^(data|stringData)\b/.test(path);
 }
 
+/** The kinds a check reads besides its own: a Service's pods and endpoints, env sources, ReplicaSets. */
+export function kindsRead(check: Check): string[] {
+  if (!check.select) return [];
+  const kinds = [check.select.kind];
+  if (check.endpoints) kinds.push("Pod", "EndpointSlice");
+  if (check.portReaches) kinds.push("Pod");
+  if (check.updatedInPlace) kinds.push("ReplicaSet");
+  if (check.expect?.some((e) => e.env)) kinds.push("ConfigMap", "Secret");
+  return [...new Set(kinds)];
+}
+
+/** An env expectation: the variable's value as the container would see it, and where it comes from. */
+function judgeEnv(e: Expectation, object: KubeObject, who: Bilingual, related: Related): { miss?: Verdict; clause?: say.Clause } {
+  const ref = e.env!;
+  const field = say.envName(ref.name, ref.container);
+  const r = resolveEnv(object, ref, related);
+  if (r.problem === "noContainer") return { miss: { ok: false, message: say.envNoContainer(who, ref.container) } };
+  if (r.problem) return { miss: { ok: false, message: say.envSourceMissing(who, field, r.source as "ConfigMap" | "Secret", r.from ?? "?", r.key ?? "?", r.problem), found: say.showValue(undefined) } };
+  const wantFrom = e.fromSecret !== undefined ? ({ kind: "Secret", name: e.fromSecret } as const) : e.fromConfigMap !== undefined ? ({ kind: "ConfigMap", name: e.fromConfigMap } as const) : undefined;
+  if (wantFrom && (r.source !== wantFrom.kind || r.from !== wantFrom.name)) {
+    return { miss: { ok: false, message: say.envWrongSource(who, field, wantFrom, r), expected: { en: `from ${wantFrom.kind} ${say.code(wantFrom.name)}`, ko: `${wantFrom.kind === "Secret" ? "시크릿" : "컨피그맵"} ${say.code(wantFrom.name)}에서` } } };
+  }
+  const secret = r.source === "Secret";
+  for (const m of matcherOf(e)) {
+    if (!matches(m, r.value)) {
+      const shown = secret && r.value !== undefined ? say.HIDDEN : say.showValue(r.value);
+      return { miss: { ok: false, message: say.fieldMismatch(who, field, m, r.value, { secret }), expected: say.matcherExpectedText(m), found: shown } };
+    }
+  }
+  const first = matcherOf(e)[0];
+  if (first) return { clause: say.fieldSatisfied("env", field, first, r.value, { secret }) };
+  return { clause: say.envFromClause(field, wantFrom!.kind, wantFrom!.name) };
+}
+
 /** Every field, condition and rollout expectation of a check on one object; the first miss decides. */
-function judgeObject(check: Check, object: KubeObject): { miss?: Verdict; satisfied: say.Clause[] } {
+function judgeObject(check: Check, object: KubeObject, related: Related): { miss?: Verdict; satisfied: say.Clause[] } {
   const meta = object.metadata ?? {};
   const who = say.objectText(check.select!.kind, meta.name ?? "?", meta.namespace);
   const satisfied: say.Clause[] = [];
   for (const e of check.expect ?? []) {
-    const found = fieldValue(object, e.path);
-    const field = say.fieldName(e.path, object);
-    const secret = isSecretValue(object, e.path);
+    if (e.env) {
+      const judged = judgeEnv(e, object, who, related);
+      if (judged.miss) return { miss: judged.miss, satisfied };
+      satisfied.push(judged.clause!);
+      continue;
+    }
+    const path = e.path!;
+    const found = fieldValue(object, path);
+    const field = say.fieldName(path, object);
+    const secret = isSecretValue(object, path);
     for (const m of matcherOf(e)) {
       if (!matches(m, found)) {
         const shown = secret && found !== undefined && found !== null ? say.HIDDEN : say.showValue(found, field.unit);
         return { miss: { ok: false, message: say.fieldMismatch(who, field, m, found, { secret }), expected: say.matcherExpectedText(m, field.unit), found: shown }, satisfied };
       }
     }
-    satisfied.push(say.fieldSatisfied(e.path, field, matcherOf(e)[0]!, found, { secret }));
+    satisfied.push(say.fieldSatisfied(path, field, matcherOf(e)[0]!, found, { secret }));
   }
   if (check.condition) {
     const { type, status: want } = check.condition;
@@ -172,6 +214,16 @@ function judgeObject(check: Check, object: KubeObject): { miss?: Verdict; satisf
     if (r.gap) return { miss: { ok: false, message: say.rolloutIncomplete(who, r.gap), expected: say.rolloutExpectedText(r.desired), found: r.summary }, satisfied };
     satisfied.push(say.rolloutComplete(r.desired));
   }
+  for (const concept of [
+    check.endpoints && (() => judgeEndpoints(object, check.endpoints!.ready, related)),
+    check.portReaches && (() => judgePortReaches(object, check.portReaches!, related)),
+    check.updatedInPlace && (() => judgeUpdatedInPlace(object, check.updatedInPlace!, related)),
+  ]) {
+    if (!concept) continue;
+    const v = concept();
+    if (!v.ok) return { miss: { ok: false, message: v.message, expected: v.expected, found: v.found }, satisfied };
+    satisfied.push(v.clause!);
+  }
   return { satisfied };
 }
 
@@ -179,8 +231,11 @@ function countOk(c: say.CountBounds, n: number): boolean {
   return (c.equals === undefined || n === c.equals) && (c.gte === undefined || n >= c.gte) && (c.lte === undefined || n <= c.lte);
 }
 
-/** Evaluates a select-check. `objects` are all objects read of the check's kind. */
-export function evaluateSelectCheck(check: Check, objects: KubeObject[]): CheckResult {
+/**
+ * Evaluates a select-check. `objects` are all objects read of the check's kind; `related`
+ * gives those of the other kinds it reads (kindsRead).
+ */
+export function evaluateSelectCheck(check: Check, objects: KubeObject[], related: Related = () => []): CheckResult {
   const select = check.select;
   if (!select) throw new Error(`check ${check.id} has no select`);
   const base = { id: check.id, title: check.title, hint: check.hint };
@@ -193,7 +248,7 @@ export function evaluateSelectCheck(check: Check, objects: KubeObject[]): CheckR
     }
     parts.push(say.countMatched(select, selected.length));
   }
-  const perObject = check.expect || check.condition || check.rolloutComplete;
+  const perObject = check.expect || check.condition || check.rolloutComplete || check.endpoints || check.portReaches || check.updatedInPlace;
   if (!perObject) return { ...base, status: "pass", message: parts[0]!, found: say.countFoundText(selected.length) };
   if (selected.length === 0) {
     // A count that allows zero was already satisfied; per-object expectations then hold for none.
@@ -202,7 +257,7 @@ export function evaluateSelectCheck(check: Check, objects: KubeObject[]): CheckR
   }
   let satisfied: say.Clause[] = [];
   for (const object of selected) {
-    const judged = judgeObject(check, object);
+    const judged = judgeObject(check, object, related);
     if (judged.miss) return { ...base, status: "fail", message: judged.miss.message, expected: judged.miss.expected, found: judged.miss.found };
     satisfied = judged.satisfied;
   }

@@ -15,6 +15,7 @@
 import { randomBytes } from "node:crypto";
 import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
 import { type ClusterRead, DEFAULT_GRADE_TIMEOUT_MS, gradeExercise, type GradeTarget, readCluster } from "./engine";
+import { kindsRead } from "./evaluate";
 import { apiPathOf, resourceOf } from "./kinds";
 import type { ResultsDocument } from "./results";
 
@@ -118,7 +119,7 @@ export function startLiveChecks(opts: {
 }): LiveChecks {
   const { lessonId, exercises, target } = opts;
   const marker = `kubelab-live-${randomBytes(6).toString("hex")}`;
-  const kinds = [...new Set(exercises.flatMap((e) => e.checks.flatMap((c) => (c.select ? [c.select.kind] : []))))];
+  const kinds = [...new Set(exercises.flatMap((e) => e.checks.flatMap(kindsRead)))];
   const withCommands = exercises.filter((e) => e.checks.some((c) => c.command !== undefined));
   const lastSent = new Map<string, string>();
   const lastOutcome = new Map<string, ResultsDocument["outcome"]>();
@@ -208,7 +209,7 @@ export function startLiveChecks(opts: {
     // A kind selected in one namespace only is watched there: kube-system's pods change
     // every few seconds and would re-grade for nothing.
     const specs = kinds.map((kind) => {
-      const namespaces = new Set(exercises.flatMap((e) => e.checks.flatMap((c) => (c.select?.kind === kind ? [c.select.namespace] : []))));
+      const namespaces = new Set(exercises.flatMap((e) => e.checks.flatMap((c) => (c.select && kindsRead(c).includes(kind) ? [c.select.namespace] : []))));
       return `${apiPathOf(kind, namespaces.size === 1 ? [...namespaces][0] : undefined) ?? ""}|${resourceOf(kind)}`;
     });
     while (!stopped) {

@@ -7,7 +7,7 @@
 // - Korean puts the right particle after every word (korean.ts), and says a value once.
 import { fieldName, type FieldName } from "./field-names";
 import { isClusterScoped, kindLabel } from "./kinds";
-import { endsWithBatchim, mustBe, subject, topic } from "./korean";
+import { endsWithBatchim, mustBe, object as objectParticle, subject, toward, topic } from "./korean";
 import type { Bilingual } from "./results";
 
 export { fieldName, type FieldName } from "./field-names";
@@ -389,4 +389,147 @@ export function setupFailed(exitCode: number, output: string): Bilingual {
     en: `Preparing this exercise in the lab failed (exit code ${exitCode})${out ? `: ${code(out)}` : "."}`,
     ko: `실습 환경에서 이 과제를 준비하지 못했습니다(종료 코드 ${exitCode})${out ? `: ${code(out)}` : "."}`,
   };
+}
+
+// ---- environment variables, Services, in-place updates (concepts.ts) -----------------------
+
+export function envName(name: string, container?: string): FieldName {
+  const v = { en: `environment variable ${code(name)}`, ko: `환경 변수 ${code(name)}` };
+  return container ? { en: `${v.en} of container ${code(container)}`, ko: `컨테이너 ${code(container)}의 ${v.ko}` } : v;
+}
+
+const sourceWords = (kind: "ConfigMap" | "Secret", name: string): Bilingual => ({ en: `${kind} ${code(name)}`, ko: `${kind === "Secret" ? "시크릿" : "컨피그맵"} ${code(name)}` });
+
+export function envSourceMissing(object: Bilingual, f: FieldName, kind: "ConfigMap" | "Secret", name: string, key: string, problem: "missingObject" | "missingKey"): Bilingual {
+  const s = sourceWords(kind, name);
+  return problem === "missingObject"
+    ? { en: `${object.en}: ${f.en} reads key ${code(key)} of ${s.en}, but there is no ${s.en}.`, ko: `${object.ko}: ${subject(f.ko)} ${s.ko}의 ${code(key)} 키를 읽는데, ${subject(s.ko)} 없습니다.` }
+    : { en: `${object.en}: ${f.en} reads key ${code(key)} of ${s.en}, but ${s.en} has no such key.`, ko: `${object.ko}: ${subject(f.ko)} ${s.ko}의 ${code(key)} 키를 읽는데, ${s.ko}에 그 키가 없습니다.` };
+}
+
+export function envNoContainer(object: Bilingual, container: string | undefined): Bilingual {
+  return container
+    ? { en: `${object.en}: there is no container ${code(container)}.`, ko: `${object.ko}: 컨테이너 ${subject(code(container))} 없습니다.` }
+    : { en: `${object.en}: it has no container.`, ko: `${object.ko}: 컨테이너가 없습니다.` };
+}
+
+export function envWrongSource(object: Bilingual, f: FieldName, want: { kind: "ConfigMap" | "Secret"; name: string }, found: { source: string; from?: string }): Bilingual {
+  const w = sourceWords(want.kind, want.name);
+  const now: Bilingual =
+    found.source === "value"
+      ? { en: "it is written in as a plain value", ko: "값이 직접 적혀 있습니다" }
+      : found.source === "ConfigMap" || found.source === "Secret"
+        ? { en: `it comes from ${sourceWords(found.source, found.from ?? "?").en}`, ko: `${subject(sourceWords(found.source, found.from ?? "?").ko)} 값을 줍니다` }
+        : { en: "it is not set", ko: "설정되어 있지 않습니다" };
+  return { en: `${object.en}: ${f.en} should come from ${w.en}, but ${now.en}.`, ko: `${object.ko}: ${topic(f.ko)} ${w.ko}에서 와야 하는데 지금은 ${now.ko}.` };
+}
+
+export function envFromClause(f: FieldName, kind: "ConfigMap" | "Secret", name: string): Clause {
+  const s = sourceWords(kind, name);
+  return { en: `${f.en} comes from ${s.en}`, ko: { and: `${topic(f.ko)} ${s.ko}에서 오고`, end: `${topic(f.ko)} ${s.ko}에서 옵니다` } };
+}
+
+export function endpointsReady(object: Bilingual, n: number): Bilingual {
+  return { en: `${object.en} has ${n} ready endpoint${n === 1 ? "" : "s"}.`, ko: `${object.ko}에 준비된 엔드포인트가 ${n}개 있습니다.` };
+}
+
+export function endpointsReadyClause(n: number): Clause {
+  return { en: `${n} ready endpoint${n === 1 ? "" : "s"}`, ko: { and: `준비된 엔드포인트가 ${n}개 있고`, end: `준비된 엔드포인트가 ${n}개 있습니다` } };
+}
+
+export function endpointsNoSelector(object: Bilingual): Bilingual {
+  return { en: `${object.en} has no endpoints: it has no selector, so it picks no pod.`, ko: `${object.ko}에 엔드포인트가 없습니다. 셀렉터가 없어 어떤 파드도 고르지 않습니다.` };
+}
+
+export function endpointsSelectorMatchesNothing(object: Bilingual, selector: Record<string, string>, nearby: string[]): Bilingual {
+  const sel = code(Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(","));
+  const hint = nearby.length > 0 ? { en: ` (the pods here have ${nearby.map(code).join(", ")})`, ko: ` 이 네임스페이스의 파드에는 ${nearby.map(code).join(", ")} 레이블이 있습니다.` } : { en: "", ko: "" };
+  return {
+    en: `${object.en} has no endpoints: its selector ${sel} matches no pod${hint.en}.`,
+    ko: `${object.ko}에 엔드포인트가 없습니다. 셀렉터 ${sel}에 맞는 파드가 없습니다.${hint.ko}`,
+  };
+}
+
+export function endpointsPodsNotReady(object: Bilingual, matched: number, notReady: string[]): Bilingual {
+  const names = notReady.slice(0, 3).map(code).join(", ") + (notReady.length > 3 ? ` …` : "");
+  return {
+    en: `${object.en}: its selector matches ${matched} pod${matched === 1 ? "" : "s"}, but ${notReady.length} of them ${notReady.length === 1 ? "is" : "are"} not ready (${names}), and a pod that is not ready gets no traffic.`,
+    ko: `${object.ko}: 셀렉터에 맞는 파드 ${matched}개 중 ${notReady.length}개가 준비되지 않았습니다(${names}). 준비되지 않은 파드에는 트래픽이 가지 않습니다.`,
+  };
+}
+
+export function endpointsTooFew(object: Bilingual, ready: number, matched: number, want: Bilingual): Bilingual {
+  return {
+    en: `${object.en} has ${ready} ready endpoint${ready === 1 ? "" : "s"} (its selector matches ${matched} pod${matched === 1 ? "" : "s"}); it should have ${want.en}.`,
+    ko: `${object.ko}의 준비된 엔드포인트가 ${mustBe(want.ko)} 하는데 ${ready}개입니다(셀렉터에 맞는 파드 ${matched}개).`,
+  };
+}
+
+export function targetPortNameUnknown(object: Bilingual, name: string): Bilingual {
+  return {
+    en: `${object.en}: its target port ${code(name)} names no port of the pods it selects.`,
+    ko: `${object.ko}: 대상 포트 ${code(name)}${endsWithBatchim(code(name)) ? "이라는" : "라는"} 이름의 포트가 고른 파드에 없습니다.`,
+  };
+}
+
+export function servicePortMissing(object: Bilingual, port: number): Bilingual {
+  return { en: `${object.en} has no port ${code(String(port))}.`, ko: `${object.ko}에 ${code(String(port))} 포트가 없습니다.` };
+}
+
+export function portReachesMessage(object: Bilingual, port: number, containerPort: number, name?: string): Bilingual {
+  const c = portReachesClause(port, containerPort, name);
+  return { en: `${object.en}: ${c.en}.`, ko: `${object.ko}: ${c.ko.end}.` };
+}
+
+export function portReachesClause(port: number, containerPort: number, name?: string): Clause {
+  const via = name ? { en: ` through the port name ${code(name)}`, ko: `포트 이름 ${objectParticle(code(name))} 거쳐 ` } : { en: "", ko: "" };
+  return {
+    en: `port ${code(String(port))} reaches container port ${code(String(containerPort))}${via.en}`,
+    ko: { and: `${code(String(port))} 포트는 ${via.ko}컨테이너 포트 ${code(String(containerPort))}에 닿고`, end: `${code(String(port))} 포트는 ${via.ko}컨테이너 포트 ${code(String(containerPort))}에 닿습니다` },
+  };
+}
+
+export function portReachesWrong(object: Bilingual, port: number, containerPort: number, found: string): Bilingual {
+  return {
+    en: `${object.en}: port ${code(String(port))} should reach container port ${code(String(containerPort))}, but its target port is ${code(found)}.`,
+    ko: `${object.ko}: ${code(String(port))} 포트가 컨테이너 포트 ${code(String(containerPort))}에 닿아야 하는데 대상 포트가 ${code(found)}입니다.`,
+  };
+}
+
+export function portNameUnresolved(object: Bilingual, port: number, name: string): Bilingual {
+  return {
+    en: `${object.en}: port ${code(String(port))} targets the port name ${code(name)}, but the Service selects no pod to look the name up in.`,
+    ko: `${object.ko}: ${code(String(port))} 포트의 대상 포트가 이름 ${code(name)}인데, 서비스가 고른 파드가 없어 그 이름을 찾을 수 없습니다.`,
+  };
+}
+
+export function revisionExpected(n: number): Bilingual {
+  return { en: `revision ${n} or later, old ReplicaSet kept`, ko: `리비전 ${n} 이상, 이전 레플리카셋 유지` };
+}
+
+export function revisionFound(n: number): Bilingual {
+  return { en: `revision ${n}`, ko: `리비전 ${n}` };
+}
+
+export function notUpdatedInPlace(object: Bilingual, revision: number, want: number): Bilingual {
+  return {
+    en: `${object.en} is at revision ${revision}; updated in place it would be at revision ${want} or later.`,
+    ko: `${object.ko}의 리비전이 ${revision}입니다. 제자리에서 업데이트했다면 리비전이 ${want} 이상이어야 합니다.`,
+  };
+}
+
+export function noOldReplicaSet(object: Bilingual, revision: number): Bilingual {
+  return {
+    en: `${object.en} is at revision ${revision}, but no older ReplicaSet of it is left: it was deleted and created again instead of being updated in place, so its pods were all gone for a while.`,
+    ko: `${object.ko}의 리비전은 ${revision}${endsWithBatchim(String(revision)) ? "이지만" : "이지만"} 이전 레플리카셋이 남아 있지 않습니다. 제자리에서 업데이트하지 않고 지웠다가 다시 만들어서, 한동안 파드가 하나도 없었습니다.`,
+  };
+}
+
+export function updatedInPlaceMessage(object: Bilingual, revision: number): Bilingual {
+  const c = updatedInPlaceClause(revision);
+  return { en: `${object.en}: ${c.en}.`, ko: `${object.ko}: ${c.ko.end}.` };
+}
+
+export function updatedInPlaceClause(revision: number): Clause {
+  return { en: `updated in place to revision ${revision}, the old ReplicaSet kept`, ko: { and: `제자리에서 ${toward(`리비전 ${revision}`)} 업데이트되어 이전 레플리카셋이 남아 있고`, end: `제자리에서 ${toward(`리비전 ${revision}`)} 업데이트되어 이전 레플리카셋이 남아 있습니다` } };
 }

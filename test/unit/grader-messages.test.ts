@@ -116,16 +116,28 @@ function casesFor(check: Check): KubeObject[][] {
   const cases: KubeObject[][] = [[]];
   const base = baseObject(check);
   cases.push([base]);
+  const pathOf = (e: NonNullable<Check["expect"]>[number]) => e.path ?? `${base.kind === "Pod" ? "spec" : "spec.template.spec"}.containers[0].env[name=${e.env!.name}].value`;
   for (const e of check.expect ?? []) {
     const wrong = structuredClone(base) as Record<string, unknown>;
-    writePath(wrong, e.path, wrongValue(e));
+    writePath(wrong, pathOf(e), wrongValue(e));
     cases.push([wrong as KubeObject]);
     const right = structuredClone(base) as Record<string, unknown>;
-    for (const other of check.expect ?? []) if (rightValue(other) !== undefined) writePath(right, other.path, rightValue(other));
+    for (const other of check.expect ?? []) if (rightValue(other) !== undefined) writePath(right, pathOf(other), rightValue(other));
     cases.push([right as KubeObject]);
   }
   if (check.count) cases.push([base, { ...base, metadata: { ...base.metadata, name: "two" } }, { ...base, metadata: { ...base.metadata, name: "three" } }, { ...base, metadata: { ...base.metadata, name: "four" } }]);
   return cases;
+}
+
+/** Other objects around a check's own: a pod of its selector that is not ready, a ConfigMap, an old ReplicaSet. */
+function relatedWorld(check: Check): (kind: string) => KubeObject[] {
+  const ns = check.select!.namespace;
+  return (kind) => {
+    if (kind === "Pod") return [{ kind, metadata: { name: "pod-1", namespace: ns, labels: { app: "other" } }, spec: { containers: [{ name: "app", ports: [{ name: "http", containerPort: 8080 }] }] }, status: { conditions: [{ type: "Ready", status: "False" }] } }];
+    if (kind === "ConfigMap") return [{ kind, metadata: { name: "settings", namespace: ns }, data: { MODE: "dev" } }];
+    if (kind === "ReplicaSet") return [{ kind, metadata: { name: "rs-1", namespace: ns, annotations: { "deployment.kubernetes.io/revision": "1" } } }];
+    return [];
+  };
 }
 
 const contentDir = path.resolve("content");
@@ -142,7 +154,9 @@ describe("every message the course's checks can show", () => {
       for (const check of exercise.checks) {
         const results: Pick<CheckResult, "message" | "expected" | "found">[] = [];
         for (const e of check.expect ?? []) if (e.regex !== undefined && !e.says) problems.push(`${check.id}: a regex without says shows the learner a pattern`);
-        if (check.select) for (const objects of casesFor(check)) results.push(evaluateSelectCheck(check, objects));
+        if (check.select) {
+          for (const objects of casesFor(check)) results.push(evaluateSelectCheck(check, objects), evaluateSelectCheck(check, objects, relatedWorld(check)));
+        }
         else {
           const found = say.commandFoundText("value-it-printed");
           results.push({ message: check.says?.pass ? say.fillFound(check.says.pass, found) : say.commandPassed() });

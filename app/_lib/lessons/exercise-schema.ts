@@ -20,6 +20,17 @@ export const selectorSchema = z.strictObject({
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** One expectation on a field, addressed by a dotted path such as spec.replicas or status.readyReplicas. */
+/** An environment variable of a container, resolved as the kubelet would (value, valueFrom, envFrom). */
+export const envRefSchema = z.strictObject({
+  name: z.string().min(1),
+  /** The container, by name; the pod's first container when left out. */
+  container: z.string().min(1).optional(),
+});
+
+/**
+ * One expectation on a field, addressed by a dotted path such as spec.replicas or
+ * status.readyReplicas, or on an environment variable's resolved value (`env`).
+ */
 export const fieldExpectationSchema = z
   .strictObject({
     // A key with dots in it (a label or annotation such as kubernetes.io/change-cause) is
@@ -27,7 +38,13 @@ export const fieldExpectationSchema = z
     // picked by index or, better, by a field of its own: containers[name=web].env[name=MODE].
     path: z
       .string()
-      .regex(PATH_PATTERN, 'must be a dotted path such as spec.template.spec.containers[name=web].image or metadata.labels["app.kubernetes.io/name"]'),
+      .regex(PATH_PATTERN, 'must be a dotted path such as spec.template.spec.containers[name=web].image or metadata.labels["app.kubernetes.io/name"]')
+      .optional(),
+    env: envRefSchema.optional(),
+    /** With env: the value must come from this Secret (valueFrom.secretKeyRef or envFrom.secretRef). */
+    fromSecret: z.string().min(1).optional(),
+    /** With env: the value must come from this ConfigMap (valueFrom.configMapKeyRef or envFrom.configMapRef). */
+    fromConfigMap: z.string().min(1).optional(),
     equals: scalar.optional(),
     oneOf: z.array(scalar).min(1).optional(),
     regex: z.string().optional(),
@@ -37,7 +54,9 @@ export const fieldExpectationSchema = z
     lte: z.number().optional(),
     exists: z.boolean().optional(),
   })
-  .refine((e) => ["equals", "oneOf", "regex", "gte", "lte", "exists"].some((k) => k in e && e[k as keyof typeof e] !== undefined), {
+  .refine((e) => (e.path === undefined) !== (e.env === undefined), { message: "needs either path or env" })
+  .refine((e) => e.env !== undefined || (e.fromSecret === undefined && e.fromConfigMap === undefined), { message: "fromSecret and fromConfigMap go with env" })
+  .refine((e) => ["equals", "oneOf", "regex", "gte", "lte", "exists"].some((k) => k in e && e[k as keyof typeof e] !== undefined) || e.fromSecret !== undefined || e.fromConfigMap !== undefined, {
     message: "needs a matcher: equals, oneOf, regex, gte, lte or exists",
   })
   .refine((e) => e.regex === undefined || isValidRegex(e.regex), { message: "regex does not compile", path: ["regex"] });
@@ -64,6 +83,12 @@ export const checkSchema = z
     count: countSchema.optional(),
     condition: z.strictObject({ type: z.string().min(1), status: z.enum(["True", "False", "Unknown"]).default("True") }).optional(),
     rolloutComplete: z.boolean().optional(),
+    /** A Service has ready endpoints; a miss says which selector matched nothing or which pods are not ready. */
+    endpoints: z.strictObject({ ready: countSchema.default({ gte: 1 }) }).optional(),
+    /** A Service's port reaches this container port of its pods, by number or by a port name that resolves to it. */
+    portReaches: z.strictObject({ port: z.number().int().min(1), containerPort: z.number().int().min(1) }).optional(),
+    /** A Deployment was updated in place: its revision is at least this, with the old ReplicaSet kept. */
+    updatedInPlace: z.strictObject({ revision: z.number().int().min(2) }).optional(),
     /** ...or run a command in the lab (as the learner) whose exit code decides. */
     command: z.string().min(1).optional(),
     /**
@@ -74,11 +99,32 @@ export const checkSchema = z
   })
   .refine((c) => (c.command === undefined) !== (c.select === undefined), { message: "needs either select (with expect, count, condition or rolloutComplete) or command, not both" })
   .refine((c) => c.says === undefined || c.command !== undefined, { message: "says belongs to a command check (a select check's messages are written by the grader)", path: ["says"] })
-  .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete, { message: "select needs expect, count, condition or rolloutComplete" })
+  .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete || c.endpoints || c.portReaches || c.updatedInPlace, {
+    message: "select needs expect, count, condition, rolloutComplete, endpoints, portReaches or updatedInPlace",
+  })
+  .refine((c) => (!c.endpoints && !c.portReaches) || c.select?.kind === "Service", { message: "endpoints and portReaches apply to a Service" })
+  .refine((c) => !c.updatedInPlace || c.select?.kind === "Deployment", { message: "updatedInPlace applies to a Deployment", path: ["updatedInPlace"] })
   .refine((c) => !c.rolloutComplete || ["Deployment", "StatefulSet", "DaemonSet"].includes(c.select?.kind ?? ""), {
     message: "rolloutComplete applies to a Deployment, StatefulSet or DaemonSet",
     path: ["rolloutComplete"],
   });
+
+/** A plausible wrong answer: after it, the named check must fail and its message say these words. */
+export const wrongAnswerSchema = z.strictObject({
+  /** Shell run as the learner after the exercise's setup. */
+  run: z.string().min(1),
+  /** The check that must fail. */
+  fails: slug,
+  /** Words (values, names) its message must contain, in English or Korean. */
+  says: z.array(z.string().min(1)).min(1),
+});
+
+/** A right answer reached another way (YAML vs imperative, edit/patch, a Secret ref, a named port): it must pass. */
+export const alternativeAnswerSchema = z.strictObject({
+  run: z.string().min(1),
+  /** What makes it different, for the author reading a failure. */
+  way: z.string().min(1),
+});
 
 export const exerciseSchema = z.strictObject({
   id: slug,
@@ -89,6 +135,10 @@ export const exerciseSchema = z.strictObject({
   checks: z.array(checkSchema).min(1),
   /** The reference solution; the content test runs it and expects every check to pass. */
   solve: z.string().min(1),
+  /** Wrong answers the content test proves are refused, with the words that say why. */
+  wrong: z.array(wrongAnswerSchema).optional(),
+  /** Right answers reached another way, which the content test proves are accepted. */
+  alternative: z.array(alternativeAnswerSchema).optional(),
 });
 
 export const exerciseFileSchema = z
@@ -103,9 +153,14 @@ export const exerciseFileSchema = z
         if (checks.has(c.id)) ctx.addIssue({ code: "custom", message: `duplicate check id ${c.id}`, path: ["exercises", i, "checks", j, "id"] });
         checks.add(c.id);
       });
+      e.wrong?.forEach((w, j) => {
+        if (!checks.has(w.fails)) ctx.addIssue({ code: "custom", message: `wrong answer names check ${w.fails}, which exercise ${e.id} does not have`, path: ["exercises", i, "wrong", j, "fails"] });
+      });
     });
   });
 
 export type ExerciseFile = z.infer<typeof exerciseFileSchema>;
 export type Exercise = z.infer<typeof exerciseSchema>;
 export type Check = z.infer<typeof checkSchema>;
+export type WrongAnswer = z.infer<typeof wrongAnswerSchema>;
+export type AlternativeAnswer = z.infer<typeof alternativeAnswerSchema>;
