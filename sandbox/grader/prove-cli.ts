@@ -76,10 +76,11 @@ const rows = proofs.map((p) => [
   p.exerciseId,
   p.before?.outcome ?? "–",
   p.after?.outcome ?? "–",
+  `${p.wrongProved}/${p.alternativesProved}`,
   p.ok ? "proved" : `FAILED at ${p.failedAt}`,
   `${(p.durationMs / 1000).toFixed(1)} s`,
 ]);
-const header = ["lesson", "exercise", "before solve", "after solve", "result", "time"];
+const header = ["lesson", "exercise", "before solve", "after solve", "wrong/alt", "result", "time"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
 console.log(["", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));

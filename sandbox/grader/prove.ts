@@ -1,8 +1,9 @@
 // The content self-test: proves on a real cluster that each exercise fails before its
-// reference solution and passes after it, and that opening a lesson (all its setups) solves
-// none of its exercises. Shared by test/integration/content and by
+// reference solution and passes after it, that each of its wrong answers is refused with the
+// words that say why and each alternative answer is accepted, and that opening a lesson (all
+// its setups) solves none of its exercises. Shared by test/integration/content and by
 // `npm run lessons:prove`.
-import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
+import type { AlternativeAnswer, Exercise, WrongAnswer } from "@/app/_lib/lessons/exercise-schema";
 import { execBounded, gradeExercise, type GradeTarget, TIMED_OUT } from "./engine";
 import type { ResultsDocument } from "./results";
 import { runSetup, SetupError } from "./setup";
@@ -13,7 +14,7 @@ export interface ProveLab {
   reset(): Promise<void>;
 }
 
-export type ProofStep = "reset" | "setup" | "before" | "solve" | "after";
+export type ProofStep = "reset" | "setup" | "before" | "solve" | "after" | "wrong" | "alternative";
 
 export interface ExerciseProof {
   lessonId: string;
@@ -26,6 +27,9 @@ export interface ExerciseProof {
   after?: ResultsDocument;
   /** Attempts needed after the solution before every check passed. */
   attempts: number;
+  /** How many wrong and alternative answers were proved (refused, accepted). */
+  wrongProved: number;
+  alternativesProved: number;
   durationMs: number;
 }
 
@@ -46,7 +50,7 @@ function checkLines(doc: ResultsDocument, statuses: string[]): string {
 export async function proveExercise(lab: ProveLab, lessonId: string, exercise: Exercise, options: ProveOptions = {}): Promise<ExerciseProof> {
   const t0 = performance.now();
   const where = `${lessonId} / ${exercise.id}`;
-  const proof: ExerciseProof = { lessonId, exerciseId: exercise.id, ok: false, attempts: 0, durationMs: 0 };
+  const proof: ExerciseProof = { lessonId, exerciseId: exercise.id, ok: false, attempts: 0, wrongProved: 0, alternativesProved: 0, durationMs: 0 };
   const done = (step: ProofStep | undefined, failure?: string): ExerciseProof => {
     proof.durationMs = Math.round(performance.now() - t0);
     if (step) Object.assign(proof, { failedAt: step, failure: `${where}: ${failure}` });
@@ -87,11 +91,80 @@ export async function proveExercise(lab: ProveLab, lessonId: string, exercise: E
   for (;;) {
     proof.attempts++;
     proof.after = await gradeExercise(input, lab.target);
-    if (proof.after.outcome === "pass") return done(undefined);
-    if (performance.now() > deadline) break;
+    if (proof.after.outcome === "pass") break;
+    if (performance.now() > deadline) {
+      return done("after", `still not passing ${Math.round((options.settleMs ?? 30_000) / 1000)} s after the solution:\n${checkLines(proof.after, ["fail", "error"])}`);
+    }
     await new Promise((r) => setTimeout(r, 1000));
   }
-  return done("after", `still not passing ${Math.round((options.settleMs ?? 30_000) / 1000)} s after the solution:\n${checkLines(proof.after, ["fail", "error"])}`);
+
+  for (const [i, wrong] of (exercise.wrong ?? []).entries()) {
+    options.onStep?.("wrong", exercise.id);
+    const failure = await proveWrong(lab, input, wrong, options);
+    if (failure) return done("wrong", `wrong answer ${i + 1} (${firstLine(wrong.run)}): ${failure}`);
+    proof.wrongProved++;
+  }
+  for (const [i, alternative] of (exercise.alternative ?? []).entries()) {
+    options.onStep?.("alternative", exercise.id);
+    const failure = await proveAlternative(lab, input, alternative, options);
+    if (failure) return done("alternative", `alternative answer ${i + 1} (${alternative.way}): ${failure}`);
+    proof.alternativesProved++;
+  }
+  return done(undefined);
+}
+
+const firstLine = (script: string) => script.trim().split("\n")[0]!.slice(0, 80);
+const plain = (text: string) => text.replace(/`/g, "");
+
+/** A fresh cluster with the exercise's setup, then `run` as the learner; a failure text or undefined. */
+async function startFrom(lab: ProveLab, input: { lessonId: string; exercise: Exercise }, run: string, options: ProveOptions): Promise<string | undefined> {
+  try {
+    await lab.reset();
+    await runSetup(input, lab.target);
+  } catch (error) {
+    return `the lab could not be prepared: ${error instanceof SetupError ? error.text.en : (error as Error).message}`;
+  }
+  const r = await execBounded(lab.target, ["bash", "-eo", "pipefail", "-c", run], options.solveTimeoutMs ?? 120_000).catch((e: Error) => ({ exitCode: -1, stdout: "", stderr: e.message }));
+  if (r.exitCode !== 0) return `its commands exited with ${r.exitCode}:\n${(r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n")}`;
+  return undefined;
+}
+
+/**
+ * A wrong answer: the exercise must not pass, and its named check must fail with the words
+ * given (in either language). The cluster may take a moment to settle into the wrong state,
+ * so it is graded until the check says so or the settle time is over; a pass at any point fails.
+ */
+async function proveWrong(lab: ProveLab, input: { lessonId: string; exercise: Exercise }, wrong: WrongAnswer, options: ProveOptions): Promise<string | undefined> {
+  const problem = await startFrom(lab, input, wrong.run, options);
+  if (problem) return problem;
+  const deadline = performance.now() + (options.settleMs ?? 30_000);
+  for (;;) {
+    const doc = await gradeExercise(input, lab.target);
+    if (doc.outcome === "pass") return `the exercise passes, but this answer is wrong:\n${checkLines(doc, ["pass"])}`;
+    const check = doc.checks.find((c) => c.id === wrong.fails);
+    const said = check ? `${plain(check.message.en)}\n${plain(check.message.ko)}` : "";
+    const missing = wrong.says.filter((w) => !said.includes(w));
+    if (check?.status === "fail" && missing.length === 0) return undefined;
+    if (performance.now() > deadline) {
+      return check?.status !== "fail"
+        ? `check ${wrong.fails} should fail but is ${check?.status ?? "missing"}:\n${checkLines(doc, ["pass", "fail", "error"])}`
+        : `check ${wrong.fails} fails but its message lacks ${missing.map((w) => `"${w}"`).join(", ")}: ${check.message.en} / ${check.message.ko}`;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** A right answer reached another way: every check passes once the cluster has settled. */
+async function proveAlternative(lab: ProveLab, input: { lessonId: string; exercise: Exercise }, alternative: AlternativeAnswer, options: ProveOptions): Promise<string | undefined> {
+  const problem = await startFrom(lab, input, alternative.run, options);
+  if (problem) return problem;
+  const deadline = performance.now() + (options.settleMs ?? 30_000);
+  for (;;) {
+    const doc = await gradeExercise(input, lab.target);
+    if (doc.outcome === "pass") return undefined;
+    if (performance.now() > deadline) return `it is refused, but it is right:\n${checkLines(doc, ["fail", "error"])}`;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 // THE CONTENT SELF-TEST: every exercise of every lesson in content/ is proved on a real lab
-// (fresh cluster, setup, must not pass, reference solution, must pass), every lesson is opened
+// (fresh cluster, setup, must not pass, reference solution, must pass; then each `wrong:`
+// answer must be refused with the words that say why, each `alternative:` accepted), every lesson is opened
 // as a learner opens it (all setups; nothing may pass yet), plus the grader's
 // fixture lesson, so the test never passes by finding nothing. A failure names the lesson,
 // the exercise, the check and what the grader said. Authors run the same proof with
@@ -61,11 +62,14 @@ for (const lesson of [...fixture, ...content]) {
       });
     }
     for (const exercise of lesson.exercises) {
-      it(`${lesson.lessonId} / ${exercise.id} fails before its solution and passes after`, async () => {
+      const answers = `${exercise.wrong?.length ?? 0} wrong and ${exercise.alternative?.length ?? 0} alternative answer(s)`;
+      it(`${lesson.lessonId} / ${exercise.id} fails before its solution, passes after, and judges its ${answers} right`, async () => {
         const proof = await proveExercise(lab, lesson.lessonId, exercise);
         if (!proof.ok) throw new Error(proof.failure);
         expect(proof.before?.outcome).toBe("fail");
         expect(proof.after?.outcome).toBe("pass");
+        expect(proof.wrongProved).toBe(exercise.wrong?.length ?? 0);
+        expect(proof.alternativesProved).toBe(exercise.alternative?.length ?? 0);
       });
     }
   });
