@@ -16,8 +16,8 @@ import * as say from "@/sandbox/grader/messages";
 import { parsePath } from "@/sandbox/grader/paths";
 import { type Bilingual, type CheckResult, valueIn } from "@/sandbox/grader/results";
 
-/** Latin words a Korean sentence may hold outside `code`, as the Korean Kubernetes docs do. */
-const KOREAN_MAY_KEEP = new Set(["CPU", "IP", "HTTP", "TCP", "UDP", "DNS", "URL", "CRD", "API", "YAML"]);
+/** Latin words a Korean sentence may hold outside `code`, as the Korean Kubernetes docs do (abbreviations, product names). */
+const KOREAN_MAY_KEEP = new Set(["CPU", "IP", "HTTP", "TCP", "UDP", "DNS", "URL", "CRD", "API", "YAML", "WordPress", "MariaDB", "Helm"]);
 
 function problemsIn(text: string, lang: "ko" | "en"): string[] {
   const problems: string[] = [];
