@@ -30,7 +30,8 @@ function problemsIn(text: string, lang: "ko" | "en"): string[] {
   if (lang === "ko") {
     const english = (prose.match(/[A-Za-z][A-Za-z-]*/g) ?? []).filter((w) => !KOREAN_MAY_KEEP.has(w));
     if (english.length > 0) problems.push(`has English words outside code: ${english.join(", ")}`);
-    if (/값이 \S+ 값이어야|\S+ 값이어야/.test(prose) && !/맞는 값이어야/.test(prose)) problems.push("says 값 twice");
+    // "maxSurge 값이 1 값이어야": a value followed by the word 값 again.
+    if (/값이 \S+ 값이어야|(`[^`]*`|\d) 값이어야/.test(text)) problems.push("says 값 twice");
     const words = prose.split(/\s+/).filter(Boolean);
     for (let i = 1; i < words.length; i++) if (words[i] === words[i - 1]) problems.push(`repeats "${words[i]}"`);
   } else if (/[가-힣]/.test(prose)) problems.push("has Korean on the English card");
