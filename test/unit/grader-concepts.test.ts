@@ -1,0 +1,144 @@
+// The checks on concepts, on objects shaped like `kubectl get -o json` output: environment
+// values resolved as the kubelet does, a Service's endpoints and why it has none, a port
+// reaching a container port by number or name, and a Deployment updated in place. Each
+// message is checked in both languages.
+import { describe, expect, it } from "vitest";
+import { type Check, checkSchema } from "@/app/_lib/lessons/exercise-schema";
+import { evaluateSelectCheck, type KubeObject } from "@/sandbox/grader/evaluate";
+import { resolveEnv } from "@/sandbox/grader/concepts";
+
+const text = { ko: "제목", en: "Title" };
+const check = (spec: Record<string, unknown>): Check => checkSchema.parse({ id: "c", title: text, hint: text, ...spec });
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+const world: KubeObject[] = [
+  { kind: "ConfigMap", metadata: { name: "settings", namespace: "default" }, data: { APP_MODE: "staging", HOST: "from-configmap" } },
+  { kind: "Secret", metadata: { name: "db", namespace: "default" }, data: { password: b64("s3cret"), APP_MODE: b64("from-secret") } },
+];
+const related = (objects: KubeObject[]) => (kind: string) => objects.filter((o) => o.kind === kind);
+
+function deployment(container: Record<string, unknown>, extra: Partial<KubeObject> = {}): KubeObject {
+  return { kind: "Deployment", metadata: { name: "web", namespace: "default", uid: "d-1", annotations: { "deployment.kubernetes.io/revision": "2" } }, spec: { template: { spec: { containers: [{ name: "app", ...container }] } } }, ...extra };
+}
+
+describe("environment values, resolved as the kubelet does", () => {
+  it("reads value, a ConfigMap or Secret key, and envFrom, later sources winning and env over envFrom", () => {
+    const d = deployment({
+      envFrom: [{ configMapRef: { name: "settings" } }, { secretRef: { name: "db" } }],
+      env: [{ name: "HOST", value: "plain" }, { name: "PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }],
+    });
+    const r = related(world);
+    expect(resolveEnv(d, { name: "APP_MODE" }, r)).toMatchObject({ value: "from-secret", source: "Secret", from: "db" });
+    expect(resolveEnv(d, { name: "HOST" }, r)).toMatchObject({ value: "plain", source: "value" });
+    expect(resolveEnv(d, { name: "PASSWORD" }, r)).toMatchObject({ value: "s3cret", source: "Secret", key: "password" });
+    expect(resolveEnv(d, { name: "NOPE" }, r)).toMatchObject({ source: "none" });
+    expect(resolveEnv(deployment({ envFrom: [{ prefix: "MY_", configMapRef: { name: "settings" } }] }), { name: "MY_HOST" }, r)).toMatchObject({ value: "from-configmap" });
+    expect(resolveEnv(deployment({ env: [{ name: "X", valueFrom: { configMapKeyRef: { name: "gone", key: "x" } } }] }), { name: "X" }, r)).toMatchObject({ problem: "missingObject" });
+  });
+
+  it("says what the variable holds, where it comes from, and never a Secret's value", () => {
+    const wrongHost = evaluateSelectCheck(
+      check({ select: { kind: "Deployment", name: "web" }, expect: [{ env: { name: "HOST" }, equals: "wordpress-mysql" }] }),
+      [deployment({ env: [{ name: "HOST", value: "localhost" }] })],
+      related(world),
+    );
+    expect(wrongHost.message.en).toBe("Deployment `web`: environment variable `HOST` should be `wordpress-mysql`, but it is `localhost`.");
+    expect(wrongHost.message.ko).toBe("디플로이먼트 `web`: 환경 변수 `HOST`가 `wordpress-mysql`이어야 하는데 지금은 `localhost`입니다.");
+    const secretValue = evaluateSelectCheck(
+      check({ select: { kind: "Deployment", name: "web" }, expect: [{ env: { name: "PASSWORD" }, equals: "other" }] }),
+      [deployment({ env: [{ name: "PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }] })],
+      related(world),
+    );
+    expect(JSON.stringify(secretValue)).not.toContain("s3cret");
+    const plain = evaluateSelectCheck(
+      check({ select: { kind: "Deployment", name: "web" }, expect: [{ env: { name: "PASSWORD" }, fromSecret: "db" }] }),
+      [deployment({ env: [{ name: "PASSWORD", value: "s3cret" }] })],
+      related(world),
+    );
+    expect(plain.status).toBe("fail");
+    expect(plain.message.ko).toBe("디플로이먼트 `web`: 환경 변수 `PASSWORD`는 시크릿 `db`에서 와야 하는데 지금은 값이 직접 적혀 있습니다.");
+    const fromRef = evaluateSelectCheck(
+      check({ select: { kind: "Deployment", name: "web" }, expect: [{ env: { name: "PASSWORD" }, fromSecret: "db" }] }),
+      [deployment({ env: [{ name: "PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }] })],
+      related(world),
+    );
+    expect(fromRef.status).toBe("pass");
+    expect(fromRef.message.en).toBe("Deployment `web`: environment variable `PASSWORD` comes from Secret `db`.");
+  });
+});
+
+
+const service = (selector: Record<string, string>, targetPort: number | string = 9898): KubeObject => ({
+  kind: "Service",
+  metadata: { name: "shop", namespace: "default" },
+  spec: { selector, ports: [{ port: 80, targetPort }] },
+});
+const pod = (name: string, labels: Record<string, string>, ready: boolean, portName = "http"): KubeObject => ({
+  kind: "Pod",
+  metadata: { name, namespace: "default", labels },
+  spec: { containers: [{ name: "app", ports: [{ name: portName, containerPort: 9898 }] }] },
+  status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
+});
+const slice = (addresses: string[]): KubeObject => ({
+  kind: "EndpointSlice",
+  metadata: { name: "shop-4gfl4", namespace: "default", labels: { "kubernetes.io/service-name": "shop" } },
+  endpoints: addresses.map((a) => ({ addresses: [a], conditions: { ready: true } })),
+});
+
+describe("a Service's endpoints", () => {
+  const endpoints = (svc: KubeObject, others: KubeObject[]) => evaluateSelectCheck(check({ select: { kind: "Service", name: "shop" }, endpoints: { ready: { gte: 2 } } }), [svc], related(others));
+
+  it("names the selector that matches no pod, and the labels the pods have, never a generated slice name or a path", () => {
+    const r = endpoints(service({ app: "shp" }), [pod("shop-1", { app: "shop" }, true), slice([])]);
+    expect(r.status).toBe("fail");
+    expect(r.message.en).toBe("Service `shop` has no endpoints: its selector `app=shp` matches no pod (the pods here have `app=shop`).");
+    expect(r.message.ko).toBe("서비스 `shop`에 엔드포인트가 없습니다. 셀렉터 `app=shp`에 맞는 파드가 없습니다. 이 네임스페이스의 파드에는 `app=shop` 레이블이 있습니다.");
+    expect(r.message.en).not.toMatch(/4gfl4|\[\d\]/);
+  });
+
+  it("names the pods that are not ready", () => {
+    const r = endpoints(service({ app: "shop" }), [pod("shop-1", { app: "shop" }, true), pod("shop-2", { app: "shop" }, false), slice(["10.0.0.1"])]);
+    expect(r.message.ko).toBe("서비스 `shop`: 셀렉터에 맞는 파드 2개 중 1개가 준비되지 않았습니다(`shop-2`). 준비되지 않은 파드에는 트래픽이 가지 않습니다.");
+  });
+
+  it("passes with enough ready endpoints", () => {
+    const r = endpoints(service({ app: "shop" }), [pod("shop-1", { app: "shop" }, true), pod("shop-2", { app: "shop" }, true), slice(["10.0.0.1", "10.0.0.2"])]);
+    expect(r.status).toBe("pass");
+    expect(r.message.en).toBe("Service `shop`: 2 ready endpoints.");
+    expect(r.message.ko).toBe("서비스 `shop`: 준비된 엔드포인트가 2개 있습니다.");
+  });
+});
+
+describe("a port reaching a container port", () => {
+  const reaches = (svc: KubeObject, pods: KubeObject[]) => evaluateSelectCheck(check({ select: { kind: "Service", name: "shop" }, portReaches: { port: 80, containerPort: 9898 } }), [svc], related(pods));
+
+  it("accepts the number and a name the pods resolve to it", () => {
+    expect(reaches(service({ app: "shop" }, 9898), []).status).toBe("pass");
+    const named = reaches(service({ app: "shop" }, "http"), [pod("shop-1", { app: "shop" }, true)]);
+    expect(named.status).toBe("pass");
+    expect(named.message.ko).toBe("서비스 `shop`: `80` 포트는 포트 이름 `http`를 거쳐 컨테이너 포트 `9898`에 닿습니다.");
+  });
+
+  it("refuses another number and a name no pod has, saying which", () => {
+    expect(reaches(service({ app: "shop" }, 80), []).message.en).toBe("Service `shop`: port `80` should reach container port `9898`, but its target port is `80`.");
+    expect(reaches(service({ app: "shop" }, "web"), [pod("shop-1", { app: "shop" }, true)]).message.en).toBe("Service `shop`: its target port `web` names no port of the pods it selects.");
+  });
+});
+
+describe("a Deployment updated in place", () => {
+  const inPlace = (d: KubeObject, replicaSets: KubeObject[]) => evaluateSelectCheck(check({ select: { kind: "Deployment", name: "web" }, updatedInPlace: { revision: 2 } }), [d], related(replicaSets));
+  const rs = (revision: string, owner = "d-1"): KubeObject => ({ kind: "ReplicaSet", metadata: { name: `web-${revision}`, namespace: "default", annotations: { "deployment.kubernetes.io/revision": revision }, ownerReferences: [{ uid: owner }] } as KubeObject["metadata"] });
+
+  it("passes with a grown revision and the old ReplicaSet kept", () => {
+    const r = inPlace(deployment({}), [rs("1"), rs("2")]);
+    expect(r.status).toBe("pass");
+    expect(r.message.ko).toBe("디플로이먼트 `web`: 제자리에서 리비전 2로 업데이트되어 이전 레플리카셋이 남아 있습니다.");
+  });
+
+  it("refuses a Deployment deleted and created again (revision 1, or old ReplicaSets of another owner)", () => {
+    const fresh = deployment({}, { metadata: { name: "web", namespace: "default", uid: "d-2", annotations: { "deployment.kubernetes.io/revision": "1" } } });
+    expect(inPlace(fresh, [rs("1", "d-2")]).message.en).toBe("Deployment `web` is at revision 1; updated in place it would be at revision 2 or later.");
+    const recreatedThenPatched = deployment({}, { metadata: { name: "web", namespace: "default", uid: "d-2", annotations: { "deployment.kubernetes.io/revision": "2" } } });
+    expect(inPlace(recreatedThenPatched, [rs("1", "d-1"), rs("2", "d-2")]).status).toBe("fail");
+  });
+});
