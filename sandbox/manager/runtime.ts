@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { type Env } from "@/app/_lib/config/env";
 import { serverSecret } from "@/app/_lib/config/secret";
 import { cookieFrom, findSessionUser, sessionCookieName } from "@/app/_lib/auth/session-core";
-import { PEER_HTTPS_HEADER } from "@/app/_lib/auth/peer-address";
+import { PEER_ADDRESS_HEADER, PEER_HTTPS_HEADER } from "@/app/_lib/auth/peer-address";
 import type { PrismaClient } from "@/app/_lib/db/generated/client";
 import { DockerProvider } from "@/sandbox/providers/docker";
 import type { Provider } from "@/sandbox/providers/types";
@@ -120,6 +120,14 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
       const user = await findSessionUser(db, cookieFrom(req.headers.cookie, sessionCookieName(req.headers[PEER_HTTPS_HEADER] === "1")));
       if (!user || user.userId !== check.claims.userId) return { refused: "forbidden" };
       return check.claims;
+    },
+    limits: { recheckMs: config.KUBELAB_SESSION_RECHECK_SECONDS * 1000 },
+    // server.ts stamps the client's address on upgrades too (behind a trusted proxy, the one it forwarded).
+    address: (req) => String(req.headers[PEER_ADDRESS_HEADER] ?? req.socket.remoteAddress ?? "unknown"),
+    async recheck(req, userId, sandboxId) {
+      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, sessionCookieName(req.headers[PEER_HTTPS_HEADER] === "1")));
+      if (!user || user.userId !== userId) return "signed-out";
+      return (await manager.attachable(userId, sandboxId)) ? null : "lab-missing";
     },
     async shellEnv(userId) {
       const user = await db.user.findUnique({ where: { id: userId }, select: { locale: true } });

@@ -183,7 +183,10 @@ export class DockerProvider implements Provider {
     stream.on("close", finish);
     stream.on("error", finish);
     return {
+      // The stream to dockerd buffers whatever the shell has not taken yet; the bridge reads
+      // this to refuse input beyond its cap instead of queueing it without bound.
       write: (data) => void stream.write(data),
+      pendingInput: () => stream.writableLength,
       resize: async (cols, rows) => {
         await exec.resize({ h: rows, w: cols }).catch(() => undefined);
       },

@@ -164,6 +164,7 @@ export class LocalProvider implements Provider {
     const encoder = new TextEncoder();
     return {
       write: (data) => shell.write(typeof data === "string" ? data : Buffer.from(data)),
+      pendingInput: () => queuedInput(shell),
       resize: async (cols, rows) => shell.resize(cols, rows),
       onData: (listener) => void shell.onData((d) => listener(encoder.encode(d))),
       onExit: (listener) => void shell.onExit(({ exitCode }) => listener(exitCode)),
@@ -198,4 +199,10 @@ export class LocalProvider implements Provider {
     this.exitListeners.add(listener);
     return () => this.exitListeners.delete(listener);
   }
+}
+
+/** node-pty queues writes the pty cannot take yet in a private queue; its size is what the shell has not read. */
+function queuedInput(shell: unknown): number {
+  const queue = (shell as { _writeStream?: { _writeQueue?: Array<{ buffer: Uint8Array; offset: number }> } })._writeStream?._writeQueue ?? [];
+  return queue.reduce((sum, task) => sum + task.buffer.byteLength - task.offset, 0);
 }

@@ -47,6 +47,8 @@ export interface ExecOptions {
 /** A live shell in a lab: bytes in, bytes out, resize, close. */
 export interface Tty {
   write(data: Uint8Array | string): void;
+  /** Bytes given to write() that the shell has not taken yet. */
+  pendingInput(): number;
   resize(cols: number, rows: number): Promise<void>;
   onData(listener: (data: Uint8Array) => void): void;
   /** The shell's exit code; null when the connection to it was lost (the engine went away) and a new one may work. */

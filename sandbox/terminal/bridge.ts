@@ -2,6 +2,12 @@
 // learner and kept alive for a grace period after the last tab goes, so a reload or a
 // dropped connection finds the same shell. A headless xterm mirrors the screen, and a new
 // connection first receives that screen, then the live output.
+//
+// Nothing a client sends or fails to read may grow the server without bound: output waits on
+// the socket's own buffer as well as on acknowledgements (which a client can forge), input a
+// program does not read is dropped past a cap, frames before authentication are capped, a
+// learner and an address may hold only so many sockets, resizes are coalesced, and the
+// session behind every open socket is checked again every little while.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { SerializeAddon } from "@xterm/addon-serialize";
@@ -10,8 +16,9 @@ import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Provider, ProviderState, Tty } from "@/sandbox/providers/types";
 import {
-  decodeClient, encodeServer, FlowControl, FrameError, HEARTBEAT_MS, MAX_FRAME_BYTES, Op,
-  outputFrames, type TerminalSize, type TerminalStatus,
+  decodeClient, encodeServer, FlowControl, FrameError, HARD_SOCKET_BUFFER_BYTES, HEARTBEAT_MS, HIGH_WATERMARK,
+  LOW_WATERMARK, MAX_EARLY_BYTES, MAX_EARLY_FRAMES, MAX_FRAME_BYTES, MAX_QUEUED_INPUT_BYTES, Op, outputFrames,
+  type TerminalSize, type TerminalStatus,
 } from "./protocol";
 
 const { Terminal: HeadlessTerminal } = xtermHeadless as unknown as typeof import("@xterm/headless");
@@ -29,6 +36,49 @@ export interface BridgeDeps {
   shellEnv?(userId: string): Promise<Record<string, string>>;
   graceMs: number;
   onConnectionCount?(n: number): void;
+  /** The client's address, for the per-address socket cap (server.ts knows about proxies). */
+  address(req: IncomingMessage): string;
+  /**
+   * Asked again for every open socket every `limits.recheckMs`: null while the learner may
+   * keep it, otherwise why not (signed out, removed, lab gone), and the socket is closed.
+   */
+  recheck(req: IncomingMessage, userId: string, sandboxId: string): Promise<TerminalStatus["state"] | null>;
+  limits?: Partial<BridgeLimits>;
+}
+
+export interface BridgeLimits {
+  /** Open sockets of one learner: tabs and reloads fit, a script opening hundreds does not. */
+  socketsPerLearner: number;
+  /** Open sockets from one address, counted before authentication; a class behind one NAT fits. */
+  socketsPerAddress: number;
+  /** How often the session behind each socket is checked again. */
+  recheckMs: number;
+  /** A socket that does not take its output for this long is closed, so it cannot hold its learner's other tabs. */
+  stallMs: number;
+  /** Resizes of one shell are applied at most this often; the last one always is. */
+  resizeIntervalMs: number;
+}
+
+export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
+  socketsPerLearner: 8,
+  socketsPerAddress: 100,
+  recheckMs: 30_000,
+  stallMs: 60_000,
+  resizeIntervalMs: 100,
+};
+
+/** What the bridge holds right now, for tests, metrics and the benchmark. */
+export interface BridgeStats {
+  connections: number;
+  shells: number;
+  /** Output given to sockets that they have not written out yet, over all sockets. */
+  bufferedBytes: number;
+  /** Input given to shells that they have not taken yet, over all shells. */
+  queuedInputBytes: number;
+  /** Input dropped because a shell was not reading it, since the start. */
+  droppedInputBytes: number;
+  /** Resizes passed on to shells since the start (after coalescing). */
+  resizesApplied: number;
 }
 
 const SCROLLBACK = 2000;
@@ -41,7 +91,11 @@ const SCROLLBACK = 2000;
  */
 const MIRROR_HIGH = 1024 * 1024;
 const MIRROR_LOW = 256 * 1024;
-const CLOSE = { policy: 4403, tokenExpired: 4401, labGone: 4404, serverError: 1011, engineLost: 1012 } as const;
+const CLOSE = {
+  policy: 4403, tokenExpired: 4401, labGone: 4404, serverError: 1011, engineLost: 1012, tooMany: 4429, signedOut: 4401, earlyFlood: 1008,
+} as const;
+/** An input-dropped notice is sent at most this often to one client, however much is dropped. */
+const DROP_NOTICE_MS = 1000;
 
 class ShellSession {
   readonly clients = new Set<Client>();
@@ -51,6 +105,9 @@ class ShellSession {
   private pausedBy = 0;
   private unparsed = 0;
   private mirrorBehind = false;
+  private resizeTimer?: NodeJS.Timeout;
+  private lastResizeAt = 0;
+  private wantedSize?: TerminalSize;
   closed = false;
 
   constructor(
@@ -59,6 +116,8 @@ class ShellSession {
     size: TerminalSize,
     private readonly onClosed: (s: ShellSession) => void,
     private readonly graceMs: number,
+    private readonly counters: { droppedInputBytes: number; resizesApplied: number },
+    private readonly resizeIntervalMs: number,
   ) {
     // logLevel off: binary output makes the parser warn on the console for every bad sequence.
     this.screen = new HeadlessTerminal({ cols: size.cols, rows: size.rows, scrollback: SCROLLBACK, allowProposedApi: true, logLevel: "off" });
@@ -104,13 +163,43 @@ class ShellSession {
     }
   }
 
-  input(data: Uint8Array): void {
-    this.tty.write(data);
+  get queuedInput(): number {
+    return this.closed ? 0 : this.tty.pendingInput();
   }
 
-  async resize(size: TerminalSize): Promise<void> {
-    this.screen.resize(size.cols, size.rows);
-    await this.tty.resize(size.cols, size.rows);
+  /**
+   * Passes input on unless the shell already holds MAX_QUEUED_INPUT_BYTES it has not read
+   * (a `sleep` in the foreground, a paste into a program that ignores it). Then the input is
+   * dropped, whole, and false tells the caller to say so.
+   */
+  input(data: Uint8Array): boolean {
+    if (this.tty.pendingInput() + data.length > MAX_QUEUED_INPUT_BYTES) {
+      this.counters.droppedInputBytes += data.length;
+      return false;
+    }
+    this.tty.write(data);
+    return true;
+  }
+
+  /**
+   * Each resize is a call to the engine and a SIGWINCH in the lab; a dragged window sends
+   * dozens a second and a hostile client thousands. The first of a quiet spell is applied
+   * at once, the rest of a burst once the interval has passed, with the latest size.
+   */
+  resize(size: TerminalSize): void {
+    this.wantedSize = size;
+    if (this.resizeTimer) return;
+    const wait = Math.max(0, this.lastResizeAt + this.resizeIntervalMs - Date.now());
+    this.resizeTimer = setTimeout(() => {
+      this.resizeTimer = undefined;
+      const next = this.wantedSize;
+      this.wantedSize = undefined;
+      if (!next || this.closed) return;
+      this.lastResizeAt = Date.now();
+      this.counters.resizesApplied++;
+      this.screen.resize(next.cols, next.rows);
+      void this.tty.resize(next.cols, next.rows).catch(() => undefined);
+    }, wait);
   }
 
   /** The shell reads output only while no client is over its watermark. */
@@ -135,6 +224,7 @@ class ShellSession {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.graceTimer);
+    clearTimeout(this.resizeTimer);
     this.tty.close();
     this.screen.dispose();
     this.onClosed(this);
@@ -145,10 +235,16 @@ class Client {
   pausing = false;
   alive = true;
   readonly flow: FlowControl;
+  private stallTimer?: NodeJS.Timeout;
+  private lastDropNotice = 0;
+  gone = false;
 
   constructor(
     readonly ws: WebSocket,
     readonly session: ShellSession,
+    readonly req: IncomingMessage,
+    readonly userId: string,
+    private readonly stallMs: number,
   ) {
     this.flow = new FlowControl(
       () => session.setPaused(this, true),
@@ -177,12 +273,62 @@ class Client {
 
   private send(data: Uint8Array): void {
     for (const frame of outputFrames(data)) {
-      this.ws.send(frame);
-      this.flow.sent(frame.length - 1);
+      if (this.gone) return;
+      const bytes = frame.length - 1;
+      this.flow.sent(bytes);
+      this.ws.send(frame, () => this.flushed(bytes));
+      this.watchBuffer();
     }
   }
 
+  private flushed(bytes: number): void {
+    this.flow.flushed(bytes);
+    if (this.flow.buffered <= LOW_WATERMARK) {
+      clearTimeout(this.stallTimer);
+      this.stallTimer = undefined;
+    }
+  }
+
+  /**
+   * Flow control keeps the socket's buffer near the watermark; far above it (the redraw of a
+   * full screen to a client that reads nothing) the client is dropped at once, and a client
+   * whose buffer stays above the low mark for stallMs is dropped too: it holds the shell for
+   * its learner's other tabs. A client that reads brings it down within moments.
+   */
+  private watchBuffer(): void {
+    if (this.ws.bufferedAmount > HARD_SOCKET_BUFFER_BYTES) return this.drop();
+    if (this.flow.buffered > LOW_WATERMARK && !this.stallTimer) {
+      this.stallTimer = setTimeout(() => {
+        if (this.flow.buffered > LOW_WATERMARK) this.drop();
+      }, this.stallMs);
+      this.stallTimer.unref();
+    }
+  }
+
+  /** A client that does not read cannot be told anything: its socket is cut. */
+  private drop(): void {
+    if (this.gone) return;
+    this.gone = true;
+    clearTimeout(this.stallTimer);
+    this.ws.terminate();
+  }
+
+  /** Small answers (pongs) go only to a client that reads; one that does not gets none. */
+  sendSmall(frame: Uint8Array): void {
+    if (this.gone || this.flow.buffered >= HIGH_WATERMARK) return;
+    this.ws.send(frame);
+    this.watchBuffer();
+  }
+
+  inputDropped(): void {
+    const now = Date.now();
+    if (now - this.lastDropNotice < DROP_NOTICE_MS) return;
+    this.lastDropNotice = now;
+    this.sendSmall(encodeServer({ op: Op.Status, status: { state: "input-dropped" } }));
+  }
+
   status(status: TerminalStatus): void {
+    if (this.gone) return;
     this.ws.send(encodeServer({ op: Op.Status, status }));
   }
 
@@ -192,8 +338,14 @@ class Client {
   }
 
   exit(code: number): void {
+    if (this.gone) return;
     this.ws.send(encodeServer({ op: Op.Exit, code }));
     this.ws.close(1000, "shell exited");
+  }
+
+  closed(): void {
+    this.gone = true;
+    clearTimeout(this.stallTimer);
   }
 }
 
@@ -201,10 +353,17 @@ export class TerminalBridge {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES + 1, perMessageDeflate: false });
   private readonly sessions = new Map<string, ShellSession>();
   private readonly opening = new Map<string, Promise<ShellSession>>();
+  private readonly clients = new Set<Client>();
+  private readonly perLearner = new Map<string, number>();
+  private readonly perAddress = new Map<string, number>();
+  private readonly limits: BridgeLimits;
+  private readonly counters = { droppedInputBytes: 0, resizesApplied: 0 };
   private heartbeat: NodeJS.Timeout;
+  private rechecking: NodeJS.Timeout;
   private connections = 0;
 
   constructor(private readonly deps: BridgeDeps) {
+    this.limits = { ...DEFAULT_BRIDGE_LIMITS, ...deps.limits };
     // Protocol-level pings find connections that died without a close (laptop lid, NAT).
     this.heartbeat = setInterval(() => {
       for (const ws of this.wss.clients) {
@@ -218,6 +377,8 @@ export class TerminalBridge {
       }
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
+    this.rechecking = setInterval(() => void this.recheckAll(), this.limits.recheckMs);
+    this.rechecking.unref();
   }
 
   /** For server.ts's 'upgrade' event on /terminal. */
@@ -240,8 +401,17 @@ export class TerminalBridge {
     return this.sessions.size;
   }
 
+  stats(): BridgeStats {
+    let bufferedBytes = 0;
+    for (const ws of this.wss.clients) bufferedBytes += ws.bufferedAmount;
+    let queuedInputBytes = 0;
+    for (const s of this.sessions.values()) queuedInputBytes += s.queuedInput;
+    return { connections: this.connections, shells: this.sessions.size, bufferedBytes, queuedInputBytes, ...this.counters };
+  }
+
   close(): void {
     clearInterval(this.heartbeat);
+    clearInterval(this.rechecking);
     for (const s of this.sessions.values()) s.close();
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
@@ -252,6 +422,32 @@ export class TerminalBridge {
     this.deps.onConnectionCount?.(this.connections);
   }
 
+  private static bump(map: Map<string, number>, key: string, delta: number): number {
+    const n = (map.get(key) ?? 0) + delta;
+    if (n <= 0) map.delete(key);
+    else map.set(key, n);
+    return n;
+  }
+
+  /** Signed out, removed, or no longer the lab's owner: the socket is closed with why. */
+  private async recheckAll(): Promise<void> {
+    for (const client of [...this.clients]) {
+      if (client.gone) continue;
+      let verdict: TerminalStatus["state"] | null;
+      try {
+        verdict = await this.deps.recheck(client.req, client.userId, client.session.sandboxId);
+      } catch (error) {
+        // The database did not answer this once; the next round asks again.
+        this.deps.log.warn({ err: error }, "terminal recheck failed");
+        continue;
+      }
+      if (verdict === null || client.gone) continue;
+      this.deps.log.info({ userId: client.userId, sandboxId: client.session.sandboxId, verdict }, "terminal closed on recheck");
+      client.status({ state: verdict });
+      client.ws.close(verdict === "lab-missing" || verdict === "lab-ended" ? CLOSE.labGone : CLOSE.signedOut, verdict);
+    }
+  }
+
   private async accept(ws: WebSocket, req: IncomingMessage): Promise<void> {
     this.count(1);
     (ws as WebSocket & { kubelabAlive?: boolean }).kubelabAlive = true;
@@ -260,15 +456,38 @@ export class TerminalBridge {
     // event and then closes the socket itself; unheard, that event would throw and end the
     // whole server, for anyone who can open a socket.
     ws.on("error", (err) => this.deps.log.warn({ reason: err.message }, "terminal socket error"));
+    const address = this.deps.address(req);
+    const fromAddress = TerminalBridge.bump(this.perAddress, address, 1);
+    let learner: string | undefined;
     // Listen at once: a browser sends its size and first keys right after the socket opens,
-    // while we are still checking the token. Those frames wait here, in order.
+    // while we are still checking the token. Those frames wait here, in order, but only a
+    // few: a client that floods before it is known is closed.
     const early: Array<{ raw: Buffer; isBinary: boolean }> = [];
+    let earlyBytes = 0;
     let deliver: ((raw: Buffer, isBinary: boolean) => void) | undefined;
     let client: Client | undefined;
-    ws.on("message", (raw, isBinary) => (deliver ? deliver(raw as Buffer, isBinary) : early.push({ raw: raw as Buffer, isBinary })));
+    ws.on("message", (raw, isBinary) => {
+      if (deliver) return deliver(raw as Buffer, isBinary);
+      earlyBytes += (raw as Buffer).length;
+      if (early.length >= MAX_EARLY_FRAMES || earlyBytes > MAX_EARLY_BYTES) {
+        early.length = 0;
+        if (ws.readyState === ws.OPEN) {
+          this.deps.log.warn({ address }, "terminal socket flooded before authentication");
+          ws.close(CLOSE.earlyFlood, "too many frames before authentication");
+        }
+        return;
+      }
+      early.push({ raw: raw as Buffer, isBinary });
+    });
     ws.on("close", () => {
       this.count(-1);
-      if (client) client.session.remove(client);
+      TerminalBridge.bump(this.perAddress, address, -1);
+      if (learner !== undefined) TerminalBridge.bump(this.perLearner, learner, -1);
+      if (client) {
+        client.closed();
+        this.clients.delete(client);
+        client.session.remove(client);
+      }
     });
     // Refusals are sent as a status frame before closing, so the page can say what happened
     // instead of showing an empty terminal.
@@ -276,15 +495,27 @@ export class TerminalBridge {
       ws.send(encodeServer({ op: Op.Status, status: { state } }));
       ws.close(code, state);
     };
+    if (fromAddress > this.limits.socketsPerAddress) {
+      this.deps.log.warn({ address, open: fromAddress }, "terminal sockets per address over the cap");
+      return refuse("too-many-terminals", CLOSE.tooMany);
+    }
     try {
       const who = await this.deps.authenticate(req);
+      if (ws.readyState !== ws.OPEN) return;
       if ("refused" in who) return refuse(who.refused, who.refused === "token-expired" ? CLOSE.tokenExpired : CLOSE.policy);
+      learner = who.userId;
+      const mine = TerminalBridge.bump(this.perLearner, who.userId, 1);
+      if (mine > this.limits.socketsPerLearner) {
+        this.deps.log.warn({ userId: who.userId, open: mine }, "terminal sockets per learner over the cap");
+        return refuse("too-many-terminals", CLOSE.tooMany);
+      }
       const state = await this.deps.attachable(who.userId, who.sandboxId);
       if (!state) return refuse("lab-missing", CLOSE.labGone);
       const session = await this.session(who.userId, who.sandboxId, state, initialSize(req));
       if (ws.readyState !== ws.OPEN) return;
-      const attached = new Client(ws, session);
+      const attached = new Client(ws, session, req, who.userId, this.limits.stallMs);
       client = attached;
+      this.clients.add(attached);
       attached.status({ state: "attached" });
       // Redraw the screen this shell already has (empty for a brand-new shell), then go live.
       attached.release(await session.join(attached));
@@ -298,16 +529,17 @@ export class TerminalBridge {
   }
 
   private onMessage(client: Client, raw: Buffer, isBinary: boolean, sandboxId: string): void {
+    if (client.gone) return;
     try {
       if (!isBinary) throw new FrameError("text frames are not part of the protocol", 1003);
       const frame = decodeClient(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
       switch (frame.op) {
         case Op.Input:
-          client.session.input(frame.data);
-          this.deps.touch(sandboxId);
+          if (client.session.input(frame.data)) this.deps.touch(sandboxId);
+          else client.inputDropped();
           break;
         case Op.Resize:
-          void client.session.resize(frame.size);
+          client.session.resize(frame.size);
           break;
         case Op.Pause:
           client.flow.clientPause(true);
@@ -316,7 +548,7 @@ export class TerminalBridge {
           client.flow.clientPause(false);
           break;
         case Op.Ping:
-          client.ws.send(encodeServer({ op: Op.Pong, nonce: frame.nonce }));
+          client.sendSmall(encodeServer({ op: Op.Pong, nonce: frame.nonce }));
           break;
         case Op.Ack:
           client.flow.acked(frame.bytes);
@@ -343,7 +575,7 @@ export class TerminalBridge {
       const tty = await this.deps.provider.attach(state, size, env);
       const session = new ShellSession(sandboxId, tty, size, (s) => {
         if (this.sessions.get(sandboxId) === s) this.sessions.delete(sandboxId);
-      }, this.deps.graceMs);
+      }, this.deps.graceMs, this.counters, this.limits.resizeIntervalMs);
       this.sessions.set(sandboxId, session);
       return session;
     })().finally(() => this.opening.delete(sandboxId));

@@ -6,6 +6,11 @@
 // HIGH_WATERMARK it stops reading the shell; below LOW_WATERMARK it reads again. The browser
 // acknowledges bytes once xterm.js has rendered them, so a flood such as `yes` can never
 // queue more than HIGH_WATERMARK in flight, and input (Ctrl-C) is never held back.
+//
+// Acknowledgements are the browser's word, and a hostile client can forge them. So the server
+// also counts what it handed to the socket that the kernel has not taken yet (the socket's
+// bufferedAmount): a client that acknowledges without reading fills that, and is held at the
+// same watermarks.
 import { z } from "zod";
 
 export const Op = {
@@ -31,6 +36,20 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** Output is sent in chunks no larger than this, so acknowledgements stay fine-grained. */
 export const MAX_OUTPUT_CHUNK = 16 * 1024;
 export const HEARTBEAT_MS = 15_000;
+/**
+ * A socket whose unsent bytes pass this is closed at once: flow control keeps an honest
+ * client far below it, so only a client that stopped reading while the server had to
+ * answer it (screen redraws, status frames) gets here.
+ */
+export const HARD_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+/**
+ * Input the shell has not taken yet (a program in the foreground that does not read, like
+ * `sleep`). Beyond this, input is dropped and the browser told; typing never queues without bound.
+ */
+export const MAX_QUEUED_INPUT_BYTES = 64 * 1024;
+/** Before the server knows who is asking, it holds at most this many frames of this many bytes in all. */
+export const MAX_EARLY_FRAMES = 32;
+export const MAX_EARLY_BYTES = 16 * 1024;
 
 export const sizeSchema = z.object({
   cols: z.number().int().min(2).max(1000),
@@ -40,7 +59,15 @@ export type TerminalSize = z.infer<typeof sizeSchema>;
 
 /** Why the server closed or will not serve a terminal; the browser shows a localized message. */
 export const statusSchema = z.object({
-  state: z.enum(["attached", "lab-ended", "lab-missing", "token-expired", "token-invalid", "forbidden", "error"]),
+  state: z.enum([
+    "attached", "lab-ended", "lab-missing", "token-expired", "token-invalid", "forbidden", "error",
+    // The learner (or their address) has as many terminals open as allowed.
+    "too-many-terminals",
+    // The session behind the socket ended (signed out, removed) while it was open.
+    "signed-out",
+    // Not final: input was dropped because the program in the shell is not reading it.
+    "input-dropped",
+  ]),
   detail: z.string().max(500).optional(),
 });
 export type TerminalStatus = z.infer<typeof statusSchema>;
@@ -202,10 +229,12 @@ export function* outputFrames(data: Uint8Array): Generator<Uint8Array> {
 
 /**
  * Server-side watermark accounting for one connection: `sent` when output goes out, `acked`
- * when the browser confirms it. Tells the caller when to pause and resume the shell.
+ * when the browser confirms it, `flushed` when the socket handed it to the kernel. The shell
+ * is paused while either count is above the high watermark, until both are below the low one.
  */
 export class FlowControl {
   private inFlight = 0;
+  private unflushed = 0;
   private paused = false;
   private clientPaused = false;
 
@@ -220,8 +249,24 @@ export class FlowControl {
     return this.inFlight;
   }
 
+  /** Bytes given to the socket that it has not written out yet. */
+  get buffered(): number {
+    return this.unflushed;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   sent(bytes: number): void {
     this.inFlight += bytes;
+    this.unflushed += bytes;
+    this.update();
+  }
+
+  /** The socket wrote these bytes out (ws's send callback). */
+  flushed(bytes: number): void {
+    this.unflushed = Math.max(0, this.unflushed - bytes);
     this.update();
   }
 
@@ -237,7 +282,8 @@ export class FlowControl {
   }
 
   private update(): void {
-    const shouldPause = this.clientPaused || this.inFlight >= this.high || (this.paused && this.inFlight > this.low);
+    const worst = Math.max(this.inFlight, this.unflushed);
+    const shouldPause = this.clientPaused || worst >= this.high || (this.paused && worst > this.low);
     if (shouldPause && !this.paused) {
       this.paused = true;
       this.onPause();

@@ -331,6 +331,10 @@ async function bridgeHarness(env: LabEnv, defer: (c: () => unknown) => void): Pr
       if (!user || user.userId !== check.claims.userId) return { refused: "forbidden" };
       return check.claims;
     },
+    address: (req) => req.socket.remoteAddress ?? "unknown",
+    recheck: async () => null,
+    // Every benchmark client comes from loopback.
+    limits: { socketsPerAddress: 1000 },
   });
   const server: Server = createServer();
   server.on("upgrade", (req, socket, head) => bridge.handleUpgrade(req, socket, head));

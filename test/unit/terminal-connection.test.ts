@@ -5,7 +5,7 @@ import { commandInput } from "@/app/_components/lab/lab-bus";
 import { mergeView } from "@/app/_components/lab/lab-view-order";
 import {
   ACK_BATCH_BYTES, ACK_IDLE_MS, backoffDelay, type ConnectionState, PING_INTERVAL_MS, PONG_TIMEOUT_MS,
-  type SocketLike, TerminalConnection, type Ticket,
+  RESIZE_INTERVAL_MS, type SocketLike, TerminalConnection, type Ticket,
 } from "@/app/_components/lab/terminal-connection";
 import { type ClientFrame, decodeClient, encodeServer, Op, type ServerFrame } from "@/sandbox/terminal/protocol";
 
@@ -49,12 +49,14 @@ interface Harness {
   states: ConnectionState[];
   written: Array<{ bytes: number; rendered: () => void }>;
   tickets: { count: number; next: () => Promise<Ticket> };
+  notices: string[];
 }
 
 function harness(): Harness {
   const sockets: FakeSocket[] = [];
   const states: ConnectionState[] = [];
   const written: Harness["written"] = [];
+  const notices: string[] = [];
   const tickets = { count: 0, next: async (): Promise<Ticket> => ({ ok: true, token: `t${tickets.count}` }) };
   const connection = new TerminalConnection({
     ticket: () => {
@@ -69,8 +71,9 @@ function harness(): Harness {
     size: () => ({ cols: 100, rows: 30 }),
     write: (data, rendered) => written.push({ bytes: data.length, rendered }),
     onState: (s) => states.push(s),
+    onNotice: (n) => notices.push(n),
   });
-  return { connection, sockets, states, written, tickets };
+  return { connection, sockets, states, written, tickets, notices };
 }
 
 const last = <T>(xs: T[]): T => xs[xs.length - 1]!;
@@ -115,6 +118,35 @@ describe("terminal connection", () => {
     for (let i = 0; i < 4; i++) socket.receive(output(ACK_BATCH_BYTES / 2));
     h.written.slice(2).forEach((w) => w.rendered());
     expect(socket.frames(Op.Ack).map((f) => f.bytes)).toEqual([1500, ACK_BATCH_BYTES, ACK_BATCH_BYTES]);
+  });
+
+  it("coalesces a burst of resizes (a dragged window) into the first and the last size", async () => {
+    const h = harness();
+    const socket = await attached(h);
+    await vi.advanceTimersByTimeAsync(RESIZE_INTERVAL_MS);
+    for (let i = 0; i < 200; i++) h.connection.resize({ cols: 60 + i, rows: 20 });
+    await vi.advanceTimersByTimeAsync(RESIZE_INTERVAL_MS);
+    expect(socket.frames(Op.Resize).map((f) => f.size.cols)).toEqual([100, 60, 259]);
+  });
+
+  it("shows the server's notice of dropped input without leaving the terminal", async () => {
+    const h = harness();
+    const socket = await attached(h);
+    socket.receive({ op: Op.Status, status: { state: "input-dropped" } });
+    expect(h.notices).toEqual(["input-dropped"]);
+    expect(last(h.states)).toEqual({ kind: "attached" });
+  });
+
+  it("takes too many terminals and a signed-out session as refusals, not drops to retry", async () => {
+    for (const state of ["too-many-terminals", "signed-out"] as const) {
+      const h = harness();
+      const socket = await attached(h);
+      socket.receive({ op: Op.Status, status: { state } });
+      socket.drop(4401);
+      expect(last(h.states)).toEqual({ kind: "refused", reason: state });
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(h.sockets).toHaveLength(1);
+    }
   });
 
   it("sends input only while attached", async () => {

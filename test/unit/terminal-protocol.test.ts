@@ -100,8 +100,10 @@ describe("flow control", () => {
     const events: string[] = [];
     const fc = new FlowControl(() => events.push("pause"), () => events.push("resume"));
     fc.sent(HIGH_WATERMARK - 1);
+    fc.flushed(HIGH_WATERMARK - 1);
     expect(events).toEqual([]);
     fc.sent(1);
+    fc.flushed(1);
     expect(events).toEqual(["pause"]);
     fc.acked(HIGH_WATERMARK - LOW_WATERMARK - 1); // still above low
     expect(events).toEqual(["pause"]);
@@ -115,7 +117,10 @@ describe("flow control", () => {
     let maxInFlight = 0;
     // The shell writes whenever it is not paused; the browser acknowledges slowly.
     for (let tick = 0; tick < 10_000; tick++) {
-      if (!paused) fc.sent(MAX_OUTPUT_CHUNK);
+      if (!paused) {
+        fc.sent(MAX_OUTPUT_CHUNK);
+        fc.flushed(MAX_OUTPUT_CHUNK);
+      }
       if (tick % 3 === 0) fc.acked(MAX_OUTPUT_CHUNK);
       maxInFlight = Math.max(maxInFlight, fc.pending);
     }
@@ -127,6 +132,23 @@ describe("flow control", () => {
     fc.sent(10);
     fc.acked(1_000_000);
     expect(fc.pending).toBe(0);
+  });
+
+  it("pauses on the socket's own buffer when a client forges acknowledgements", () => {
+    const events: string[] = [];
+    const fc = new FlowControl(() => events.push("pause"), () => events.push("resume"));
+    // Every frame is acknowledged at once (more than was sent), but the socket writes nothing out.
+    for (let i = 0; i < 100 && !events.includes("pause"); i++) {
+      fc.sent(MAX_OUTPUT_CHUNK);
+      fc.acked(0xffffffff);
+    }
+    expect(events).toEqual(["pause"]);
+    expect(fc.pending).toBe(0);
+    expect(fc.buffered).toBeGreaterThanOrEqual(HIGH_WATERMARK);
+    fc.flushed(HIGH_WATERMARK - LOW_WATERMARK - 1);
+    expect(events).toEqual(["pause"]);
+    fc.flushed(HIGH_WATERMARK);
+    expect(events).toEqual(["pause", "resume"]);
   });
 
   it("honours a pause asked for by the browser until it resumes", () => {

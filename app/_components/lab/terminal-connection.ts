@@ -18,7 +18,7 @@ export type ConnectionState =
   | { kind: "exited"; code: number }
   | { kind: "gone"; reason: "lab-ended" | "lab-missing" | "no-session" };
 
-export type Refusal = "token-expired" | "token-invalid" | "forbidden" | "error";
+export type Refusal = "token-expired" | "token-invalid" | "forbidden" | "error" | "too-many-terminals" | "signed-out";
 
 export type Ticket = { ok: true; token: string } | { ok: false; reason: "no-session" | "no-lab" };
 
@@ -42,6 +42,8 @@ export interface ConnectionDeps {
   /** Hands output to the screen; `rendered` must be called once the screen has drawn it. */
   write(data: Uint8Array, rendered: () => void): void;
   onState(state: ConnectionState): void;
+  /** Something the learner should know that does not end the connection (input was dropped). */
+  onNotice?(notice: "input-dropped"): void;
 }
 
 export const PING_INTERVAL_MS = 10_000;
@@ -49,6 +51,8 @@ export const PONG_TIMEOUT_MS = 20_000;
 /** Acknowledge at least this often in bytes, and otherwise after a short quiet spell. */
 export const ACK_BATCH_BYTES = 16 * 1024;
 export const ACK_IDLE_MS = 50;
+/** Resizes are sent at most this often (a dragged window fires dozens a second); the last size always goes. */
+export const RESIZE_INTERVAL_MS = 100;
 const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 10_000];
 const OPEN = 1;
 
@@ -56,7 +60,7 @@ export function backoffDelay(attempt: number): number {
   return BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!;
 }
 
-const REFUSALS: readonly string[] = ["token-expired", "token-invalid", "forbidden", "error"] satisfies Refusal[];
+const REFUSALS: readonly string[] = ["token-expired", "token-invalid", "forbidden", "error", "too-many-terminals", "signed-out"] satisfies Refusal[];
 const isRefusal = (state: TerminalStatus["state"]): state is Refusal => REFUSALS.includes(state);
 
 export class TerminalConnection {
@@ -74,6 +78,9 @@ export class TerminalConnection {
   private retryTimer?: ReturnType<typeof setTimeout>;
   private nonce = 0;
   private disposed = false;
+  private resizeTimer?: ReturnType<typeof setTimeout>;
+  private lastResizeAt = -Infinity;
+  private wantedSize?: TerminalSize;
 
   constructor(private readonly deps: ConnectionDeps) {}
 
@@ -101,8 +108,21 @@ export class TerminalConnection {
     this.sendFrame(encodeClient({ op: Op.Input, data: bytes }));
   }
 
+  /** The first resize of a quiet spell goes at once; the rest of a burst as one, with the latest size. */
   resize(size: TerminalSize): void {
-    this.sendFrame(encodeClient({ op: Op.Resize, size }));
+    this.wantedSize = size;
+    if (this.resizeTimer !== undefined) return;
+    const send = () => {
+      this.resizeTimer = undefined;
+      const next = this.wantedSize;
+      this.wantedSize = undefined;
+      if (!next) return;
+      this.lastResizeAt = Date.now();
+      this.sendFrame(encodeClient({ op: Op.Resize, size: next }));
+    };
+    const wait = this.lastResizeAt + RESIZE_INTERVAL_MS - Date.now();
+    if (wait <= 0) send();
+    else this.resizeTimer = setTimeout(send, wait);
   }
 
   /** The page goes away or the lab ended: close quietly and never come back. */
@@ -188,6 +208,7 @@ export class TerminalConnection {
       this.startHeartbeat();
       return;
     }
+    if (status.state === "input-dropped") return this.deps.onNotice?.("input-dropped");
     if (status.state === "lab-ended" || status.state === "lab-missing") this.final = { kind: "gone", reason: status.state };
     else if (isRefusal(status.state)) this.final = { kind: "refused", reason: status.state };
   }
@@ -246,9 +267,11 @@ export class TerminalConnection {
     this.generation++;
     clearTimeout(this.retryTimer);
     clearTimeout(this.ackTimer);
+    clearTimeout(this.resizeTimer);
     clearInterval(this.pingTimer);
     this.clearPongDeadline();
-    this.ackTimer = this.pingTimer = this.retryTimer = undefined;
+    this.ackTimer = this.pingTimer = this.retryTimer = this.resizeTimer = undefined;
+    this.wantedSize = undefined;
     this.unacked = 0;
     const socket = this.socket;
     this.socket = undefined;

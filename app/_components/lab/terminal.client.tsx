@@ -38,6 +38,9 @@ function socketURL(token: string, cols: number, rows: number): string {
 }
 
 /** The words for data-terminal-state, which tests and styles read. */
+/** How long a passing notice (dropped input) stays on the terminal. */
+const NOTICE_MS = 6000;
+
 function phaseName(state: ConnectionState): string {
   switch (state.kind) {
     case "refused":
@@ -55,6 +58,8 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, onState
   const connectionRef = useRef<TerminalConnection | null>(null);
   const termRef = useRef<XTerm | null>(null);
   const [state, setState] = useState<ConnectionState>({ kind: "connecting" });
+  // A passing notice from the server (input dropped because the program does not read it).
+  const [notice, setNotice] = useState<"input-dropped" | null>(null);
   // Callbacks change identity on every render of the panel; the effect below must not.
   const onStateRef = useRef(onStateChange);
   useEffect(() => {
@@ -67,6 +72,7 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, onState
     const host = hostRef.current;
     if (!host) return;
     let disposed = false;
+    let noticeTimer: ReturnType<typeof setTimeout> | undefined;
     const cleanups: Array<() => void> = [];
 
     void (async () => {
@@ -164,7 +170,14 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, onState
           setState(next);
           onStateRef.current?.(next);
         },
+        onNotice: (kind) => {
+          if (disposed) return;
+          setNotice(kind);
+          clearTimeout(noticeTimer);
+          noticeTimer = setTimeout(() => setNotice(null), NOTICE_MS);
+        },
       });
+      cleanups.push(() => clearTimeout(noticeTimer));
       connectionRef.current = connection;
       cleanups.push(() => connection.dispose());
       const input = term.onData((data) => connection.input(data));
@@ -228,6 +241,11 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, onState
     <div className="terminal-frame">
       <div ref={hostRef} className="terminal-host" data-testid="terminal" data-terminal-state={phaseName(state)} aria-label={t("label")} />
       <TerminalOverlay state={state} busyMessage={busyMessage} onRetry={retry} />
+      {notice === "input-dropped" ? (
+        <p className="terminal-notice" role="status" data-testid="terminal-notice">
+          {t("inputDropped")}
+        </p>
+      ) : null}
     </div>
   );
 }

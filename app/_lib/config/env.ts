@@ -35,6 +35,8 @@ const schema = z.object({
   KUBELAB_PURGE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** How long a shell outlives its last browser connection (reload, dropped network). */
   KUBELAB_SHELL_GRACE_MIN: z.coerce.number().min(0).max(24 * 60).default(10),
+  /** Open terminals and live-check streams check the session behind them this often; a signed-out learner is cut off within it. */
+  KUBELAB_SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(60).default(30),
   /** Separates labs of several kubelab servers (or test runs) sharing one Docker engine. */
   KUBELAB_INSTALLATION_ID: z.string().regex(/^[a-z0-9]{1,16}$/, "lowercase letters and digits, at most 16").optional(),
   /** Bearer token /metrics asks of every scraper (see KUBELAB_METRICS_LOOPBACK). */

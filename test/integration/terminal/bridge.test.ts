@@ -6,15 +6,19 @@ import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { deleteSession } from "@/app/_lib/auth/accounts-core";
 import { createAnonymousSession, cookieFrom, findSessionUser, SESSION_COOKIE } from "@/app/_lib/auth/session-core";
 import type { PrismaClient } from "@/app/_lib/db/generated/client";
 import { DockerProvider } from "@/sandbox/providers/docker";
 import type { ProviderState } from "@/sandbox/providers/types";
 import { TerminalBridge } from "@/sandbox/terminal/bridge";
-import { decodeServer, encodeClient, encodeInput, HIGH_WATERMARK, MAX_FRAME_BYTES, MAX_OUTPUT_CHUNK, Op, type ServerFrame } from "@/sandbox/terminal/protocol";
+import {
+  decodeServer, encodeClient, encodeInput, HIGH_WATERMARK, MAX_FRAME_BYTES, MAX_OUTPUT_CHUNK, MAX_QUEUED_INPUT_BYTES, Op, type ServerFrame,
+} from "@/sandbox/terminal/protocol";
 import { signTerminalToken, verifyTerminalToken } from "@/sandbox/terminal/token";
 import { freshDatabase } from "../../support/database";
 import { LAB_IMAGE, requireDockerAndImage } from "../../support/docker";
+import { until } from "../../support/until";
 
 const secret = new TextEncoder().encode(randomBytes(32).toString("hex"));
 let db: PrismaClient;
@@ -26,6 +30,8 @@ let bridge: TerminalBridge;
 let base: string;
 let owner: { token: string; userId: string };
 let stranger: { token: string; userId: string };
+/** More learners with shells of their own in the same lab: sandbox id → user id. */
+const guests = new Map<string, string>();
 
 beforeAll(async () => {
   await requireDockerAndImage();
@@ -35,12 +41,13 @@ beforeAll(async () => {
   await provider.waitReady(lab, 120_000);
   owner = await createAnonymousSession(db, "ko");
   stranger = await createAnonymousSession(db, "en");
+  const attachable = async (userId: string, id: string) => (userId === owner.userId && id === sandboxId) || guests.get(id) === userId ? lab : null;
   bridge = new TerminalBridge({
     provider,
     log: pino({ level: "silent" }),
     graceMs: 60_000,
     touch: () => {},
-    attachable: async (userId, id) => (userId === owner.userId && id === sandboxId ? lab : null),
+    attachable,
     async authenticate(req) {
       const token = new URL(req.url ?? "/", "http://x").searchParams.get("token") ?? "";
       const check = await verifyTerminalToken(secret, token);
@@ -49,6 +56,15 @@ beforeAll(async () => {
       if (!user || user.userId !== check.claims.userId) return { refused: "forbidden" };
       return check.claims;
     },
+    address: (req) => req.socket.remoteAddress ?? "unknown",
+    // As sandbox/manager/runtime.ts does it: the session cookie must still name the learner.
+    async recheck(req, userId, id) {
+      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, SESSION_COOKIE));
+      if (!user || user.userId !== userId) return "signed-out";
+      return (await attachable(userId, id)) ? null : "lab-missing";
+    },
+    // Short enough for a test to see each limit act; the defaults are in DEFAULT_BRIDGE_LIMITS.
+    limits: { socketsPerLearner: 8, socketsPerAddress: 16, recheckMs: 500, stallMs: 3000 },
   });
   server = createServer();
   server.on("upgrade", (req, socket, head) => bridge.handleUpgrade(req, socket, head));
@@ -265,5 +281,200 @@ describe("terminal bridge", () => {
     big[0] = Op.Input;
     t.ws.send(big);
     expect(await t.closed()).toBe(1009);
+  });
+});
+
+/** Another learner with a shell of their own (a separate docker exec) in the same lab. */
+async function newGuest(): Promise<{ userId: string; cookie: string; token(): Promise<string> }> {
+  const session = await createAnonymousSession(db, "en");
+  const id = `guest${randomBytes(3).toString("hex")}`;
+  guests.set(id, session.userId);
+  return { userId: session.userId, cookie: session.token, token: () => signTerminalToken(secret, { userId: session.userId, sandboxId: id }) };
+}
+
+/** Samples a number while `during` runs, and returns the largest value seen. */
+async function peakWhile(sample: () => number, during: () => Promise<void>): Promise<number> {
+  let peak = sample();
+  const timer = setInterval(() => (peak = Math.max(peak, sample())), 25);
+  try {
+    await during();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(peak, sample());
+}
+
+/** A well-behaved learner's round trip: type an echo, wait for its output line. */
+async function echoWorks(t: TestTerminal): Promise<void> {
+  const marker = `alive-${randomBytes(4).toString("hex")}`;
+  t.type(`echo ${marker}\r`);
+  await t.waitForLine(marker, 30_000);
+}
+
+const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Hostile clients written for these tests. Each attack ran against the bridge of before this
+// change and got through (unbounded buffers, a socket per request, every resize to dockerd).
+describe("terminal bridge under attack", () => {
+  it("holds a client that forges acks and never reads at the watermark, drops it, and other learners' echo goes on", async () => {
+    const victim = await newGuest();
+    const calm = await TestTerminal.open(await victim.token(), victim.cookie);
+    await calm.waitFor(/learner@minikube/);
+    const hostile = await TestTerminal.open(await ownerToken(), owner.token, false);
+    await hostile.waitFor(/learner@minikube/);
+    // Start a flood, then stop reading the socket and acknowledge far more than was sent.
+    hostile.type("yes kubelab-flood-$((1+1))\r");
+    hostile.ws.pause();
+    const forge = setInterval(() => hostile.ws.send(encodeClient({ op: Op.Ack, bytes: 0xffffffff })), 20);
+    const rssBefore = process.memoryUsage().rss;
+    const peak = await peakWhile(
+      () => bridge.stats().bufferedBytes,
+      async () => {
+        await sleepMs(1500);
+        // Meanwhile another learner's shell answers.
+        await echoWorks(calm);
+        await echoWorks(calm);
+      },
+    );
+    // The socket's own buffer holds the flood, not the server: at most the watermark plus
+    // the one read from Docker's stream (64 KiB) that was under way when it paused.
+    expect(peak).toBeLessThanOrEqual(HIGH_WATERMARK + 64 * 1024 + MAX_OUTPUT_CHUNK);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
+    // A client that keeps its buffer full past stallMs (3 s here) is cut, so it cannot hold
+    // the shell: once it reads again it finds the connection ended without a close frame.
+    await sleepMs(4000);
+    clearInterval(forge);
+    hostile.ws.resume();
+    expect(await hostile.closed()).toBe(1006);
+    calm.ws.close();
+    // The flooding shell is the owner's; stop it for the tests that follow.
+    const again = await TestTerminal.open(await ownerToken(), owner.token);
+    again.type("\u0003");
+    await echoWorks(again);
+    again.ws.close();
+  });
+
+  it("drops input to a program that does not read beyond the cap, tells the client, and other learners' echo goes on", async () => {
+    const victim = await newGuest();
+    const calm = await TestTerminal.open(await victim.token(), victim.cookie);
+    await calm.waitFor(/learner@minikube/);
+    const flooder = await TestTerminal.open(await ownerToken(), owner.token);
+    await flooder.waitFor(/learner@minikube/);
+    flooder.type("sleep 600\r");
+    await sleepMs(500);
+    // Lines of input `sleep` never reads: the terminal's line buffer fills, then dockerd
+    // stops reading, then whatever the server accepts waits in its memory.
+    const line = `${"x".repeat(1023)}\n`;
+    const chunk = encodeInput(line.repeat(16));
+    const before = bridge.stats().droppedInputBytes;
+    const peak = await peakWhile(
+      () => bridge.stats().queuedInputBytes,
+      async () => {
+        for (let i = 0; i < 2000; i++) {
+          flooder.ws.send(chunk);
+          if (i % 100 === 99) await sleepMs(20);
+        }
+        await echoWorks(calm);
+        await sleepMs(500);
+      },
+    );
+    expect(peak).toBeLessThanOrEqual(MAX_QUEUED_INPUT_BYTES);
+    expect(bridge.stats().droppedInputBytes - before).toBeGreaterThan(16 * 1024 * 1024);
+    expect(flooder.statuses).toContain("input-dropped");
+    // Cut, not closed: a polite close would first send the rest of the flood, which a shell
+    // that reads again (after the sleep) would then take as commands for minutes.
+    const open = bridge.stats().connections;
+    flooder.ws.terminate();
+    calm.ws.close();
+    await until("both sockets gone", () => bridge.stats().connections, (n) => n <= open - 2, 10_000);
+    // What reached the lab before the cap (the terminal's buffers, dockerd's, the socket's)
+    // would keep this shell busy with "command not found" for a long while: end it, so the
+    // tests that follow get a new one.
+    await provider.exec(lab, ["pkill", "-KILL", "-u", "learner", "-x", "bash"], { user: "root" });
+    await until("the shell to end", () => bridge.stats().shells, (n) => n === 0, 20_000);
+  });
+
+  it("closes a socket that floods frames before it is authenticated, and the shell never sees them", async () => {
+    const marker = `early-${randomBytes(4).toString("hex")}`;
+    const ws = new WebSocket(`${base}?token=${encodeURIComponent(await ownerToken())}`, { headers: { cookie: `${SESSION_COOKIE}=${owner.token}` } });
+    const closed = new Promise<number>((resolve) => ws.on("close", (code) => resolve(code)));
+    ws.on("error", () => {});
+    await new Promise((r) => ws.once("open", r));
+    // All in one go, before the server has looked up the session.
+    const frame = encodeInput(`echo ${marker} ${"y".repeat(16_000)}\r`);
+    for (let i = 0; i < 1000; i++) ws.send(frame);
+    expect(await Promise.race([closed, sleepMs(20_000).then(() => "still open")])).toBe(1008);
+    const t = await TestTerminal.open(await ownerToken(), owner.token);
+    await sleepMs(1000);
+    expect(t.text).not.toContain(marker);
+    t.ws.close();
+  });
+
+  it("closes a socket that sends an oversize frame before it is authenticated", async () => {
+    const ws = new WebSocket(`${base}?token=${encodeURIComponent(await ownerToken())}`, { headers: { cookie: `${SESSION_COOKIE}=${owner.token}` } });
+    const closed = new Promise<number>((resolve) => ws.on("close", (code) => resolve(code)));
+    ws.on("error", () => {});
+    await new Promise((r) => ws.once("open", r));
+    ws.send(new Uint8Array(MAX_FRAME_BYTES + 100));
+    expect(await closed).toBe(1009);
+  });
+
+  it("refuses a learner's sockets beyond the cap, with a status the page can explain", async () => {
+    const token = await ownerToken();
+    const opened = await Promise.all(Array.from({ length: 50 }, () => TestTerminal.open(token, owner.token)));
+    const statuses = await Promise.all(opened.map((t) => t.waitForStatus()));
+    expect(statuses.filter((s) => s[0] === "attached")).toHaveLength(8);
+    expect(statuses.filter((s) => s[0] === "too-many-terminals")).toHaveLength(42);
+    const refused = opened.filter((t) => t.statuses[0] === "too-many-terminals");
+    expect(await refused[0]!.closed()).toBe(4429);
+    for (const t of opened) t.ws.close();
+    await Promise.all(opened.map((t) => t.closed()));
+    // Closed sockets free their places.
+    const again = await TestTerminal.open(await ownerToken(), owner.token);
+    expect(await again.waitForStatus()).toEqual(["attached"]);
+    again.ws.close();
+    await again.closed();
+  });
+
+  it("refuses sockets beyond the cap of one address, whoever the learners are", async () => {
+    const learners = await Promise.all([newGuest(), newGuest(), newGuest()]);
+    const opened: TestTerminal[] = [];
+    for (const l of learners) for (let i = 0; i < 6; i++) opened.push(await TestTerminal.open(await l.token(), l.cookie));
+    const statuses = await Promise.all(opened.map((t) => t.waitForStatus()));
+    expect(statuses.filter((s) => s[0] === "attached")).toHaveLength(16);
+    expect(statuses.filter((s) => s[0] === "too-many-terminals")).toHaveLength(2);
+    for (const t of opened) t.ws.close();
+    await Promise.all(opened.map((t) => t.closed()));
+  });
+
+  it("coalesces a flood of resize frames into a few resizes, the last size winning", async () => {
+    const t = await TestTerminal.open(await ownerToken(), owner.token);
+    await t.waitFor(/learner@minikube/);
+    await sleepMs(300);
+    const before = bridge.stats().resizesApplied;
+    for (let i = 0; i < 3000; i++) t.ws.send(encodeClient({ op: Op.Resize, size: { cols: 40 + (i % 200), rows: 10 + (i % 50) } }));
+    t.ws.send(encodeClient({ op: Op.Resize, size: { cols: 123, rows: 45 } }));
+    await sleepMs(1000);
+    expect(bridge.stats().resizesApplied - before).toBeLessThanOrEqual(20);
+    t.type("stty size\r");
+    await t.waitForLine("45 123");
+    t.ws.close();
+  });
+
+  it("cuts off an open terminal within moments of its learner signing out, and of a learner removed", async () => {
+    const leaver = await newGuest();
+    const t = await TestTerminal.open(await leaver.token(), leaver.cookie);
+    await t.waitFor(/learner@minikube/);
+    // The real sign-out: the session row goes, the cookie in the open socket's request stays.
+    await deleteSession(db, leaver.cookie);
+    expect(await t.closed()).toBe(4401);
+    expect(t.statuses).toContain("signed-out");
+
+    const removed = await newGuest();
+    const u = await TestTerminal.open(await removed.token(), removed.cookie);
+    await u.waitFor(/learner@minikube/);
+    await db.user.delete({ where: { id: removed.userId } });
+    expect(await u.closed()).toBe(4401);
+    expect(u.statuses).toContain("signed-out");
   });
 });
