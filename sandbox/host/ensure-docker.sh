@@ -93,7 +93,9 @@ if systemd_owns_docker; then
   systemctl start docker.service >&2 || die "systemctl start docker failed; see 'journalctl -u docker'."
 else
   logfile="${KUBELAB_DOCKERD_LOG:-/var/log/kubelab-dockerd.log}"
-  if pgrep -x dockerd >/dev/null 2>&1; then
+  # Only the daemon of the default socket counts (its pid file): a dockerd serving another
+  # socket (a second engine on this host) is not ours to wait for.
+  if [[ -f /var/run/docker.pid ]] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
     # A daemon is already starting (another caller raced us, or it is slow): just wait for it.
     log "dockerd is running but does not answer yet; waiting"
   else

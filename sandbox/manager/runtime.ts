@@ -99,7 +99,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     maxAgeMs: config.KUBELAB_MAX_AGE_MIN * 60_000,
     readyTimeoutMs: 90_000,
     maxConcurrentStarts: 2,
-    cullIntervalMs: 30_000,
+    cullIntervalMs: config.KUBELAB_CULL_INTERVAL_SEC * 1000,
     version: KUBELAB_VERSION,
   }, log.child({ component: "labs" }), metrics);
 

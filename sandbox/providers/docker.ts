@@ -7,7 +7,7 @@ import Docker from "dockerode";
 import { labContainerOptions, LAB_DEFAULTS } from "./docker-lab-options";
 import {
   type ExecOptions, type ExecResult, type FoundLab, LABEL, type LabHealth, type Provider,
-  type ProviderState, providerStateSchema, type StartRequest, type Tty,
+  type ProviderState, providerStateSchema, type StartRequest, type Tty, EngineUnreachableError,
 } from "./types";
 
 export interface DockerProviderOptions {
@@ -159,6 +159,15 @@ export class DockerProvider implements Provider {
   }
 
   async attach(state: ProviderState, size: { cols: number; rows: number }, env: Record<string, string> = {}): Promise<Tty> {
+    try {
+      return await this.attachShell(state, size, env);
+    } catch (error) {
+      if (engineAway(error)) throw new EngineUnreachableError(`the Docker engine does not answer (${messageOf(error)})`);
+      throw error;
+    }
+  }
+
+  private async attachShell(state: ProviderState, size: { cols: number; rows: number }, env: Record<string, string>): Promise<Tty> {
     const container = this.docker.getContainer(state.ref);
     const exec = await container.exec({
       Cmd: ["bash", "-l"],
@@ -289,6 +298,13 @@ async function shellExitCode(exec: Docker.Exec): Promise<number | null> {
     await sleep(200);
   }
   return null;
+}
+
+/** A failure to reach the engine at all (stopped, restarting), as opposed to an answer that says no. */
+function engineAway(error: unknown): boolean {
+  const e = error as { code?: string; statusCode?: number; message?: string };
+  if (e.statusCode !== undefined) return e.statusCode >= 500 && /starting|shutting down|not running/i.test(e.message ?? "");
+  return ["ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "ETIMEDOUT"].includes(e.code ?? "") || /socket hang up/i.test(e.message ?? "");
 }
 
 function messageOf(error: unknown): string {

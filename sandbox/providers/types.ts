@@ -91,6 +91,14 @@ export interface Provider {
   ping(): Promise<{ ok: boolean; detail?: string }>;
 }
 
+/** The engine did not answer (it is restarting, or gone): try again later, the lab may well be fine. */
+export class EngineUnreachableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EngineUnreachableError";
+  }
+}
+
 export const LABEL = {
   managed: "org.kubelab.managed",
   sandbox: "org.kubelab.sandbox",

@@ -14,7 +14,7 @@ import { SerializeAddon } from "@xterm/addon-serialize";
 import xtermHeadless from "@xterm/headless";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { Provider, ProviderState, Tty } from "@/sandbox/providers/types";
+import { EngineUnreachableError, type Provider, type ProviderState, type Tty } from "@/sandbox/providers/types";
 import {
   decodeClient, encodeServer, FlowControl, FrameError, HARD_SOCKET_BUFFER_BYTES, HEARTBEAT_MS, HIGH_WATERMARK,
   LOW_WATERMARK, MAX_EARLY_BYTES, MAX_EARLY_FRAMES, MAX_FRAME_BYTES, MAX_QUEUED_INPUT_BYTES, Op, outputFrames,
@@ -523,6 +523,12 @@ export class TerminalBridge {
       deliver = (raw, isBinary) => this.onMessage(attached, raw, isBinary, who.sandboxId);
       for (const m of early.splice(0)) deliver(m.raw, m.isBinary);
     } catch (error) {
+      if (error instanceof EngineUnreachableError) {
+        // The engine is restarting: no refusal, so the page tries again (with back-off).
+        this.deps.log.warn({ reason: error.message }, "terminal attach waits for the lab engine");
+        if (ws.readyState === ws.OPEN) ws.close(CLOSE.engineLost, "lab engine unavailable");
+        return;
+      }
       this.deps.log.error({ err: error }, "terminal attach failed");
       if (ws.readyState === ws.OPEN) refuse("error", CLOSE.serverError);
     }

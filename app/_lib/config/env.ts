@@ -31,6 +31,8 @@ const schema = z.object({
   KUBELAB_LAB_PIDS: z.coerce.number().int().min(64).max(65_536).default(512),
   KUBELAB_IDLE_TIMEOUT_MIN: z.coerce.number().min(1).max(24 * 60).default(30),
   KUBELAB_MAX_AGE_MIN: z.coerce.number().min(1).max(7 * 24 * 60).default(180),
+  /** How often labs are checked for idleness, age and health. */
+  KUBELAB_CULL_INTERVAL_SEC: z.coerce.number().int().min(1).max(3600).default(30),
   /** Ended labs and abandoned anonymous learners are deleted this many days on (expired sessions at once). */
   KUBELAB_PURGE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** How long a shell outlives its last browser connection (reload, dropped network). */
