@@ -1,10 +1,14 @@
 // The grader: reads the learner's cluster for one exercise and returns a results document.
-// All select-checks share ONE `kubectl get <kinds> -A -o json` (run as the learner, inside
-// the lab); each command check is one more exec. A lab that cannot be read gives `error`,
+// All select-checks share ONE `kubectl get <kinds> -A -o json`; each command check is one
+// more exec. Both run inside the lab as the grader's own account (ExecOptions.user
+// "grader"): its uid, kubeconfig and environment are out of the learner's reach, and the
+// binaries are named by absolute path, so editing ~/.kube/config, planting a `kubectl`
+// earlier in PATH or files in /tmp cannot change what the grader sees. Output is capped in
+// bytes (a learner can fill etcd with objects). A lab that cannot be read gives `error`,
 // never `fail`: the learner must not be told their work is wrong when we could not look.
 import { z } from "zod";
 import type { Check, Exercise } from "@/app/_lib/lessons/exercise-schema";
-import type { ExecOptions, ExecResult, Provider, ProviderState } from "@/sandbox/providers/types";
+import { ExecOutputLimitError, type ExecOptions, type ExecResult, type Provider, type ProviderState } from "@/sandbox/providers/types";
 import { evaluateSelectCheck, type KubeObject, kindsRead } from "./evaluate";
 import { resourceOf } from "./kinds";
 import * as say from "./messages";
@@ -22,20 +26,38 @@ export function gradeTarget(provider: Provider, state: ProviderState): GradeTarg
 export const DEFAULT_GRADE_TIMEOUT_MS = 8000;
 
 /**
- * Runs `cmd` in the lab as the learner under coreutils' `timeout`, so a command that hangs is
- * killed INSIDE the lab (the provider's own timeout only stops waiting for it). Exit 124/137
- * means the in-lab timeout fired.
+ * Bytes of output one grader exec may return. A lesson's objects print well under 1 MiB;
+ * 10,000 ConfigMaps print tens of MiB, which would be held in the server's memory.
+ */
+export const GRADER_MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+/** Binaries of the lab image, by absolute path (the local provider maps /usr/local/bin). */
+export const LAB_BIN = { timeout: "/usr/bin/timeout", bash: "/bin/bash", kubectl: "/usr/local/bin/kubectl" } as const;
+
+/** How the grader runs its own commands in a lab. */
+export const AS_GRADER = { user: "grader", maxOutputBytes: GRADER_MAX_OUTPUT_BYTES } as const satisfies Omit<ExecOptions, "timeoutMs">;
+
+/**
+ * Runs `cmd` in the lab under coreutils' `timeout`, so a command that hangs is killed INSIDE
+ * the lab (the provider's own timeout only stops waiting for it). Exit 124/137 means the
+ * in-lab timeout fired. As the learner unless options say otherwise (a solution or an
+ * exercise's set-up acts for the learner); the grader's reads pass AS_GRADER.
  */
 export function execBounded(target: GradeTarget, cmd: string[], timeoutMs: number, options: Omit<ExecOptions, "timeoutMs"> = {}): Promise<ExecResult> {
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-  return target.exec(["timeout", "-k", "1", String(seconds), ...cmd], { user: "learner", ...options, timeoutMs: timeoutMs + 3000 });
+  return target.exec([LAB_BIN.timeout, "-k", "1", String(seconds), ...cmd], { user: "learner", ...options, timeoutMs: timeoutMs + 3000 });
+}
+
+/** The message for an exec that failed (thrown), bilingual: too much output, or unreadable. */
+function unreadable(error: unknown): Bilingual {
+  return error instanceof ExecOutputLimitError ? say.outputTooLarge(error.limitBytes) : say.labUnreadable((error as Error).message);
 }
 
 export const TIMED_OUT = new Set([124, 137]);
 
 export type ClusterRead =
   | { ok: true; byKind: Map<string, KubeObject[]>; unknownKinds: Set<string> }
-  | { ok: false; detail: string };
+  | { ok: false; detail: string; /** Set when the read printed more than GRADER_MAX_OUTPUT_BYTES. */ tooLarge?: Bilingual };
 
 /** What `kubectl get -o json` prints: a List whose items each have a kind and metadata. */
 const kubectlListSchema = z.looseObject({
@@ -52,9 +74,9 @@ export async function readCluster(target: GradeTarget, kinds: string[], timeoutM
     let r: ExecResult;
     try {
       const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-      r = await execBounded(target, ["kubectl", "get", wanted.map(resourceOf).join(","), "-A", "-o", "json", `--request-timeout=${seconds}s`], timeoutMs);
+      r = await execBounded(target, [LAB_BIN.kubectl, "get", wanted.map(resourceOf).join(","), "-A", "-o", "json", `--request-timeout=${seconds}s`], timeoutMs, AS_GRADER);
     } catch (error) {
-      return { ok: false, detail: (error as Error).message };
+      return { ok: false, detail: (error as Error).message, ...(error instanceof ExecOutputLimitError ? { tooLarge: unreadable(error) } : {}) };
     }
     if (r.exitCode === 0) {
       let items: KubeObject[];
@@ -80,7 +102,7 @@ export async function readCluster(target: GradeTarget, kinds: string[], timeoutM
 /** Can the learner's kubectl reach the apiserver? Decides `fail` vs `error` for a failed command. */
 async function apiserverAnswers(target: GradeTarget, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
   try {
-    const r = await execBounded(target, ["kubectl", "get", "--raw=/readyz", "--request-timeout=3s"], Math.min(timeoutMs, 5000));
+    const r = await execBounded(target, [LAB_BIN.kubectl, "get", "--raw=/readyz", "--request-timeout=3s"], Math.min(timeoutMs, 5000), AS_GRADER);
     return { ok: r.exitCode === 0, detail: r.stderr.trim() || r.stdout.trim() };
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
@@ -94,9 +116,12 @@ function base(check: Check) {
 async function runCommandCheck(check: Check & { command: string }, target: GradeTarget, timeoutMs: number, labReadable: () => Promise<{ ok: boolean; detail: string }>): Promise<CheckResult> {
   let r: ExecResult;
   try {
-    r = await execBounded(target, ["bash", "-c", check.command], timeoutMs);
+    // As the grader, in its own home: a check about the learner's files names them through
+    // $KUBELAB_LEARNER_HOME (the grader's group may read them), never through $HOME, so no
+    // ~/.jq, kubeconfig or cache of the learner's steers the tools the check runs.
+    r = await execBounded(target, [LAB_BIN.bash, "-c", check.command], timeoutMs, AS_GRADER);
   } catch (error) {
-    return { ...base(check), status: "error", message: say.labUnreadable((error as Error).message) };
+    return { ...base(check), status: "error", message: unreadable(error) };
   }
   // The command's last line of output is the value it compared; its script is never shown.
   const found = say.commandFoundText(r.stdout);
@@ -132,7 +157,7 @@ export async function gradeExercise(
     exercise.checks.map(async (check): Promise<CheckResult> => {
       if (check.command !== undefined) return runCommandCheck(check as Check & { command: string }, target, timeoutMs, labReadable);
       const r = await read!;
-      if (!r.ok) return { ...base(check), status: "error", message: say.checkNotRun() };
+      if (!r.ok) return { ...base(check), status: "error", message: r.tooLarge ?? say.checkNotRun() };
       const kind = check.select!.kind;
       if (r.unknownKinds.has(kind)) return { ...base(check), status: "fail", message: say.unknownKind(kind), found: "0" };
       return evaluateSelectCheck(check, r.byKind.get(kind) ?? [], (k) => r.byKind.get(k) ?? []);
@@ -141,7 +166,7 @@ export async function gradeExercise(
 
   let error: Bilingual | undefined;
   const readResult = read ? await read : undefined;
-  if (readResult && !readResult.ok) error = say.labUnreadable(readResult.detail);
+  if (readResult && !readResult.ok) error = readResult.tooLarge ?? say.labUnreadable(readResult.detail);
   else if (!read && results.some((c) => c.status === "error")) error = results.find((c) => c.status === "error")!.message;
 
   return {

@@ -10,11 +10,13 @@
 // polls is missed. The script drains further events for 300 ms before answering (a rollout
 // is a burst of pod events), so one burst costs one poll and one grade. Kinds without a known
 // API path are watched by `kubectl get --watch-only`. The script writes its pid to
-// /tmp/<marker>.pid so that stop() can end it and its children at once; every watch also has
+// $TMPDIR/<marker>.pid (the grader's own temp dir, which the learner cannot enter; the
+// client key copied for curl lives there too) so that stop() can end it and its children
+// at once; every watch also has
 // its own time limit, so nothing outlives a server that died without stopping.
 import { randomBytes } from "node:crypto";
 import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
-import { type ClusterRead, DEFAULT_GRADE_TIMEOUT_MS, gradeExercise, type GradeTarget, readCluster } from "./engine";
+import { AS_GRADER, type ClusterRead, DEFAULT_GRADE_TIMEOUT_MS, gradeExercise, type GradeTarget, LAB_BIN, readCluster } from "./engine";
 import { kindsRead } from "./evaluate";
 import { apiPathOf, resourceOf } from "./kinds";
 import type { ResultsDocument } from "./results";
@@ -38,9 +40,9 @@ export const LIVE_TIMING = {
 // then one "apiPath|kubectlResource" per kind. Prints "event <max resourceVersion>", "quiet",
 // "expired" (the resourceVersion is too old: start again from now) or "closed" (no watch ran).
 const WATCH_SCRIPT = `
-pidfile="/tmp/$0.pid"
+pidfile="$TMPDIR/$0.pid"
 echo $$ > "$pidfile"
-d="/tmp/$0.d"
+d="$TMPDIR/$0.d"
 mkdir -p -m 700 "$d" || exit 3
 seconds=$1 burst=$2 rv=$3
 shift 3
@@ -94,8 +96,8 @@ wait 2>/dev/null
 rm -f "$pidfile" "$d/events" "$d/err"
 `;
 
-const STOP_SCRIPT = `p=$(cat "/tmp/$0.pid" 2>/dev/null) && { pkill -P "$p"; kill "$p"; } 2>/dev/null
-rm -rf "/tmp/$0.pid" "/tmp/$0.d"
+const STOP_SCRIPT = `p=$(cat "$TMPDIR/$0.pid" 2>/dev/null) && { pkill -P "$p"; kill "$p"; } 2>/dev/null
+rm -rf "$TMPDIR/$0.pid" "$TMPDIR/$0.d"
 exit 0`;
 
 export interface LiveChecks {
@@ -220,7 +222,7 @@ export function startLiveChecks(opts: {
       let detail = "";
       try {
         const args = [marker, String(LIVE_TIMING.watchSeconds), String(LIVE_TIMING.burstSeconds), resourceVersion, ...specs];
-        const r = await target.exec(["bash", "-c", WATCH_SCRIPT, ...args], { user: "learner", timeoutMs: (LIVE_TIMING.watchSeconds + 10) * 1000 });
+        const r = await target.exec([LAB_BIN.bash, "-c", WATCH_SCRIPT, ...args], { ...AS_GRADER, timeoutMs: (LIVE_TIMING.watchSeconds + 10) * 1000 });
         line = r.stdout.trim().split("\n")[0] ?? "";
         detail = r.stderr.trim() || `exit ${r.exitCode}`;
       } catch (error) {
@@ -273,7 +275,7 @@ export function startLiveChecks(opts: {
       let ended = false;
       void watching.then(() => (ended = true));
       for (let attempt = 0; kinds.length > 0 && !ended && attempt < 10; attempt++) {
-        await target.exec(["bash", "-c", STOP_SCRIPT, marker], { user: "learner", timeoutMs: 10_000 }).catch(report);
+        await target.exec([LAB_BIN.bash, "-c", STOP_SCRIPT, marker], { ...AS_GRADER, timeoutMs: 10_000 }).catch(report);
         await Promise.race([watching, new Promise((r) => setTimeout(r, 500))]);
       }
       await watching;

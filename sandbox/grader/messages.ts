@@ -533,3 +533,12 @@ export function updatedInPlaceMessage(object: Bilingual, revision: number): Bili
 export function updatedInPlaceClause(revision: number): Clause {
   return { en: `updated in place to revision ${revision}, the old ReplicaSet kept`, ko: { and: `제자리에서 ${toward(`리비전 ${revision}`)} 업데이트되어 이전 레플리카셋이 남아 있고`, end: `제자리에서 ${toward(`리비전 ${revision}`)} 업데이트되어 이전 레플리카셋이 남아 있습니다` } };
 }
+
+/** The grader's read of the lab printed more than it keeps (GRADER_MAX_OUTPUT_BYTES). */
+export function outputTooLarge(limitBytes: number): Bilingual {
+  const mib = Math.round(limitBytes / (1024 * 1024));
+  return {
+    en: `Not checked: the cluster holds more than the grader reads at once (over ${mib} MiB). Delete the objects you no longer need, for example many ConfigMaps made in a loop, or reset the lab, then check again.`,
+    ko: `확인하지 못했습니다. 클러스터에 든 내용이 채점기가 한 번에 읽을 수 있는 양(${mib}MiB)을 넘었습니다. 반복문 등으로 많이 만든 컨피그맵처럼 더는 필요 없는 오브젝트를 지우거나 실습 환경을 초기화한 뒤 다시 확인하세요.`,
+  };
+}

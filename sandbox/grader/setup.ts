@@ -4,7 +4,7 @@
 // exercise again. Scripts are idempotent anyway, so two visits racing is harmless.
 import { z } from "zod";
 import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
-import { execBounded, type GradeTarget, TIMED_OUT } from "./engine";
+import { AS_GRADER, execBounded, type GradeTarget, LAB_BIN, TIMED_OUT } from "./engine";
 import * as say from "./messages";
 import type { Bilingual } from "./results";
 
@@ -32,6 +32,8 @@ export class SetupError extends Error {
 const SETUP_TIMEOUT_MS = 120_000;
 
 // The recording step: create the ConfigMap if it is missing, then merge one key into it.
+// Run as the grader (its PATH is fixed, kubectl is its own); the set-up script itself runs
+// as the learner, since it prepares the learner's world (files in their home included).
 const RECORD = `set -e
 kubectl get configmap -n ${SETUP_CONFIGMAP.namespace} ${SETUP_CONFIGMAP.name} >/dev/null 2>&1 ||
   kubectl create configmap -n ${SETUP_CONFIGMAP.namespace} ${SETUP_CONFIGMAP.name} >/dev/null 2>&1 || true
@@ -40,7 +42,7 @@ kubectl patch configmap -n ${SETUP_CONFIGMAP.namespace} ${SETUP_CONFIGMAP.name} 
 const configMapSchema = z.looseObject({ data: z.record(z.string(), z.string()).optional() });
 
 export async function hasRunSetup(target: GradeTarget, key: string): Promise<boolean> {
-  const r = await execBounded(target, ["kubectl", "get", "configmap", "-n", SETUP_CONFIGMAP.namespace, SETUP_CONFIGMAP.name, "-o", "json", "--ignore-not-found"], 10_000);
+  const r = await execBounded(target, [LAB_BIN.kubectl, "get", "configmap", "-n", SETUP_CONFIGMAP.namespace, SETUP_CONFIGMAP.name, "-o", "json", "--ignore-not-found"], 10_000, AS_GRADER);
   if (r.exitCode !== 0) throw new SetupError(say.labUnreadable(r.stderr || r.stdout));
   if (r.stdout.trim() === "") return false;
   const data = configMapSchema.parse(JSON.parse(r.stdout)).data ?? {};
@@ -57,11 +59,11 @@ export async function runSetup(input: { lessonId: string; exercise: Exercise }, 
   const key = setupKey(input.lessonId, input.exercise.id);
   try {
     if (await hasRunSetup(target, key)) return { ran: false };
-    const r = await execBounded(target, ["bash", "-eo", "pipefail", "-c", script], SETUP_TIMEOUT_MS);
+    const r = await execBounded(target, [LAB_BIN.bash, "-eo", "pipefail", "-c", script], SETUP_TIMEOUT_MS, { user: "learner" });
     if (r.exitCode !== 0) {
       throw new SetupError(TIMED_OUT.has(r.exitCode) ? say.setupFailed(r.exitCode, `no end within ${SETUP_TIMEOUT_MS / 1000} s`) : say.setupFailed(r.exitCode, r.stderr || r.stdout));
     }
-    const recorded = await execBounded(target, ["bash", "-c", RECORD, "record", key], 15_000);
+    const recorded = await execBounded(target, [LAB_BIN.bash, "-c", RECORD, "record", key], 15_000, AS_GRADER);
     if (recorded.exitCode !== 0) throw new SetupError(say.setupFailed(recorded.exitCode, recorded.stderr || recorded.stdout));
     return { ran: true };
   } catch (error) {

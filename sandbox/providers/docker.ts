@@ -6,7 +6,7 @@ import { PassThrough, type Duplex } from "node:stream";
 import Docker from "dockerode";
 import { labContainerOptions, LAB_DEFAULTS } from "./docker-lab-options";
 import {
-  type ExecOptions, type ExecResult, type FoundLab, LABEL, type LabHealth, type Provider,
+  ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, LAB_GRADER, LABEL, type LabHealth, type Provider,
   type ProviderState, providerStateSchema, type StartRequest, type Tty, EngineUnreachableError,
 } from "./types";
 
@@ -125,11 +125,14 @@ export class DockerProvider implements Provider {
 
   async exec(state: ProviderState, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const container = this.docker.getContainer(state.ref);
+    const user = options.user ?? "learner";
+    // The grader runs under its own uid with an environment fixed here (see graderEnv).
+    const env = user === "grader" ? { ...(options.env ?? {}), ...graderEnv(LAB_GRADER) } : (options.env ?? {});
     const exec = await container.exec({
       Cmd: cmd,
-      User: options.user ?? "learner",
-      WorkingDir: options.user === "root" ? "/" : "/home/learner",
-      Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      User: user === "grader" ? LAB_GRADER.user : user,
+      WorkingDir: user === "root" ? "/" : user === "grader" ? LAB_GRADER.home : "/home/learner",
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       AttachStdout: true,
       AttachStderr: true,
       AttachStdin: options.stdin !== undefined,
@@ -140,12 +143,29 @@ export class DockerProvider implements Provider {
     const stderr = new PassThrough();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    stdout.on("data", (c: Buffer) => out.push(c));
-    stderr.on("data", (c: Buffer) => err.push(c));
+    // Output is bounded in bytes when asked (the grader reads cluster contents the learner
+    // controls): past the cap the stream is dropped and nothing more is kept in memory.
+    const limit = options.maxOutputBytes ?? Infinity;
+    let received = 0;
+    let overLimit: (() => void) | undefined;
+    const keep = (into: Buffer[]) => (c: Buffer) => {
+      received += c.length;
+      if (received > limit) return overLimit?.();
+      into.push(c);
+    };
+    stdout.on("data", keep(out));
+    stderr.on("data", keep(err));
     this.docker.modem.demuxStream(stream, stdout, stderr);
     if (options.stdin !== undefined) stream.end(options.stdin);
     const timeoutMs = options.timeoutMs ?? 30_000;
     await new Promise<void>((resolve, reject) => {
+      overLimit = () => {
+        clearTimeout(timer);
+        out.length = 0;
+        err.length = 0;
+        stream.destroy();
+        reject(new ExecOutputLimitError(limit));
+      };
       const timer = setTimeout(() => {
         stream.destroy();
         reject(new Error(`exec timed out after ${timeoutMs} ms: ${cmd.join(" ")}`));

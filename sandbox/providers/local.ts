@@ -4,12 +4,15 @@
 // its processes). So it is only ever an explicit choice (KUBELAB_PROVIDER=local, never picked
 // by auto), the server then listens on loopback only (runtime.ts), and the lab's processes
 // get an allow-listed environment rather than the server's secrets.
+// The grader here runs as that same user too: it has a kubeconfig of its own
+// (<lab>/grader-kubeconfig) and a fixed environment, but a learner who wanted to could
+// rewrite it, so a local lab's grades are only as trustworthy as its one user.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import * as pty from "node-pty";
-import type { ExecOptions, ExecResult, FoundLab, LabHealth, Provider, ProviderState, StartRequest, Tty } from "./types";
+import { ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, type LabHealth, type Provider, type ProviderState, type StartRequest, type Tty } from "./types";
 
 const run = promisify(execFile);
 
@@ -73,6 +76,7 @@ export class LocalProvider implements Provider {
       KUBELAB_USER: process.env.USER ?? "root",
       KUBELAB_EDIT_HOSTS: "0",
       KUBELAB_LEARNER_KUBECONFIG: path.join(dir, "kubeconfig"),
+      KUBELAB_GRADER_KUBECONFIG: path.join(dir, "grader-kubeconfig"),
       KUBECONFIG: path.join(dir, "kubeconfig"),
       // (NODE_ENV, which Next's types require here, is deliberately not passed on.)
     } as unknown as NodeJS.ProcessEnv;
@@ -143,11 +147,22 @@ export class LocalProvider implements Provider {
   }
 
   async exec(state: ProviderState, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const env = { ...this.envFor(state.dir!, await this.bins()), ...options.env };
+    const bin = await this.bins();
+    let env: NodeJS.ProcessEnv = { ...this.envFor(state.dir!, bin), ...options.env };
+    if (options.user === "grader") {
+      const home = path.join(state.dir!, "grader");
+      mkdirSync(path.join(home, "tmp"), { recursive: true, mode: 0o700 });
+      env = { ...env, ...graderEnv({ home, kubeconfig: path.join(state.dir!, "grader-kubeconfig"), learnerHome: process.env.HOME ?? home, path: `${bin}:/usr/local/bin:/usr/bin:/bin` }) };
+    }
+    // The grader names the lab image's binaries by absolute path (/usr/local/bin/kubectl);
+    // here they are this lab's binary directory.
+    const argv = cmd.map((a) => (a.startsWith("/usr/local/bin/") && existsSync(path.join(bin, path.basename(a))) ? path.join(bin, path.basename(a)) : a));
+    const maxBuffer = options.maxOutputBytes ?? 64 * 1024 * 1024;
     try {
-      const { stdout, stderr } = await run(cmd[0]!, cmd.slice(1), { env, timeout: options.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 });
+      const { stdout, stderr } = await run(argv[0]!, argv.slice(1), { env, timeout: options.timeoutMs ?? 30_000, maxBuffer });
       return { exitCode: 0, stdout, stderr };
     } catch (error) {
+      if ((error as { code?: string }).code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") throw new ExecOutputLimitError(maxBuffer);
       const e = error as { code?: number | string; stdout?: string; stderr?: string };
       return { exitCode: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(error) };
     }

@@ -38,10 +38,53 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  user?: "learner" | "root";
+  /**
+   * Who runs the command. `grader` is the lab's own grading account: its uid, home and
+   * kubeconfig are out of the learner's reach, and the provider gives it a fixed PATH and
+   * environment, so nothing the learner changes in their shell, home or /tmp reaches it.
+   */
+  user?: "learner" | "root" | "grader";
   timeoutMs?: number;
   stdin?: string;
   env?: Record<string, string>;
+  /** Stop and fail with ExecOutputLimitError once stdout + stderr exceed this many bytes. */
+  maxOutputBytes?: number;
+}
+
+/** The command printed more than ExecOptions.maxOutputBytes; what it printed was dropped. */
+export class ExecOutputLimitError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`the command printed more than ${limitBytes} bytes`);
+    this.name = "ExecOutputLimitError";
+  }
+}
+
+/** The grader's account in the lab image (sandbox/image/Dockerfile, sandbox/cluster/lab). */
+export const LAB_GRADER = {
+  user: "kubelab-grader",
+  home: "/var/lib/kubelab-grader",
+  kubeconfig: "/var/lib/kubelab-grader/kubeconfig",
+  learnerHome: "/home/learner",
+} as const;
+
+/**
+ * The environment every grader exec gets, whatever the learner did: binaries from
+ * root-owned directories only, the grader's kubeconfig and caches, its own temp dir.
+ * KUBELAB_LEARNER_HOME names the learner's home for checks about the learner's files.
+ */
+export function graderEnv(paths: { home: string; kubeconfig: string; learnerHome: string; path?: string }): Record<string, string> {
+  return {
+    PATH: paths.path ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: paths.home,
+    KUBECONFIG: paths.kubeconfig,
+    KUBECACHEDIR: `${paths.home}/.kube/cache`,
+    KUBERC: "off",
+    TMPDIR: `${paths.home}/tmp`,
+    HELM_CACHE_HOME: `${paths.home}/.cache/helm`,
+    HELM_CONFIG_HOME: `${paths.home}/.config/helm`,
+    HELM_DATA_HOME: `${paths.home}/.local/share/helm`,
+    KUBELAB_LEARNER_HOME: paths.learnerHome,
+  };
 }
 
 /** A live shell in a lab: bytes in, bytes out, resize, close. */

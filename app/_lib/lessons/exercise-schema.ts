@@ -89,7 +89,7 @@ export const checkSchema = z
     portReaches: z.strictObject({ port: z.number().int().min(1), containerPort: z.number().int().min(1) }).optional(),
     /** A Deployment was updated in place: its revision is at least this, with the old ReplicaSet kept. */
     updatedInPlace: z.strictObject({ revision: z.number().int().min(2) }).optional(),
-    /** ...or run a command in the lab (as the learner) whose exit code decides. */
+    /** ...or run a command in the lab (as the grader, see sandbox/grader/engine.ts; the learner's files are under $KUBELAB_LEARNER_HOME) whose exit code decides. */
     command: z.string().min(1).optional(),
     /**
      * What a command check says, in both languages; {found} is replaced by the last line the

@@ -24,3 +24,9 @@ if [ -f /usr/share/bash-completion/completions/kubectl ]; then
   alias k=kubectl
   complete -o default -F __start_kubectl k
 fi
+
+# The lab's own shell help: notices in the learner's language and width, and curl that
+# explains why a Service cannot be reached here (see /opt/kubelab/learner-shell.bash).
+if [ -r /opt/kubelab/learner-shell.bash ]; then
+  . /opt/kubelab/learner-shell.bash
+fi

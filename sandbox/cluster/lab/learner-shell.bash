@@ -1,0 +1,85 @@
+# learner-shell.bash — sourced by the learner's ~/.bashrc (interactive shells only).
+#
+# 1. Records this terminal's language and width in /run/kubelab/learner/terminal before
+#    every command, so that the simulated node's answers to `kubectl logs/exec/attach/cp/
+#    port-forward` (kubelet-notice, run by the cluster) come in the learner's language and
+#    fit their terminal. Only a language code and a number are written.
+# 2. `curl` to a Service, pod or node address cannot connect in this lab (its node is
+#    simulated and it has no network); the real curl runs as always, and when it fails to
+#    resolve or connect to such an address, the shell says why and what to look at instead.
+#    curl to localhost (the API server) is left alone.
+
+__kubelab_terminal() {
+  [[ -d /run/kubelab/learner && -w /run/kubelab/learner ]] || return 0
+  printf '%s %s\n' "${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" "${COLUMNS:-0}" >|/run/kubelab/learner/terminal 2>/dev/null
+  return 0
+}
+# PS0 is expanded after a command line is read and before it runs: the width is the one
+# the terminal has at that moment (checkwinsize and readline keep COLUMNS current).
+PS0='$(__kubelab_terminal)'"${PS0:-}"
+__kubelab_terminal
+
+# Prints the host of curl's first URL argument (skipping the values of options that take one).
+__kubelab_curl_host() {
+  local a skip=0 host
+  for a in "$@"; do
+    if ((skip)); then skip=0; continue; fi
+    case "$a" in
+      -o|-H|-d|-X|-u|-A|-e|-w|-m|-b|-c|-F|-T|-x|-r|-E|-K|-U|-Y|-y|-z|-C|-P|-Q|-t|\
+      --output|--header|--data|--data-*|--request|--user|--user-agent|--referer|--write-out|\
+      --max-time|--connect-timeout|--cookie|--cookie-jar|--form|--form-string|--upload-file|--proxy|\
+      --range|--cert|--key|--cacert|--capath|--resolve|--connect-to|--retry|--retry-delay|\
+      --retry-max-time|--interface|--config|--url-query|--json|--oauth2-bearer|--unix-socket|\
+      --dns-servers|--noproxy|--proxy-user|--max-filesize|--limit-rate|--output-dir|--variable)
+        skip=1; continue ;;
+      --url) skip=0; continue ;;
+      -*) continue ;;
+    esac
+    host="${a#*://}"; host="${host%%[/?#]*}"; host="${host##*@}"
+    if [[ "$host" == \[* ]]; then host="${host%%]*}"; host="${host#[}"; else host="${host%%:*}"; fi
+    printf '%s' "${host,,}"
+    return 0
+  done
+  return 1
+}
+
+__kubelab_curl_explain() { # <host>
+  local host="$1" lang="${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" width="${COLUMNS:-0}" found name ns
+  local say=(/opt/kubelab/sim-notice --lang "$lang" --width "$width")
+  local k=(command kubectl --request-timeout=3s)
+  case "$host" in
+    ""|localhost|localhost.|127.*|::1|0.0.0.0) return 0 ;;
+  esac
+  if [[ "$host" =~ ^10\.(9[6-9]|10[0-9]|11[01])\.[0-9]+\.[0-9]+$ ]]; then
+    found="$("${k[@]}" get services -A -o jsonpath="{range .items[?(@.spec.clusterIP==\"$host\")]}{.metadata.namespace}/{.metadata.name}{end}" 2>/dev/null)"
+    "${say[@]}" curl-service "$host" "$found" "${found#*/}" "${found%%/*}" >&2
+  elif [[ "$host" =~ ^10\.244\.[0-9]+\.[0-9]+$ ]]; then
+    found="$("${k[@]}" get pods -A --field-selector "status.podIP=$host" -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{end}' 2>/dev/null)"
+    "${say[@]}" curl-pod "$host" "$found" >&2
+  elif [[ "$host" == minikube || "$host" == 192.168.49.2 || "$host" == control-plane.minikube.internal ]]; then
+    "${say[@]}" curl-node "$host" >&2
+  elif [[ "$host" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)?(\.svc(\.cluster\.local)?)?\.?$ ]]; then
+    # name, name.namespace, name.namespace.svc[.cluster.local]: a Service, if one has that name.
+    name="${host%.}"; name="${name%.svc.cluster.local}"; name="${name%.svc}"
+    if [[ "$name" == *.* ]]; then ns="${name#*.}"; name="${name%%.*}"
+    else ns="$("${k[@]}" config view --minify -o jsonpath='{..namespace}' 2>/dev/null)"; ns="${ns:-default}"; fi
+    if "${k[@]}" get service "$name" -n "$ns" >/dev/null 2>&1; then
+      "${say[@]}" curl-service "$host" "$ns/$name" "$name" "$ns" >&2
+    elif [[ "$host" == *.svc* || "$host" != *.* ]]; then
+      "${say[@]}" curl-service "$host" "" "" "" >&2
+    else
+      "${say[@]}" curl-outside "$host" >&2
+    fi
+  else
+    "${say[@]}" curl-outside "$host" >&2
+  fi
+}
+
+curl() {
+  command curl "$@"
+  local rc=$? host
+  # 6: could not resolve the host, 7: could not connect, 28: timed out.
+  case $rc in 6|7|28) ;; *) return $rc ;; esac
+  host="$(__kubelab_curl_host "$@")" && __kubelab_curl_explain "$host"
+  return $rc
+}
