@@ -125,7 +125,8 @@ describe("live checks", () => {
       await until("the first documents of both exercises", () => docs.map((d) => d.exerciseId), (ids) => ids.includes("scale-web") && ids.includes("expose-web"));
       expect(docs.find((d) => d.exerciseId === "expose-web")!.outcome).toBe("fail");
       // Let the watch settle in the lab, then change the cluster from the learner's side.
-      await until("the watch to run in the lab", () => learner("pgrep -u learner -c 'curl|kubectl' || true"), (n) => Number(n.trim()) >= 1);
+      // The watch runs as the grader's own account (see grader-identity.test.ts).
+      await until("the watch to run in the lab", () => learner("pgrep -u kubelab-grader -c 'curl|kubectl' || true"), (n) => Number(n.trim()) >= 1);
       await learner("kubectl expose deployment web --port=80 --type=NodePort");
       const passed = await until("a passing expose-web document", () => docs.filter((d) => d.exerciseId === "expose-web"), (d) => d.at(-1)?.outcome === "pass");
       expect(byId(passed.at(-1)!)["service"]!.status).toBe("pass");
@@ -133,8 +134,9 @@ describe("live checks", () => {
       await live.stop();
     }
     expect(errors).toEqual([]);
-    expect(await learner("pgrep -u learner -a 'curl|kubectl' || true")).toBe("");
-    expect(await learner("ls /tmp | grep kubelab-live || true")).toBe("");
+    expect(await learner("pgrep -u kubelab-grader -a 'curl|kubectl' || true")).toBe("");
+    const left = await lab.target.exec(["bash", "-c", "ls /var/lib/kubelab-grader/tmp /tmp | grep kubelab-live || true"], { user: "root" });
+    expect(left.stdout).toBe("");
     const emitted = docs.length;
     await learner("kubectl scale deployment web --replicas=2");
     await new Promise((r) => setTimeout(r, 2000));
