@@ -37,8 +37,11 @@ if [[ "$(cat node_modules/.kubelab-deps 2>/dev/null)" != "$deps_hash" ]]; then
   log "installing npm dependencies"
   # npm install, not npm ci: npm 11's ci rejects lockfiles whose optional platform packages
   # (@next/swc-*, @swc/core-*) carry no "resolved" URL, as hosts with
-  # omit-lockfile-registry-resolved write them. install follows the same lockfile.
-  npm install --no-audit --no-fund --loglevel=error
+  # omit-lockfile-registry-resolved write them. install follows the same lockfile, and
+  # --no-save keeps it from writing package.json or package-lock.json: set-up must leave a
+  # fresh clone clean (test/unit/lockfile.test.ts checks the lockfile is complete, so npm
+  # has nothing to add; to change dependencies, run `npm install <pkg>` yourself).
+  npm install --no-save --no-audit --no-fund --loglevel=error
   echo "$deps_hash" > node_modules/.kubelab-deps
 fi
 
