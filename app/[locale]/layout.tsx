@@ -1,4 +1,7 @@
 import "pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css";
+// Hangul for code and the terminal (globals.css --mono, terminal-theme.ts), fetched by
+// unicode-range only for the characters a page shows.
+import "@fontsource/nanum-gothic-coding/400.css";
 import "../globals.css";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
@@ -7,6 +10,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { AccountMenu } from "@/app/_components/account/account-menu.client";
 import "@/app/_components/account/account.css";
+import { BrowserTimeZone } from "@/app/_components/time/browser-time-zone.client";
 import { LanguageSwitch } from "@/app/_components/language-switch.client";
 import { Link } from "@/app/_lib/i18n/navigation";
 import { routing } from "@/app/_lib/i18n/routing";
@@ -32,6 +36,7 @@ export default async function LocaleLayout({ children, params }: { children: Rea
     <html lang={locale}>
       <body>
         <NextIntlClientProvider>
+          <BrowserTimeZone>
           <a className="skip-link" href="#main">
             {t("skipToContent")}
           </a>
@@ -47,6 +52,7 @@ export default async function LocaleLayout({ children, params }: { children: Rea
           </header>
           <main id="main">{children}</main>
           <footer className="site-footer">{t("footer")}</footer>
+          </BrowserTimeZone>
         </NextIntlClientProvider>
       </body>
     </html>

@@ -1,10 +1,17 @@
 // The course catalog, in lesson order. Prerendered like the lessons: it holds no learner's
 // data, so it is served from Next's cache.
+import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { LessonDoneMark } from "@/app/_components/exercise/lesson-done-mark.client";
 import { Link } from "@/app/_lib/i18n/navigation";
 import type { Locale } from "@/app/_lib/i18n/routing";
 import { getCatalog } from "@/app/_lib/lessons/catalog";
+
+export async function generateMetadata({ params }: { params: Promise<{ locale: Locale }> }): Promise<Metadata> {
+  const { locale } = await params;
+  const t = await getTranslations({ locale, namespace: "Catalog" });
+  return { title: t("title") };
+}
 
 export default async function CatalogPage({ params }: { params: Promise<{ locale: Locale }> }) {
   const { locale } = await params;

@@ -54,7 +54,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if ((await haneul?.getAttribute('[data-testid="lab-state"]', "data-state")) === "ready") await haneul.click('[data-testid="lab-stop"]');
+    if ((await haneul?.getAttribute('[data-testid="lab-state"]', "data-state")) === "ready") {
+      await haneul.click('[data-testid="lab-stop"]');
+      await haneul.click('[data-testid="lab-stop-confirm"]');
+    }
   } catch {
     // the page may be gone; global teardown removes labs too
   }

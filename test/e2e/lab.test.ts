@@ -155,6 +155,8 @@ describe("the lab", { timeout: 120_000 }, () => {
 
   it("stops, and offers to start again", async () => {
     await page.click('[data-testid="lab-stop"]');
+    // Stop asks first (issue 13, item 7); lab-ui.test.ts walks the question itself.
+    await page.click('[data-testid="lab-stop-confirm"]');
     await expect.poll(labState, { timeout: 60_000 }).toBe("ended");
     const again = page.locator('[data-testid="lab-start"]');
     // Enabled once the stop action has answered (the stream may say "ended" a moment before).

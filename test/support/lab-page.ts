@@ -21,10 +21,16 @@ export async function waitForShell(page: Page, timeout: number): Promise<void> {
   await expect.poll(atPrompt, { timeout, interval: 200 }).toBe(true);
 }
 
+/** Stop, then confirm: Stop asks first, as Reset does (issue 13, item 7). */
+export async function stopLab(page: Page): Promise<void> {
+  await page.click('[data-testid="lab-stop"]');
+  await page.click('[data-testid="lab-stop-confirm"]');
+}
+
 /** Leaves no lab behind, whatever failed before (global teardown removes containers too). */
 export async function stopLabIfReady(page: Page | undefined): Promise<void> {
   try {
-    if (page && (await labState(page)) === "ready") await page.click('[data-testid="lab-stop"]');
+    if (page && (await labState(page)) === "ready") await stopLab(page);
   } catch {
     // the page may be gone
   }

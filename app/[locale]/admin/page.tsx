@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { CreateInstructorForm, RoleForm, StopLabForm } from "@/app/_components/account/admin-forms.client";
+import { LocalTime } from "@/app/_components/time/local-time.client";
 import { currentUser } from "@/app/_lib/auth/session";
 import { labCapacity, listLabs, listUsers } from "@/app/_lib/data/admin";
 import { redirect } from "@/app/_lib/i18n/navigation";
@@ -116,7 +117,9 @@ export default async function AdminPage({ params }: Props) {
             <tr key={account.id} data-user-email={account.email} data-role={account.role}>
               <td>{account.email}</td>
               <td>{account.displayName ?? "–"}</td>
-              <td>{format.dateTime(account.createdAt, { dateStyle: "medium" })}</td>
+              <td>
+                <LocalTime at={account.createdAt} options={{ dateStyle: "medium" }} />
+              </td>
               <td>{format.relativeTime(account.lastSeenAt, now)}</td>
               <td>
                 <RoleForm userId={account.id} role={account.role} own={account.id === user.userId} />

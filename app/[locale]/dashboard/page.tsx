@@ -1,7 +1,8 @@
 // The instructor's cohorts, and a form for a new one. Admins see every cohort.
 import type { Metadata } from "next";
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { getTranslations, setRequestLocale } from "next-intl/server";
 import { CreateCohortForm } from "@/app/_components/cohort/create-cohort-form.client";
+import { LocalDateRange } from "@/app/_components/time/local-time.client";
 import { teacherGate } from "@/app/_lib/cohort/teacher-gate";
 import { listMyCohorts } from "@/app/_lib/data/cohorts";
 import { Link } from "@/app/_lib/i18n/navigation";
@@ -19,7 +20,6 @@ export default async function DashboardPage({ params }: { params: Promise<{ loca
   const { locale } = await params;
   setRequestLocale(locale);
   const t = await getTranslations("Dashboard");
-  const format = await getFormatter();
   const gate = await teacherGate(locale, "/dashboard", () => listMyCohorts());
   if (!gate.allowed) {
     return (
@@ -44,7 +44,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ loca
                 <strong>{c.name}</strong>
                 <span className={`cohort-state cohort-state-${c.state}`}>{t("state", { state: c.state })}</span>
                 <span className="muted">
-                  {c.startsAt && c.endsAt ? format.dateTimeRange(new Date(c.startsAt), new Date(c.endsAt), { dateStyle: "medium" }) : null}
+                  {c.startsAt && c.endsAt ? <LocalDateRange from={c.startsAt} to={c.endsAt} options={{ dateStyle: "medium" }} /> : null}
                 </span>
                 <span className="muted">{t("learnerCount", { count: c.learners })}</span>
                 {!c.mine ? <span className="muted">{t("taughtBy", { name: c.instructorName })}</span> : null}

@@ -37,6 +37,8 @@ export function LabPanel() {
   const [confirmingReset, setConfirmingReset] = useState(false);
   const lessonId = useOpenLessonId();
   const [confirmingLessonReset, setConfirmingLessonReset] = useLessonResetConfirm(view.state === "ready", lessonId);
+  // Stopping deletes the learner's cluster and files, so it asks first, as Reset does.
+  const [confirmingStop, setConfirmingStop] = useState(false);
   // Only a Start pressed on this page moves the keyboard into the terminal; a reload does not.
   const [startedHere, setStartedHere] = useState(false);
 
@@ -53,6 +55,7 @@ export function LabPanel() {
   useEffect(() => () => announceLabState({ ready: false }), []);
   useEffect(() => {
     if (view.state !== "ready") setConfirmingReset(false);
+    if (view.state !== "ready" && view.state !== "starting") setConfirmingStop(false);
   }, [view.state]);
 
   const onTerminalState = (state: ConnectionState) => {
@@ -83,6 +86,7 @@ export function LabPanel() {
               data-testid="lab-reset"
               onClick={() => {
                 setConfirmingLessonReset(false);
+                setConfirmingStop(false);
                 setConfirmingReset(true);
               }}
               disabled={lab.pending !== null}
@@ -97,12 +101,24 @@ export function LabPanel() {
               expanded={confirmingLessonReset}
               onAsk={() => {
                 setConfirmingReset(false);
+                setConfirmingStop(false);
                 setConfirmingLessonReset(true);
               }}
             />
           ) : null}
           {view.state === "ready" || view.state === "starting" ? (
-            <button type="button" className="button" data-testid="lab-stop" onClick={() => void lab.stop()} disabled={lab.pending !== null}>
+            <button
+              type="button"
+              className="button"
+              data-testid="lab-stop"
+              onClick={() => {
+                setConfirmingReset(false);
+                setConfirmingLessonReset(false);
+                setConfirmingStop(true);
+              }}
+              disabled={lab.pending !== null}
+              aria-expanded={confirmingStop}
+            >
               {t("stop")}
             </button>
           ) : null}
@@ -142,6 +158,31 @@ export function LabPanel() {
           }}
           onCancel={() => setConfirmingLessonReset(false)}
         />
+      ) : null}
+
+      {confirmingStop ? (
+        <div className="lab-confirm" role="alertdialog" aria-labelledby="lab-stop-title" aria-describedby="lab-stop-body">
+          <p id="lab-stop-title" className="lab-confirm-title">
+            {t("stopConfirm.title")}
+          </p>
+          <p id="lab-stop-body">{t("stopConfirm.body")}</p>
+          <div className="lab-confirm-actions">
+            <button
+              type="button"
+              className="button button-danger"
+              data-testid="lab-stop-confirm"
+              onClick={() => {
+                setConfirmingStop(false);
+                void lab.stop();
+              }}
+            >
+              {t("stopConfirm.confirm")}
+            </button>
+            <button type="button" className="button" data-testid="lab-stop-cancel" onClick={() => setConfirmingStop(false)} autoFocus>
+              {t("stopConfirm.cancel")}
+            </button>
+          </div>
+        </div>
       ) : null}
 
       {lab.failed ? (

@@ -58,5 +58,11 @@ export function themeFor(dark: boolean): ITheme {
   return dark ? DARK_THEME : LIGHT_THEME;
 }
 
-/** Hangul needs a font that has it; terminal cells are sized from the first font found. */
-export const TERMINAL_FONT = '"D2Coding", "Noto Sans Mono CJK KR", "Nanum Gothic Coding", ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace';
+/**
+ * Hangul needs a font that has it; terminal cells are sized from the first font found.
+ * "Nanum Gothic Coding" is shipped by the site (app/[locale]/layout.tsx imports it from
+ * @fontsource, split by unicode-range): it stands last, before the generic family, so the
+ * system's Latin monospace font sizes the cells and only Hangul is drawn (and downloaded)
+ * from it, on systems with no Korean monospace font of their own.
+ */
+export const TERMINAL_FONT = '"D2Coding", "Noto Sans Mono CJK KR", ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Nanum Gothic Coding", monospace';

@@ -134,6 +134,15 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, onState
       });
       // The page's web fonts change the layout around the terminal while they load.
       void document.fonts?.ready.then(refit);
+      // Hangul's font is fetched by unicode-range when the terminal first shows a Korean
+      // character, after xterm.js drew it with a fallback; draw it again once it is here.
+      const onFontsLoaded = () => {
+        if (disposed) return;
+        term.clearTextureAtlas();
+        term.refresh(0, term.rows - 1);
+      };
+      document.fonts?.addEventListener("loadingdone", onFontsLoaded);
+      cleanups.push(() => document.fonts?.removeEventListener("loadingdone", onFontsLoaded));
 
       const onScheme = (e: MediaQueryListEvent) => (term.options.theme = themeFor(e.matches));
       dark.addEventListener("change", onScheme);

@@ -2,10 +2,11 @@
 // learner's attempts and lab on demand, the roster, and the CSV export.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { getTranslations, setRequestLocale } from "next-intl/server";
 import { CohortMatrixView } from "@/app/_components/cohort/cohort-matrix.client";
 import { CohortRoster } from "@/app/_components/cohort/cohort-roster.client";
 import { InviteLink } from "@/app/_components/cohort/invite-link.client";
+import { LocalDateRange } from "@/app/_components/time/local-time.client";
 import { teacherGate } from "@/app/_lib/cohort/teacher-gate";
 import { cohortMatrix } from "@/app/_lib/data/cohort-progress";
 import { CohortNotFoundError, cohortSettings } from "@/app/_lib/data/cohorts";
@@ -29,7 +30,6 @@ export default async function CohortDashboardPage({ params }: { params: Promise<
   const { locale, cohortId } = await params;
   setRequestLocale(locale);
   const t = await getTranslations("Dashboard");
-  const format = await getFormatter();
   const gate = await teacherGate(locale, `/dashboard/${cohortId}`, () => load(cohortId, locale));
   if (!gate.allowed) {
     return (
@@ -48,7 +48,9 @@ export default async function CohortDashboardPage({ params }: { params: Promise<
       <header className="cohort-header">
         <h1 data-testid="cohort-name">{settings.name}</h1>
         <span className={`cohort-state cohort-state-${settings.state}`}>{t("state", { state: settings.state })}</span>
-        {settings.startsAt && settings.endsAt ? <span className="muted">{format.dateTimeRange(new Date(settings.startsAt), new Date(settings.endsAt), { dateStyle: "medium" })}</span> : null}
+        {settings.startsAt && settings.endsAt ? <span className="muted">
+            <LocalDateRange from={settings.startsAt} to={settings.endsAt} options={{ dateStyle: "medium" }} />
+          </span> : null}
         <a className="cohort-button" href={`/api/cohorts/${settings.id}/csv?locale=${locale}`} download data-testid="csv-export">
           {t("exportCsv")}
         </a>

@@ -1,20 +1,26 @@
 // An invite link. Shows which cohort it is for, then, depending on who opens it: sign up or
 // sign in first (coming back here), join, already in, removed, or the cohort has ended.
 import type { Metadata } from "next";
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { getTranslations, setRequestLocale } from "next-intl/server";
 import { JoinButton } from "@/app/_components/cohort/join-button.client";
+import { LocalDateRange } from "@/app/_components/time/local-time.client";
 import { invitePreview } from "@/app/_lib/data/cohorts";
 import { Link } from "@/app/_lib/i18n/navigation";
 import type { Locale } from "@/app/_lib/i18n/routing";
 import "@/app/_components/cohort/cohort.css";
 
-export const metadata: Metadata = { robots: { index: false } };
+// A title that names the cohort, so a tab or a bookmark says which invitation it is.
+export async function generateMetadata({ params }: { params: Promise<{ locale: Locale; code: string }> }): Promise<Metadata> {
+  const { locale, code } = await params;
+  const t = await getTranslations({ locale, namespace: "Titles" });
+  const preview = await invitePreview(code);
+  return { title: preview.valid ? t("join", { name: preview.cohortName }) : t("joinInvalid"), robots: { index: false } };
+}
 
 export default async function JoinPage({ params }: { params: Promise<{ locale: Locale; code: string }> }) {
   const { locale, code } = await params;
   setRequestLocale(locale);
   const t = await getTranslations("Cohort.join");
-  const format = await getFormatter();
   const preview = await invitePreview(code);
   if (!preview.valid) {
     return (
@@ -25,7 +31,7 @@ export default async function JoinPage({ params }: { params: Promise<{ locale: L
     );
   }
   const here = `/${locale}/join/${code}`;
-  const dates = preview.startsAt && preview.endsAt ? format.dateTimeRange(new Date(preview.startsAt), new Date(preview.endsAt), { dateStyle: "medium" }) : null;
+  const dates = preview.startsAt && preview.endsAt ? <LocalDateRange from={preview.startsAt} to={preview.endsAt} options={{ dateStyle: "medium" }} /> : null;
   let body: React.ReactNode;
   if (preview.membership === "member") {
     body = (
@@ -76,7 +82,7 @@ export default async function JoinPage({ params }: { params: Promise<{ locale: L
       <h1>{preview.cohortName}</h1>
       <p className="muted">
         {t("taughtBy", { name: preview.instructorName })}
-        {dates ? ` · ${dates}` : null}
+        {dates ? <> · {dates}</> : null}
       </p>
       {body}
     </div>
