@@ -1,7 +1,4 @@
 import "pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css";
-// Hangul for code and the terminal (globals.css --mono, terminal-theme.ts), fetched by
-// unicode-range only for the characters a page shows.
-import "@fontsource/nanum-gothic-coding/400.css";
 import "../globals.css";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
@@ -11,6 +8,7 @@ import type { ReactNode } from "react";
 import { AccountMenu } from "@/app/_components/account/account-menu.client";
 import "@/app/_components/account/account.css";
 import { BrowserTimeZone } from "@/app/_components/time/browser-time-zone.client";
+import { SkipToLab } from "@/app/_components/skip-to-lab.client";
 import { LanguageSwitch } from "@/app/_components/language-switch.client";
 import { Link } from "@/app/_lib/i18n/navigation";
 import { routing } from "@/app/_lib/i18n/routing";
@@ -37,21 +35,25 @@ export default async function LocaleLayout({ children, params }: { children: Rea
       <body>
         <NextIntlClientProvider>
           <BrowserTimeZone>
-          <a className="skip-link" href="#main">
-            {t("skipToContent")}
-          </a>
-          <header className="site-header">
-            <Link href="/" className="brand">
-              <span aria-hidden="true">⎈</span> {t("name")}
-            </Link>
-            <nav aria-label={nav("catalog")} className="site-nav">
-              <Link href="/">{nav("catalog")}</Link>
-              <AccountMenu />
-              <LanguageSwitch />
-            </nav>
-          </header>
-          <main id="main">{children}</main>
-          <footer className="site-footer">{t("footer")}</footer>
+            <a className="skip-link" href="#main">
+              {t("skipToContent")}
+            </a>
+            <SkipToLab />
+            <header className="site-header">
+              {/* No prefetch: on the catalog these fetched the page being read, twice. */}
+              <Link href="/" className="brand" prefetch={false}>
+                <span aria-hidden="true">⎈</span> {t("name")}
+              </Link>
+              <nav aria-label={nav("catalog")} className="site-nav">
+                <Link href="/" prefetch={false}>
+                  {nav("catalog")}
+                </Link>
+                <AccountMenu />
+                <LanguageSwitch />
+              </nav>
+            </header>
+            <main id="main">{children}</main>
+            <footer className="site-footer">{t("footer")}</footer>
           </BrowserTimeZone>
         </NextIntlClientProvider>
       </body>

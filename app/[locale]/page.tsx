@@ -1,8 +1,9 @@
 // The course catalog, in lesson order. Prerendered like the lessons: it holds no learner's
-// data, so it is served from Next's cache.
+// data, so it is served from Next's cache; the learner's progress per lesson and the way back
+// to where they left off are asked for by the browser (catalog-progress.client.tsx).
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
-import { LessonDoneMark } from "@/app/_components/exercise/lesson-done-mark.client";
+import { ContinueLesson, LessonProgressBadge } from "@/app/_components/catalog/catalog-progress.client";
 import { Link } from "@/app/_lib/i18n/navigation";
 import type { Locale } from "@/app/_lib/i18n/routing";
 import { getCatalog } from "@/app/_lib/lessons/catalog";
@@ -10,7 +11,9 @@ import { getCatalog } from "@/app/_lib/lessons/catalog";
 export async function generateMetadata({ params }: { params: Promise<{ locale: Locale }> }): Promise<Metadata> {
   const { locale } = await params;
   const t = await getTranslations({ locale, namespace: "Catalog" });
-  return { title: t("title") };
+  const site = await getTranslations({ locale, namespace: "Site" });
+  // The layout's "%s · kubelab" template reaches only pages below it, not this one beside it.
+  return { title: { absolute: `${t("title")} · ${site("name")}` } };
 }
 
 export default async function CatalogPage({ params }: { params: Promise<{ locale: Locale }> }) {
@@ -25,10 +28,12 @@ export default async function CatalogPage({ params }: { params: Promise<{ locale
       <p className="lede">{t("intro")}</p>
       <p className="muted">{t("lessonCount", { count: lessons.length })}</p>
       {lessons.length === 0 ? <p>{t("empty")}</p> : null}
+      <ContinueLesson lessons={lessons.map((l) => ({ id: l.id, order: l.frontMatter.order, title: l.frontMatter.title }))} />
       <ol className="lesson-list">
         {lessons.map((lesson) => (
           <li key={lesson.id} className="lesson-card" data-lesson-id={lesson.id}>
-            <Link href={`/lessons/${lesson.id}`} className="lesson-card-link">
+            {/* No prefetch: every card in view fetched its lesson (about 60 KB each) before any click. */}
+            <Link href={`/lessons/${lesson.id}`} className="lesson-card-link" prefetch={false}>
               <span className="lesson-number">{t("lessonNumber", { order: lesson.frontMatter.order })}</span>
               <span className="lesson-title" lang={lesson.locale}>
                 {lesson.frontMatter.title}
@@ -39,7 +44,7 @@ export default async function CatalogPage({ params }: { params: Promise<{ locale
               <span className="lesson-meta">
                 <span>{t("minutes", { minutes: lesson.frontMatter.minutes })}</span>
                 <span>{t("level", { level: lesson.frontMatter.level })}</span>
-                <LessonDoneMark lessonId={lesson.id} />
+                <LessonProgressBadge lessonId={lesson.id} />
                 {lesson.locale !== locale ? <span className="badge">{t("onlyIn", { language: languages(lesson.locale) })}</span> : null}
               </span>
             </Link>

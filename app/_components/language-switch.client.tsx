@@ -9,7 +9,8 @@ import { useEffect } from "react";
 import { Link, usePathname, useRouter } from "@/app/_lib/i18n/navigation";
 
 const PLACE_KEY = "kubelab:language-switch-place";
-const HEADINGS = "main h1, main h2, main h3";
+// The lesson's own headings (not the lab column's), in the same order in both languages.
+const HEADINGS = "article h1, article h2, article h3";
 
 interface Place {
   /** The path the switch goes to; a place is only restored there. */

@@ -1,16 +1,22 @@
 "use client";
 // The lesson and the lab side by side, with a divider the learner can drag (or move with the
 // arrow keys). The lab's share of the width is remembered in localStorage, so every lesson
-// opens the way the learner left the last one. Below 960 px the CSS stacks the two and hides
-// the divider.
+// opens the way the learner left the last one.
+// Below 960 px (phones, narrow windows) there is no room beside the lesson: the lab becomes a
+// drawer at the bottom of the screen, a bar that is always in reach and opens over the
+// lesson. A Run button opens it, so the learner sees the command land in the terminal
+// instead of typing into one far below (issue 13, item 6).
 import { useTranslations } from "next-intl";
 import { type CSSProperties, type KeyboardEvent, type PointerEvent, type ReactNode, useEffect, useRef, useState } from "react";
+import { OPEN_LAB_EVENT, RUN_EVENT } from "./lab/lab-bus";
 
 const STORAGE_KEY = "kubelab:lab-width";
 const MIN = 25;
 const MAX = 70;
 const DEFAULT = 42;
 const STEP = 2;
+/** Where the CSS turns the lab column into a drawer (app/globals.css). */
+const NARROW_QUERY = "(max-width: 960px)";
 
 const clamp = (n: number) => Math.min(MAX, Math.max(MIN, Math.round(n * 10) / 10));
 
@@ -19,6 +25,27 @@ export function LessonSplit({ lesson, lab }: { lesson: ReactNode; lab: ReactNode
   const layoutRef = useRef<HTMLDivElement>(null);
   const [labPercent, setLabPercent] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
+  // Only matters below 960 px, where the CSS makes the lab a drawer.
+  const [drawerOpen, setDrawerOpen] = useState(false);
+
+  const [narrow, setNarrow] = useState(false);
+  useEffect(() => {
+    const query = window.matchMedia(NARROW_QUERY);
+    const update = () => setNarrow(query.matches);
+    update();
+    query.addEventListener("change", update);
+    return () => query.removeEventListener("change", update);
+  }, []);
+
+  useEffect(() => {
+    const open = () => setDrawerOpen(true);
+    window.addEventListener(RUN_EVENT, open);
+    window.addEventListener(OPEN_LAB_EVENT, open);
+    return () => {
+      window.removeEventListener(RUN_EVENT, open);
+      window.removeEventListener(OPEN_LAB_EVENT, open);
+    };
+  }, []);
 
   useEffect(() => {
     try {
@@ -90,7 +117,17 @@ export function LessonSplit({ lesson, lab }: { lesson: ReactNode; lab: ReactNode
         onKeyDown={onKeyDown}
         onDoubleClick={() => commit(DEFAULT)}
       />
-      {lab}
+      <div className="lab-drawer" data-open={drawerOpen} data-testid="lab-drawer">
+        <button type="button" className="lab-drawer-toggle" aria-controls="lab-column" aria-expanded={drawerOpen} onClick={() => setDrawerOpen((o) => !o)} data-testid="lab-drawer-toggle">
+          <span aria-hidden="true" className="lab-drawer-chevron">
+            {drawerOpen ? "▾" : "▴"}
+          </span>
+          {drawerOpen ? t("hideLab") : t("showLab")}
+        </button>
+        <div className="lab-drawer-body" inert={narrow && !drawerOpen}>
+          {lab}
+        </div>
+      </div>
     </div>
   );
 }

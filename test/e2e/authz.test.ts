@@ -178,11 +178,11 @@ const ACTIONS: Record<string, ActionRule> = {
     args: () => [{ lessonId: EXERCISE_LESSON }],
     expectRefused: (a) => expect(value(a)).toEqual([]),
   },
-  "app/_lib/grader/actions.ts#completedLessonsAction": {
+  "app/_lib/lessons/catalog-actions.ts#catalogProgressAction": {
     why: "The caller's own progress only.",
     callers: ["nobody", "learner"],
     args: () => [],
-    expectRefused: (a) => expect(value(a)).toEqual([]),
+    expectRefused: (a) => expect(value(a)).toEqual({ lessons: [], last: null }),
   },
 };
 

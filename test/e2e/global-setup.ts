@@ -19,6 +19,8 @@ declare module "vitest" {
     /** The first administrator the server creates at start, so a test can sign in as them. */
     adminEmail: string;
     adminPassword: string;
+    /** The server's SQLite file, so a test can put in place what a journey needs (a pass at a known instant). */
+    databaseFile: string;
   }
 }
 
@@ -52,6 +54,7 @@ export default async function setup(project: TestProject) {
   project.provide("terminalSecret", secret);
   project.provide("adminEmail", adminEmail);
   project.provide("adminPassword", adminPassword);
+  project.provide("databaseFile", path.join(server.dataDir, "kubelab.db"));
   return async () => {
     await server.stop();
     await removeLabs(installation);

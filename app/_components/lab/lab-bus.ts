@@ -7,6 +7,8 @@ import { useSyncExternalStore } from "react";
 
 export const RUN_EVENT = "kubelab:run";
 export const LAB_STATE_EVENT = "kubelab:lab-state";
+/** Asks the page to bring the lab into view (the drawer on phones opens); sent by the skip link. */
+export const OPEN_LAB_EVENT = "kubelab:open-lab";
 
 export interface RunDetail {
   command: string;
@@ -50,4 +52,8 @@ export function commandInput(block: string): string {
     .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"))
     .map((line) => `${line}\r`)
     .join("");
+}
+
+export function openLab(): void {
+  window.dispatchEvent(new Event(OPEN_LAB_EVENT));
 }

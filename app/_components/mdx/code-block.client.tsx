@@ -36,12 +36,15 @@ export function CodeBlock({ children, ...props }: ComponentProps<"pre"> & { "dat
 
   return (
     <div className="code-block" data-language={language}>
-      {language && language !== "text" ? <span className="code-language">{language}</span> : null}
-      <div className="code-actions">
-        {runnable ? <RunButton command={text} interactive={runOption === "interactive"} /> : null}
-        <button type="button" className="code-copy" onClick={copy} aria-live="polite">
-          {state === "copied" ? t("copied") : state === "failed" ? t("copyFailed") : t("copy")}
-        </button>
+      {/* A bar above the code, not buttons over it: on a phone they covered the first line. */}
+      <div className="code-bar">
+        {language && language !== "text" ? <span className="code-language">{language}</span> : <span />}
+        <div className="code-actions">
+          {runnable ? <RunButton command={text} interactive={runOption === "interactive"} /> : null}
+          <button type="button" className="code-copy" onClick={copy} aria-live="polite">
+            {state === "copied" ? t("copied") : state === "failed" ? t("copyFailed") : t("copy")}
+          </button>
+        </div>
       </div>
       <pre ref={ref} {...props}>
         {children}

@@ -6,7 +6,7 @@ import { db } from "@/app/_lib/db/client";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
 import { publishProgress } from "./progress-events";
-import { completedLessonIds, lessonProgress, passedExercises, type RecordedAttempt, recordAttempt } from "./progress-store";
+import { lessonProgress, type RecordedAttempt, recordAttempt } from "./progress-store";
 
 export interface MyExerciseProgress {
   exerciseId: string;
@@ -28,13 +28,6 @@ export async function myLessonProgress(lessonId: string): Promise<MyExerciseProg
       const parsed = resultsDocumentSchema.safeParse(r.lastResults);
       return { exerciseId: r.exerciseId, attempts: r.attempts, firstPassedAt: r.firstPassedAt, lastResults: parsed.success ? parsed.data : null };
     });
-}
-
-/** Lessons whose every exercise the current learner has passed at least once (the catalog's marks). */
-export async function myCompletedLessons(): Promise<string[]> {
-  const user = await currentUser();
-  if (!user) return [];
-  return completedLessonIds(await passedExercises(db, user.userId), (lessonId) => lessonExercises(lessonId).map((e) => e.id));
 }
 
 /**

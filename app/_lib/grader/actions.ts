@@ -1,7 +1,7 @@
 "use server";
 // The exercise card's server actions: thin wrappers that check their input and call the data layer.
 import { checkMyExercise } from "@/app/_lib/data/exercise-check";
-import { myCompletedLessons, myLessonProgress } from "@/app/_lib/data/progress";
+import { myLessonProgress } from "@/app/_lib/data/progress";
 import { exerciseRefSchema, lessonRefSchema } from "./inputs";
 
 export async function checkExerciseAction(input: unknown) {
@@ -12,8 +12,4 @@ export async function checkExerciseAction(input: unknown) {
 export async function lessonProgressAction(input: unknown) {
   const { lessonId } = lessonRefSchema.parse(input);
   return myLessonProgress(lessonId);
-}
-
-export async function completedLessonsAction() {
-  return myCompletedLessons();
 }

@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { RememberLesson } from "@/app/_components/catalog/catalog-progress.client";
 import { LessonExerciseStatus } from "@/app/_components/exercise/lesson-exercise-status.client";
 import { LessonBody } from "@/app/_components/mdx/lesson-body";
 import { Link } from "@/app/_lib/i18n/navigation";
@@ -37,6 +38,7 @@ export default async function LessonPage({ params }: { params: Params }) {
   const exercises = lessonExercises(lesson.id);
   return (
     <article className="lesson" lang={lesson.locale} data-lesson-id={lesson.id}>
+      <RememberLesson lessonId={lesson.id} />
       {lesson.fallback ? (
         <p className="fallback-notice" role="status" lang={locale}>
           {t("fallbackNotice")}

@@ -1,0 +1,131 @@
+// Issue 13's journeys that need a lab, in Debian's Chromium against the production server
+// with a real lab: one learner, one browser context, one lab, in order. On a 390×844 phone
+// the learner opens the lab from anywhere in a long lesson, presses Run far from it and sees
+// the command land (items 6); Hangul shows in the terminal with the font the site ships
+// (item 5); then, at 1280×800, Stop asks before it deletes anything (item 7).
+// lab.test.ts walks the lab at 1400 px and pressed Stop as a one-click action; it never
+// looked at a phone, at Hangul's glyphs or at what Stop did without asking.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser } from "../support/browser";
+import { distinctHangul } from "../support/fonts";
+import { labState as labStateOf, screen as screenOf, stopLabIfReady, TERMINAL, waitForShell } from "../support/lab-page";
+
+const baseURL = inject("baseURL");
+const LONG_LESSON = "05-deployments-and-replicasets";
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+/** Generous: the first start may have to wait for the warm pool to finish booting. */
+const FIRST_START_MS = 150_000;
+/** A command's answer; bounded, but roomy for a loaded 2-core host. */
+const SCREEN_MS = 45_000;
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const labState = () => labStateOf(page);
+const screen = () => screenOf(page);
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  context = await browser.newContext({ baseURL, viewport: PHONE, hasTouch: true, isMobile: true });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await page?.setViewportSize(DESKTOP).catch(() => undefined);
+  await stopLabIfReady(page);
+  await browser?.close();
+});
+
+/** Whether the element's box lies wholly inside the window. */
+async function inView(selector: string): Promise<boolean> {
+  return page.$eval(selector, (el) => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
+  });
+}
+
+/** A Run button for a read-only kubectl command, about halfway down the lesson. */
+async function runButtonMidway(): Promise<ReturnType<Page["locator"]>> {
+  const blocks = page.locator('.code-block[data-language="bash"]', { hasText: /kubectl get/ });
+  const count = await blocks.count();
+  expect(count).toBeGreaterThan(0);
+  return blocks.nth(Math.floor(count / 2)).locator('[data-testid="code-run"]');
+}
+
+describe("the lab on a phone, Hangul in the terminal, and Stop", { timeout: 120_000 }, () => {
+  it(
+    "opens from a bar at the bottom of a long Korean lesson, and starts",
+    async () => {
+      await page.goto(`/ko/lessons/${LONG_LESSON}`);
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+      const toggle = page.locator('[data-testid="lab-drawer-toggle"]');
+      expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+      await toggle.tap();
+      await expect.poll(() => inView('[data-testid="lab-start"]')).toBe(true);
+      await page.locator('[data-testid="lab-start"]').tap();
+      await expect.poll(labState, { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
+      await waitForShell(page, FIRST_START_MS);
+      expect(await inView(TERMINAL)).toBe(true);
+      // Folded away again, the lesson has the screen.
+      await toggle.tap();
+      expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+      await expect.poll(() => inView(TERMINAL)).toBe(false);
+    },
+    FIRST_START_MS + 30_000,
+  );
+
+  it.each(["ko", "en"])("a Run pressed in the middle of the %s lesson opens the lab where the command lands", async (locale) => {
+    if (locale !== "ko") {
+      await page.goto(`/${locale}/lessons/${LONG_LESSON}`);
+      await waitForShell(page, SCREEN_MS);
+    }
+    const run = await runButtonMidway();
+    await run.scrollIntoViewIfNeeded();
+    expect(await inView(TERMINAL)).toBe(false);
+    const command = (await run.locator("xpath=ancestor::div[contains(@class,'code-block')]//pre").textContent())!.trim().split("\n")[0]!;
+    await run.tap();
+    await expect.poll(() => page.getAttribute('[data-testid="lab-drawer"]', "data-open")).toBe("true");
+    await expect.poll(() => inView(TERMINAL)).toBe(true);
+    await expect.poll(screen, { timeout: SCREEN_MS }).toContain(command);
+  });
+
+  it("shows Hangul in the terminal with a Korean font, not boxes", async () => {
+    await page.locator(TERMINAL).tap();
+    await page.keyboard.type("echo 안녕하세요-한글");
+    await page.keyboard.press("Enter");
+    await expect.poll(screen, { timeout: SCREEN_MS }).toMatch(/^안녕하세요-한글$/m);
+    const family = await page.$eval(".xterm-char-measure-element", (el) => (el as HTMLElement).style.fontFamily);
+    expect(family).toContain("Nanum Gothic Coding");
+    expect(await distinctHangul(page, family)).toBe(true);
+    // The terminal's Hangul made the browser fetch the shipped font's subsets.
+    await expect
+      .poll(() => page.evaluate(() => Array.from(document.fonts).some((f) => f.family.replace(/["']/g, "") === "Nanum Gothic Coding" && f.status === "loaded")))
+      .toBe(true);
+  });
+
+  it("at 1280×800, Stop asks first; Cancel keeps the lab, and confirming ends it", async () => {
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`/ko/lessons/${LONG_LESSON}`);
+    await waitForShell(page, SCREEN_MS);
+    await page.click('[data-testid="lab-stop"]');
+    const dialog = page.locator('[role="alertdialog"]', { hasText: "실습 환경을 종료하시겠습니까?" });
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await labState()).toBe("ready");
+    await page.click('[data-testid="lab-stop-cancel"]');
+    expect(await dialog.count()).toBe(0);
+    // Nothing was stopped: the shell still answers.
+    await page.locator(TERMINAL).click();
+    await page.keyboard.type("echo still-here-$((40+2))");
+    await page.keyboard.press("Enter");
+    await expect.poll(screen, { timeout: SCREEN_MS }).toMatch(/^still-here-42$/m);
+
+    await page.goto(`/en/lessons/${LONG_LESSON}`);
+    await waitForShell(page, SCREEN_MS);
+    await page.click('[data-testid="lab-stop"]');
+    expect(await page.locator('[role="alertdialog"]', { hasText: "Stop your lab?" }).isVisible()).toBe(true);
+    await page.click('[data-testid="lab-stop-confirm"]');
+    await expect.poll(labState, { timeout: 60_000 }).toBe("ended");
+  });
+});
