@@ -7,6 +7,7 @@
 // looked at a phone, at Hangul's glyphs or at what Stop did without asking.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { TERMINAL_FONT } from "@/app/_components/lab/terminal-theme";
 import { launchBrowser } from "../support/browser";
 import { distinctHangul } from "../support/fonts";
 import { labState as labStateOf, screen as screenOf, stopLabIfReady, TERMINAL, waitForShell } from "../support/lab-page";
@@ -46,13 +47,18 @@ async function inView(selector: string): Promise<boolean> {
   });
 }
 
-/** A Run button for a read-only kubectl command, about halfway down the lesson. */
-async function runButtonMidway(): Promise<ReturnType<Page["locator"]>> {
-  const blocks = page.locator('.code-block[data-language="bash"]', { hasText: /kubectl get/ });
-  const count = await blocks.count();
-  expect(count).toBeGreaterThan(0);
-  return blocks.nth(Math.floor(count / 2)).locator('[data-testid="code-run"]');
+/** The Run button of a one-line, read-only `kubectl get`, about halfway down the lesson, and its command. */
+async function runButtonMidway(): Promise<{ run: ReturnType<Page["locator"]>; command: string }> {
+  const blocks = page.locator('.code-block[data-language="bash"]');
+  const texts = await blocks.locator("pre").allTextContents();
+  const candidates = texts.map((t, i) => ({ i, t: t.trim() })).filter(({ t }) => /^kubectl get [^\n|;&$]*$/.test(t));
+  expect(candidates.length).toBeGreaterThan(0);
+  const pick = candidates[Math.floor(candidates.length / 2)]!;
+  return { run: blocks.nth(pick.i).locator('[data-testid="code-run"]'), command: pick.t };
 }
+
+/** The screen with the terminal's line wrapping undone (a phone's terminal is ~40 columns wide). */
+const unwrapped = async () => (await screen()).replace(/\n/g, "");
 
 describe("the lab on a phone, Hangul in the terminal, and Stop", { timeout: 120_000 }, () => {
   it(
@@ -81,27 +87,40 @@ describe("the lab on a phone, Hangul in the terminal, and Stop", { timeout: 120_
       await page.goto(`/${locale}/lessons/${LONG_LESSON}`);
       await waitForShell(page, SCREEN_MS);
     }
-    const run = await runButtonMidway();
+    // The drawer folded away, as the learner left it to read on.
+    if ((await page.getAttribute('[data-testid="lab-drawer"]', "data-open")) === "true") await page.locator('[data-testid="lab-drawer-toggle"]').tap();
+    await expect.poll(() => inView(TERMINAL)).toBe(false);
+    const { run, command } = await runButtonMidway();
     await run.scrollIntoViewIfNeeded();
     expect(await inView(TERMINAL)).toBe(false);
-    const command = (await run.locator("xpath=ancestor::div[contains(@class,'code-block')]//pre").textContent())!.trim().split("\n")[0]!;
     await run.tap();
     await expect.poll(() => page.getAttribute('[data-testid="lab-drawer"]', "data-open")).toBe("true");
     await expect.poll(() => inView(TERMINAL)).toBe(true);
-    await expect.poll(screen, { timeout: SCREEN_MS }).toContain(command);
+    await expect.poll(unwrapped, { timeout: SCREEN_MS }).toContain(`$ ${command}`);
   });
 
   it("shows Hangul in the terminal with a Korean font, not boxes", async () => {
     await page.locator(TERMINAL).tap();
-    await page.keyboard.type("echo 안녕하세요-한글");
+    // Run left the drawer open and the keyboard in the terminal: the learner types on.
+    expect(await inView(TERMINAL)).toBe(true);
+    // 뷁 is in no lesson: only the terminal can make the browser fetch the glyphs for it.
+    await page.keyboard.type("echo 뷁-안녕하세요");
     await page.keyboard.press("Enter");
-    await expect.poll(screen, { timeout: SCREEN_MS }).toMatch(/^안녕하세요-한글$/m);
-    const family = await page.$eval(".xterm-char-measure-element", (el) => (el as HTMLElement).style.fontFamily);
-    expect(family).toContain("Nanum Gothic Coding");
-    expect(await distinctHangul(page, family)).toBe(true);
-    // The terminal's Hangul made the browser fetch the shipped font's subsets.
+    await expect.poll(screen, { timeout: SCREEN_MS }).toMatch(/^뷁-안녕하세요$/m);
+    expect(await distinctHangul(page, TERMINAL_FONT)).toBe(true);
+    // The terminal's Hangul made the browser fetch the shipped font's subset for 뷁 (U+BDC1).
     await expect
-      .poll(() => page.evaluate(() => Array.from(document.fonts).some((f) => f.family.replace(/["']/g, "") === "Nanum Gothic Coding" && f.status === "loaded")))
+      .poll(() =>
+        page.evaluate(() =>
+          Array.from(document.fonts).some((f) => {
+            if (f.family.replace(/["']/g, "") !== "Nanum Gothic Coding" || f.status !== "loaded") return false;
+            return f.unicodeRange.split(",").some((part) => {
+              const [from, to] = part.trim().replace(/^U\+/i, "").split("-").map((h) => parseInt(h, 16));
+              return from! <= 0xbdc1 && 0xbdc1 <= (to ?? from!);
+            });
+          }),
+        ),
+      )
       .toBe(true);
   });
 
