@@ -32,12 +32,20 @@ async function run(command: string): Promise<void> {
   await page.keyboard.press("Enter");
 }
 
-/** Runs a command that prints a marker line after its output, and returns what came before it. */
+/**
+ * Runs a command between two marker lines and returns what it printed. The markers are
+ * computed by the shell (S-36, E-42), so the echo of the typed line never matches them,
+ * however the terminal wraps it.
+ */
 async function answer(command: string, marker: string): Promise<string> {
-  await run(`clear; ${command}; echo ${marker}-$((6*7))`);
-  await expect.poll(screen, { timeout: ANSWER_MS, interval: 250 }).toMatch(new RegExp(`^${marker}-42$`, "m"));
+  await run(`echo ${marker}S-$((6*6)); ${command}; echo ${marker}E-$((6*7))`);
+  const end = new RegExp(`^${marker}E-42$`, "m");
+  await expect.poll(screen, { timeout: ANSWER_MS, interval: 250 }).toMatch(end);
   const text = await screen();
-  return text.slice(0, text.search(new RegExp(`^${marker}-42$`, "m")));
+  const stop = text.search(end);
+  const start = text.lastIndexOf(`\n${marker}S-36\n`, stop);
+  expect(start, `no start marker before the end marker:\n${text}`).toBeGreaterThanOrEqual(0);
+  return text.slice(start, stop);
 }
 
 beforeAll(async () => {

@@ -126,6 +126,13 @@ export const alternativeAnswerSchema = z.strictObject({
   way: z.string().min(1),
 });
 
+/**
+ * One exercise. The course's rule for what it touches (README, "Writing a lesson"): each
+ * lesson's objects are its own. A learner takes every lesson in one lab that keeps everything,
+ * so no check may select (by kind, namespace and name, or by label) an object another lesson
+ * makes in its Run blocks, setups or solutions; test/integration/content/course.test.ts walks
+ * the whole course in one lab and names any check that does.
+ */
 export const exerciseSchema = z.strictObject({
   id: slug,
   title: bilingual,
