@@ -48,10 +48,13 @@ export class LabShell {
     this.tty.write(commandInput(block));
     let failures: number[] = [];
     if (options.interactive) {
-      // A learner watches until the output settles, then presses Ctrl+C; what failed before
-      // that counts, the interrupt itself does not.
+      // A learner watches until the output settles, then leaves: q for a pager (less), Ctrl+C
+      // for anything else (a watch, a tunnel; it also clears the q a watch would leave on the
+      // line). What failed before that counts; the interrupt itself does not.
       await this.settle(3000, 20_000);
       failures = this.failuresSince(start);
+      this.tty.write("q");
+      await new Promise((r) => setTimeout(r, 300));
       this.tty.write("\x03");
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -67,6 +70,11 @@ export class LabShell {
     const slice = this.text.slice(start);
     if (!options.interactive) failures = this.failuresSince(start);
     return { failures, output: slice.replace(/\r?\n?__KL_(FAIL|DONE)_\d+__\r?\n?/g, "\n").replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "") };
+  }
+
+  /** False once the shell has exited (the walk then opens a new one, as a reload would). */
+  get alive(): boolean {
+    return !this.exited;
   }
 
   close(): void {

@@ -4,7 +4,7 @@
 // same reading to reject a code-fence option they do not know.
 //
 // A shell block may carry ONE option after its language, in both languages alike:
-//   ```bash interactive   runs until the learner stops it with Ctrl+C (`--watch`, `minikube tunnel`)
+//   ```bash interactive   runs until the learner leaves it: Ctrl+C (`--watch`, `minikube tunnel`), q (`less`)
 //   ```bash expect-fail   shows an error on purpose: at least one of its commands fails
 //   ```bash norun         not for this lab (your own machine, an editor session): no Run button
 import { LessonError } from "./errors";
