@@ -5,12 +5,13 @@ import rehypeShiki from "@shikijs/rehype";
 import { bundleMDX } from "mdx-bundler";
 import type { ShikiTransformer } from "shiki";
 import remarkGfm from "remark-gfm";
+import { CODE_THEMES, stylesToClasses } from "./code-classes";
 import { LessonError } from "./errors";
 import { runBlocks } from "./run-blocks";
 import type { LessonSource } from "./source";
 
 /** Bump when the compile options change, so cached output made by older options is not reused. */
-export const COMPILER_VERSION = "2";
+export const COMPILER_VERSION = "3";
 
 const keepLanguage: ShikiTransformer = {
   pre(node) {
@@ -36,12 +37,15 @@ export async function compileLesson(source: Pick<LessonSource, "file" | "body">)
           [
             rehypeShiki,
             {
-              themes: { light: "github-light", dark: "github-dark" },
+              themes: CODE_THEMES,
               defaultLanguage: "text",
               fallbackLanguage: "text",
               langs: ["bash", "shell", "yaml", "json", "text", "dockerfile", "go", "javascript", "typescript", "ini", "diff"],
-              // Code blocks keep their language so the page can add a Run button to shell ones.
-              transformers: [keepLanguage],
+              // Code blocks keep their language so the page can add a Run button to shell ones;
+              // token colours become classes (code-classes.ts), not inline styles.
+              transformers: [keepLanguage, stylesToClasses],
+              // Neighbouring tokens of one colour become one span: fewer elements, same look.
+              mergeSameStyleTokens: true,
             },
           ],
         ];
