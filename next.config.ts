@@ -9,7 +9,7 @@ const withNextIntl = createNextIntlPlugin("./app/_lib/i18n/request.ts");
 // narrowed: only this origin for scripts, fetches and the terminal socket ('self' covers
 // ws:/wss: to this host), no plugins, no <base> or form target elsewhere, and no framing by any
 // site (clickjacking a learner's terminal or an admin's buttons). Styles: React style
-// attributes and the highlighted code's token colours are inline.
+// attributes are inline (the highlighted code's colours are classes, app/code-theme.css).
 const dev = process.env.NODE_ENV !== "production";
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",

@@ -1,14 +1,39 @@
 // Benchmarks of the lesson site: SSR of a lesson page under concurrent clients, against
 // the production build, and the cost of compiling a lesson against serving it cached.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CompiledLessonCache } from "@/app/_lib/lessons/cache";
 import { listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";
 import { startServer } from "../support/server";
 
+/** CPU time (user + system) of every process in a process group so far, from /proc (Linux). */
+function groupCpuMs(group: number): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended while listing
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+export interface LessonPageLoad {
+  /** Latency of each request. */
+  samples: number[];
+  /** Server CPU per request under the load: on a shared host this, not wall time, says what the page costs. */
+  cpuMsPerRequest: number;
+  /** What a page weighs on the wire (compression is off): the HTML, and the RSC payload of a client-side navigation. */
+  htmlBytes: number;
+  rscBytes: number;
+}
+
 /** Latency of each request while `clients` fetch the lesson page concurrently, `perClient` times each. */
-export async function lessonSsr({ clients = 50, perClient = 20, lesson = "02-kubernetes-components" } = {}): Promise<number[]> {
+export async function lessonSsr({ clients = 50, perClient = 20, lesson = "02-kubernetes-components" } = {}): Promise<LessonPageLoad> {
   const server = await startServer({ KUBELAB_POOL_SIZE: "0", KUBELAB_PROVIDER: "auto" });
   try {
     const url = `${server.baseURL}/ko/lessons/${lesson}`;
@@ -17,7 +42,10 @@ export async function lessonSsr({ clients = 50, perClient = 20, lesson = "02-kub
     await Promise.all(Array.from({ length: 10 }, async () => {
       for (let i = 0; i < 30; i++) await (await fetch(url)).text();
     }));
+    const htmlBytes = (await (await fetch(url)).arrayBuffer()).byteLength;
+    const rscBytes = (await (await fetch(url, { headers: { RSC: "1" } })).arrayBuffer()).byteLength;
     const samples: number[] = [];
+    const cpu0 = groupCpuMs(server.processGroup);
     await Promise.all(
       Array.from({ length: clients }, async () => {
         for (let i = 0; i < perClient; i++) {
@@ -29,7 +57,7 @@ export async function lessonSsr({ clients = 50, perClient = 20, lesson = "02-kub
         }
       }),
     );
-    return samples;
+    return { samples, cpuMsPerRequest: (groupCpuMs(server.processGroup) - cpu0) / samples.length, htmlBytes, rscBytes };
   } finally {
     await server.stop();
   }

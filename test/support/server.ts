@@ -8,6 +8,8 @@ import path from "node:path";
 
 export interface RunningServer {
   baseURL: string;
+  /** The server's process group (tsx and the node process it runs), for CPU accounting in benchmarks. */
+  processGroup: number;
   dataDir: string;
   /** What the server printed to its console so far (with `captureOutput`), as an operator reads it. */
   output(): string;
@@ -79,6 +81,7 @@ export async function startServer(extraEnv: Record<string, string> = {}, options
   if (Date.now() >= deadline) throw new Error("kubelab server did not answer /api/health within 60 s");
   return {
     baseURL,
+    processGroup: child.pid!,
     dataDir,
     output: () => printed,
     stop: () =>
