@@ -35,6 +35,7 @@ import { LAB_IMAGE, requireDockerAndImage } from "../support/docker";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? "silent" });
+const MiB_ = 1024 * 1024;
 
 export interface Samples {
   samples: number[];
@@ -423,6 +424,93 @@ export async function keystrokeEcho({ terminals = 1, keystrokes = 200, labs, int
         `${terminals} separate shells on ${labCount} real lab(s)${terminals > labCount ? ` (${Math.ceil(terminals / labCount)} shells per lab: 40 labs do not fit 2 cores)` : ""}; ` +
         `each types a letter every ${intervalMs} ms, waits for its echo, erases it with a backspace` +
         (r.late ? `; ${r.late} keystrokes were sent late because an echo took longer than the interval` : ""),
+    };
+  });
+}
+
+// ---- hostile terminal clients ------------------------------------------------------------------
+
+export interface HostileOptions {
+  /** Clients that start `yes`, stop reading their socket and acknowledge far more than they got. */
+  hostile?: number;
+  /** Well-behaved clients whose echo is measured meanwhile, on a lab of their own. */
+  calm?: number;
+  keystrokes?: number;
+  /** How long the hostile clients run before the echo is measured. */
+  floodMs?: number;
+}
+
+export interface HostileResult extends Samples {
+  /** This process's RSS (bridge, its sockets and the shells' mirrors), sampled every 200 ms, in MiB. */
+  rssMiB: number[];
+  baselineRssMiB: number;
+  /** The bridge's own count of output its sockets had not written out, at its peak, in KiB. */
+  peakBufferedKiB: number;
+}
+
+/**
+ * 40 hostile clients (issue 12) against the bridge: each runs `yes` in a shell of its own,
+ * stops reading its socket and forges acknowledgements of 4 GiB every 100 ms. The bridge
+ * pauses their shells on the sockets' own buffers and cuts them after its stall limit, so
+ * the process's memory must stay flat while well-behaved learners on another lab type.
+ */
+export async function hostileTerminals({ hostile = 40, calm = 5, keystrokes = 100, floodMs = 5000 }: HostileOptions = {}): Promise<HostileResult> {
+  const { WebSocket } = await import("ws");
+  const { encodeClient, encodeInput } = await import("@/sandbox/terminal/protocol");
+  return withCleanup(async (defer) => {
+    const env = await labEnv(defer);
+    const [floodLab, calmLab] = await startLabs(env, 2);
+    const harness = await bridgeHarness(env, defer);
+    const clients = new ClientWorker();
+    defer(() => clients.terminate());
+    const ids: string[] = [];
+    for (let i = 0; i < calm; i++) {
+      const id = `calm-${i}`;
+      const { url, cookie } = await harness.addTerminal(id, calmLab!);
+      await clients.call({ type: "open", id, kind: "kubelab", url, headers: { cookie }, ops: kubelabOps, ready: PROMPT, timeoutMs: 90_000 });
+      ids.push(id);
+    }
+    await sleep(1000);
+    const baselineRssMiB = process.memoryUsage().rss / MiB_;
+    const rssMiB: number[] = [];
+    let peakBuffered = 0;
+    const sampler = setInterval(() => {
+      rssMiB.push(process.memoryUsage().rss / MiB_);
+      peakBuffered = Math.max(peakBuffered, harness.bridge.stats().bufferedBytes);
+    }, 200);
+    defer(() => clearInterval(sampler));
+    const sockets: InstanceType<typeof WebSocket>[] = [];
+    defer(() => sockets.forEach((ws) => ws.terminate()));
+    // Shells start a few at a time, as in keystrokeEcho: 40 login shells at once time out on 2 cores.
+    for (let t = 0; t < hostile; t += 5) {
+      await Promise.all(
+        Array.from({ length: Math.min(5, hostile - t) }, async (_, j) => {
+          const { url, cookie } = await harness.addTerminal(`hostile-${t + j}`, floodLab!);
+          const ws = new WebSocket(url, { headers: { cookie } });
+          ws.on("error", () => {});
+          sockets.push(ws);
+          await new Promise<void>((resolve, reject) => {
+            ws.once("open", () => resolve());
+            ws.once("error", reject);
+          });
+          ws.send(encodeInput("yes kubelab-hostile\r"));
+          ws.pause();
+          const forge = setInterval(() => ws.readyState === ws.OPEN && ws.send(encodeClient({ op: Op.Ack, bytes: 0xffffffff })), 100);
+          defer(() => clearInterval(forge));
+        }),
+      );
+    }
+    await sleep(floodMs);
+    const r = await clients.call<{ samples: number[]; late: number }>({ type: "echo", ids, keystrokes, intervalMs: 100, timeoutMs: 10_000 });
+    return {
+      samples: r.samples,
+      rssMiB,
+      baselineRssMiB,
+      peakBufferedKiB: peakBuffered / 1024,
+      note:
+        `${hostile} hostile WebSocket clients (yes, never reading, acks of 4 GiB forged every 100 ms) on one lab, ` +
+        `${calm} well-behaved clients on another typing a key every 100 ms; RSS is the bench process's (bridge and clients), ` +
+        `baseline ${Math.round(baselineRssMiB)} MiB before the hostile clients; the bridge cuts stalled sockets after 60 s`,
     };
   });
 }

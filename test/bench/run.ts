@@ -110,6 +110,20 @@ await measure("labs", async () => {
   return out;
 });
 
+await measure("hostile", async () => {
+  const labs = await import("./labs.bench-lib");
+  const r = await labs.hostileTerminals({ hostile: 40, calm: 5 });
+  return [
+    {
+      metric: "server RSS under 40 hostile terminal clients",
+      unit: "MiB",
+      samples: r.rssMiB,
+      note: `${r.note}; peak of the bridge's unsent socket bytes ${Math.round(r.peakBufferedKiB)} KiB`,
+    },
+    { metric: "keystroke echo of 5 learners while 40 hostile clients run", unit: "ms", samples: r.samples, target: { stat: "p99", op: "<=", value: 15, text: "p99 ≤ 15 ms" } },
+  ];
+});
+
 await measure("grader", async () => {
   const grader = await import("./grader.bench-lib");
   const check = await grader.checkRoundTrip(50);

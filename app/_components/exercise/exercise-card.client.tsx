@@ -90,6 +90,10 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
             <span aria-hidden="true">● </span>
             {t("live")}
           </span>
+        ) : lesson.liveRefused ? (
+          <span className="muted exercise-live-refused" data-testid="exercise-live-refused" data-reason={lesson.liveRefused}>
+            {t(`liveRefused.${lesson.liveRefused}`)}
+          </span>
         ) : null}
         {card.progress.attempts > 0 ? <span className="muted">{t("attempts", { count: card.progress.attempts })}</span> : null}
       </div>
@@ -97,7 +101,11 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
       <div aria-live="polite" aria-atomic="false" className="exercise-results">
         {card.failure ? (
           <p className="exercise-problem" role="alert" data-testid="exercise-failure">
-            {card.failure === "no-lab" ? t("noLab") : t("unreachable")}
+            {card.failure === "no-lab"
+              ? t("noLab")
+              : card.failure === "too-often"
+                ? t("tooOften", { seconds: card.retryAfterSeconds ?? 1 })
+                : t("unreachable")}
           </p>
         ) : null}
         {outcome === "error" ? (

@@ -8,7 +8,7 @@ import type { LiveFrame, ProgressSnapshot } from "@/app/_lib/grader/live-frames"
 import type { ResultsDocument } from "@/sandbox/grader/results";
 import { afterCheck, afterLive } from "./latch";
 
-export type CheckFailure = "no-lab" | "unreachable";
+export type CheckFailure = "no-lab" | "unreachable" | "too-often";
 
 export interface CardState {
   progress: ProgressSnapshot;
@@ -18,6 +18,8 @@ export interface CardState {
   checkedHere: boolean;
   checking: boolean;
   failure: CheckFailure | null;
+  /** With failure "too-often": how long until Check is taken again. */
+  retryAfterSeconds?: number;
   /** How many hints the learner has opened. */
   hints: number;
 }
@@ -25,6 +27,8 @@ export interface CardState {
 export interface LessonState {
   loaded: boolean;
   live: "off" | "waiting" | "watching";
+  /** Why the server would not check live on this page (too many tabs or lessons, signed out). */
+  liveRefused?: Extract<LiveFrame, { type: "refused" }>["reason"];
   cards: Record<string, CardState>;
 }
 
@@ -101,6 +105,9 @@ export async function checkExercise(lessonId: string, exerciseId: string): Promi
     if (answer.kind === "graded") {
       const { results, progress } = answer;
       updateCard(lessonId, exerciseId, (c) => ({ ...c, ...afterCheck(c, results), checking: false, checkedHere: true, progress }));
+    } else if (answer.kind === "too-often") {
+      const { retryAfterSeconds } = answer;
+      updateCard(lessonId, exerciseId, (c) => ({ ...c, checking: false, failure: "too-often", retryAfterSeconds }));
     } else {
       updateCard(lessonId, exerciseId, (c) => ({ ...c, checking: false, failure: "no-lab" }));
     }
@@ -111,8 +118,12 @@ export async function checkExercise(lessonId: string, exerciseId: string): Promi
 
 /** A live evaluation: shown whole, unless a pass is on show or the lab could not be read (latch.ts). */
 export function applyLiveFrame(lessonId: string, frame: LiveFrame): void {
+  if (frame.type === "refused") {
+    update(lessonId, (s) => ({ ...s, live: "off", liveRefused: frame.reason }));
+    return;
+  }
   if (frame.type !== "results") {
-    update(lessonId, (s) => ({ ...s, live: frame.type }));
+    update(lessonId, (s) => ({ ...s, live: frame.type, liveRefused: undefined }));
     return;
   }
   const { results, progress } = frame;

@@ -1,4 +1,5 @@
-// Rate limits for sign-in, sign-up and lab starts, in memory (one kubelab process owns them).
+// Rate limits for sign-in, sign-up, lab starts and Check presses, in memory (one kubelab
+// process owns them).
 // A refusal carries how many seconds to wait, which the forms show in the learner's language.
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
@@ -13,8 +14,14 @@ export interface Limits {
   signUpPerAddress: RateLimiterMemory;
   /** Starting labs in a loop would exhaust the host. */
   labStartPerUser: RateLimiterMemory;
-  /** ...and so would new anonymous identities (cleared cookies) each starting one; a classroom behind one NAT still fits. */
+  /**
+   * ...and so would new anonymous identities (cleared cookies) each starting one; a classroom
+   * behind one NAT still fits. Taken before an anonymous identity is created, so a loop of
+   * cookie-less starts creates no more users than this.
+   */
   labStartPerAddress: RateLimiterMemory;
+  /** Each Check runs the grader in the lab and writes an attempt: a few a minute is plenty for a person. */
+  checkPerUser: RateLimiterMemory;
 }
 
 export function createLimits(): Limits {
@@ -25,11 +32,12 @@ export function createLimits(): Limits {
     signUpPerAddress: new RateLimiterMemory({ keyPrefix: "signup-address", points: 100, duration: 60 * 60 }),
     labStartPerUser: new RateLimiterMemory({ keyPrefix: "lab-start", points: 10, duration: 10 * 60 }),
     labStartPerAddress: new RateLimiterMemory({ keyPrefix: "lab-start-address", points: 120, duration: 10 * 60 }),
+    checkPerUser: new RateLimiterMemory({ keyPrefix: "check", points: 20, duration: 60 }),
   };
 }
 
 // Next may load this module more than once (separate bundles); the counters must be one.
-const holder = globalThis as unknown as { kubelabLimits?: Limits };
+const holder = globalThis as unknown as { kubelabLimits?: Limits; kubelabChecksRunning?: Map<string, number> };
 export function limits(): Limits {
   holder.kubelabLimits ??= createLimits();
   return holder.kubelabLimits;
@@ -52,4 +60,25 @@ export async function consume(...checks: [RateLimiterMemory, string][]): Promise
 /** A successful sign-in clears that account's failures, so a typo earlier does not count against later. */
 export async function forgive(limiter: RateLimiterMemory, key: string): Promise<void> {
   await limiter.delete(key);
+}
+
+/** Checks of one learner graded at the same time; more wait for one to finish. */
+export const CHECKS_AT_ONCE = 2;
+
+/** A place among a learner's running Checks, or null when they already have CHECKS_AT_ONCE running. */
+export function checkSlot(userId: string): { release(): void } | null {
+  const running = (holder.kubelabChecksRunning ??= new Map());
+  const n = running.get(userId) ?? 0;
+  if (n >= CHECKS_AT_ONCE) return null;
+  running.set(userId, n + 1);
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      const left = (running.get(userId) ?? 1) - 1;
+      if (left <= 0) running.delete(userId);
+      else running.set(userId, left);
+    },
+  };
 }

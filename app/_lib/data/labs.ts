@@ -37,12 +37,22 @@ export async function startMyLab(locale: string): Promise<LabView> {
   const { manager } = labRuntime();
   // Before an anonymous identity or a rate-limit point is spent on a lab that cannot start.
   if (!manager.engine.up) throw new EngineUnavailableError(manager.engine.state.reason);
-  const user = await currentOrAnonymousUser(locale);
+  const { labStartPerUser, labStartPerAddress } = limits();
+  const address = peerAddress(await headers());
+  const existing = await currentUser();
+  // A caller without a session is counted against their address before an anonymous identity
+  // is made for them: a script clearing its cookie in a loop would otherwise add a user per try.
+  if (!existing) {
+    const limited = await consume([labStartPerAddress, address]);
+    if (!limited.ok) return { state: "none", retryAfterSeconds: limited.retryAfterSeconds };
+  }
+  const user = existing ?? (await currentOrAnonymousUser(locale));
   // Only a start that would make a new lab counts; asking again for a running one is free.
   const current = await manager.view(user.userId);
   if (current.state === "none" || current.state === "ended") {
-    const { labStartPerUser, labStartPerAddress } = limits();
-    const limited = await consume([labStartPerUser, user.userId], [labStartPerAddress, peerAddress(await headers())]);
+    const limited = existing
+      ? await consume([labStartPerUser, user.userId], [labStartPerAddress, address])
+      : await consume([labStartPerUser, user.userId]);
     if (!limited.ok) return { state: "none", retryAfterSeconds: limited.retryAfterSeconds };
   }
   return manager.request(user.userId);

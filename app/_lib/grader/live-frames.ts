@@ -17,6 +17,11 @@ export const liveFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("waiting") }),
   /** A fresh evaluation of one exercise; progress is set when it was stored as an attempt. */
   z.strictObject({ type: z.literal("results"), results: resultsDocumentSchema, progress: progressSnapshotSchema.optional() }),
+  /**
+   * No live checks on this stream, and the server closes it: too many tabs or lessons at once
+   * (app/_lib/grader/live-hub.ts), or the session behind the stream ended.
+   */
+  z.strictObject({ type: z.literal("refused"), reason: z.enum(["too-many-streams", "too-many-lessons", "signed-out"]) }),
 ]);
 export type LiveFrame = z.infer<typeof liveFrameSchema>;
 

@@ -1,7 +1,15 @@
 // Server-sent events: live checks of one lesson's exercises on the caller's own lab. Frames
 // are `live` events (app/_lib/grader/live-frames.ts); comments keep idle proxies open.
-import { currentUser } from "@/app/_lib/auth/session";
-import { openLiveSession } from "@/app/_lib/grader/live-session";
+// Every tab of one learner on one lesson shares one live session (app/_lib/grader/live-hub.ts),
+// and the session behind the stream is checked again every little while: a learner who signs
+// out or is removed stops receiving within KUBELAB_SESSION_RECHECK_SECONDS.
+import { headers } from "next/headers";
+import { peerAddress } from "@/app/_lib/auth/peer-address";
+import { currentSessionToken, currentUser } from "@/app/_lib/auth/session";
+import { findSessionUser } from "@/app/_lib/auth/session-core";
+import { env } from "@/app/_lib/config/env";
+import { db } from "@/app/_lib/db/client";
+import { subscribeLive } from "@/app/_lib/grader/live-hub";
 import { encodeLiveFrame, type LiveFrame } from "@/app/_lib/grader/live-frames";
 import { lessonRefSchema } from "@/app/_lib/grader/inputs";
 import { labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
@@ -20,6 +28,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ less
   if (!runtime) return Response.json({ error: "labs are not running in this process" }, { status: 503 });
   const user = await currentUser();
   if (!user) return Response.json({ error: "no session" }, { status: 401 });
+  const sessionToken = await currentSessionToken();
+  const address = peerAddress(await headers());
   let exercises;
   try {
     exercises = lessonExercises(lessonId);
@@ -42,20 +52,36 @@ export async function GET(request: Request, { params }: { params: Promise<{ less
         }
       };
       const log = logger.child({ userId: user.userId, lessonId });
-      const session = openLiveSession({
-        userId: user.userId,
-        lessonId,
-        exercises,
-        runtime,
-        send: (frame: LiveFrame) => write(encodeLiveFrame(frame)),
-        onError: (error) => log.warn({ err: error }, "live checks"),
-      });
+      const send = (frame: LiveFrame) => write(encodeLiveFrame(frame));
+      const subscription = subscribeLive(
+        { userId: user.userId, address, lessonId, exercises, runtime, onError: (error) => log.warn({ err: error }, "live checks") },
+        send,
+      );
+      if ("refused" in subscription) {
+        log.warn({ reason: subscription.refused, address }, "live stream refused");
+        send({ type: "refused", reason: subscription.refused });
+        open = false;
+        controller.close();
+        return;
+      }
       const heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
+      const recheck = setInterval(() => {
+        findSessionUser(db, sessionToken).then(
+          (now) => {
+            if (now?.userId === user.userId) return;
+            log.info("live stream closed: the session ended");
+            send({ type: "refused", reason: "signed-out" });
+            close();
+          },
+          (error: unknown) => log.warn({ err: error }, "live stream recheck failed"),
+        );
+      }, env().KUBELAB_SESSION_RECHECK_SECONDS * 1000);
       close = () => {
         if (!open) return;
         open = false;
         clearInterval(heartbeat);
-        session.close();
+        clearInterval(recheck);
+        subscription.close();
         try {
           controller.close();
         } catch {
