@@ -22,6 +22,12 @@ describe("local provider", () => {
     expect(await provider.poll(lab)).toBe("running");
     const nodes = await provider.exec(lab, ["kubectl", "get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"]);
     expect(nodes).toMatchObject({ exitCode: 0, stdout: "minikube" });
+    // The grader's exec: its own kubeconfig (written by the lab's run), the lab image's
+    // absolute kubectl path mapped to this lab's binaries. Not protected from the learner here.
+    const graded = await provider.exec(lab, ["/usr/local/bin/kubectl", "get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"], { user: "grader" });
+    expect(graded).toMatchObject({ exitCode: 0, stdout: "minikube" });
+    const who = await provider.exec(lab, ["/usr/local/bin/kubectl", "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"], { user: "grader" });
+    expect(who.stdout).toBe("kubelab-grader");
     expect((await provider.list()).map((l) => l.sandboxId)).toContain("local-it");
   });
 
