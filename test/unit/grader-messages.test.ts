@@ -23,7 +23,8 @@ function problemsIn(text: string, lang: "ko" | "en"): string[] {
   const problems: string[] = [];
   if (text.includes("\n")) problems.push("has a newline (a script?)");
   if (/\[\d+\]|\[[A-Za-z.]+=[^\]]*\]/.test(text)) problems.push("shows a list path like [0]");
-  if (/\b(spec|status|metadata)\.[a-z]/.test(text)) problems.push("shows a dotted path");
+  // A field path, in prose or code (a host such as status.example.com is a value, not a path).
+  if (/\b(spec|status|metadata)\.(template|containers|replicas|readyReplicas|selector|ports|conditions|labels|annotations|name|type|strategy|rules)\b/.test(text)) problems.push("shows a dotted path");
   if (/[{}]/.test(text.replace(/`[^`]*`/g, ""))) problems.push("shows JSON");
   if (/\.\.\.$/.test(text)) problems.push("is cut off");
   const prose = text.replace(/`[^`]*`/g, " ");
