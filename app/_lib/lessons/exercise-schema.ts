@@ -99,6 +99,10 @@ export const checkSchema = z
   })
   .refine((c) => (c.command === undefined) !== (c.select === undefined), { message: "needs either select (with expect, count, condition or rolloutComplete) or command, not both" })
   .refine((c) => c.says === undefined || c.command !== undefined, { message: "says belongs to a command check (a select check's messages are written by the grader)", path: ["says"] })
+  .refine((c) => c.command === undefined || c.says !== undefined, {
+    message: "a command check needs says: { fail: { ko, en } } (the learner never sees the command; say what is wrong, with {found} for the value it printed)",
+    path: ["says"],
+  })
   .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete || c.endpoints || c.portReaches || c.updatedInPlace, {
     message: "select needs expect, count, condition, rolloutComplete, endpoints, portReaches or updatedInPlace",
   })
