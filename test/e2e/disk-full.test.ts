@@ -3,7 +3,10 @@
 // to fail, though reads still answer), the server keeps serving, a write refused meanwhile
 // leaves nothing half-made, and once space returns everything recorded before is there and
 // writes work again. (The learner-facing message for a refused write belongs to the auth and
-// progress forms; here the server's side is proven.)
+// progress forms: a refused sign-up answers with the form error "storageFull", which the form
+// shows in the reader's language, and a Check whose record is refused answers "not-saved";
+// both rest on isStorageFull, proven on a really full SQLite database in
+// test/unit/db-storage-full.test.ts.)
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -67,6 +70,9 @@ describe("a full disk under the database", () => {
     expect(h.database.disk?.detail).toMatch(/full/);
     const refused = await callAction(server.baseURL, auth("signUpAction"), [{}, form(late)]);
     expect(refused.redirect).toBeNull();
+    // A clear answer the form renders, not a thrown error with a digest.
+    expect(refused.threw).toBe(false);
+    expect(refused.value).toMatchObject({ error: "storageFull", values: { email: late.email } });
     // Still serving pages and answering.
     expect((await fetch(`${server.baseURL}/en/sign-in`)).status).toBe(200);
     expect((await fetch(`${server.baseURL}/en`)).status).toBe(200);

@@ -105,7 +105,9 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
               ? t("noLab")
               : card.failure === "too-often"
                 ? t("tooOften", { seconds: card.retryAfterSeconds ?? 1 })
-                : t("unreachable")}
+                : card.failure === "not-saved"
+                  ? t("notSaved")
+                  : t("unreachable")}
           </p>
         ) : null}
         {outcome === "error" ? (

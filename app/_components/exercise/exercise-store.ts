@@ -8,7 +8,7 @@ import type { LiveFrame, ProgressSnapshot } from "@/app/_lib/grader/live-frames"
 import type { ResultsDocument } from "@/sandbox/grader/results";
 import { afterCheck, afterLive } from "./latch";
 
-export type CheckFailure = "no-lab" | "unreachable" | "too-often";
+export type CheckFailure = "no-lab" | "unreachable" | "too-often" | "not-saved";
 
 export interface CardState {
   progress: ProgressSnapshot;
@@ -105,6 +105,10 @@ export async function checkExercise(lessonId: string, exerciseId: string): Promi
     if (answer.kind === "graded") {
       const { results, progress } = answer;
       updateCard(lessonId, exerciseId, (c) => ({ ...c, ...afterCheck(c, results), checking: false, checkedHere: true, progress }));
+    } else if (answer.kind === "not-saved") {
+      // The learner sees what the grader found; the attempt count stays, since nothing was kept.
+      const { results } = answer;
+      updateCard(lessonId, exerciseId, (c) => ({ ...c, ...afterCheck(c, results), checking: false, checkedHere: true, failure: "not-saved" }));
     } else if (answer.kind === "too-often") {
       const { retryAfterSeconds } = answer;
       updateCard(lessonId, exerciseId, (c) => ({ ...c, checking: false, failure: "too-often", retryAfterSeconds }));

@@ -4,6 +4,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { myAccountStatus, signInWithPassword, signOut, signUpWithPassword } from "@/app/_lib/data/accounts";
+import { isStorageFull } from "@/app/_lib/db/storage-full";
 import { routing } from "@/app/_lib/i18n/routing";
 import { signInSchema, signUpSchema } from "./accounts-core";
 import type { AuthFormState, FieldErrorKey } from "./form-state";
@@ -14,6 +15,16 @@ const localeSchema = z.enum(routing.locales).catch(routing.defaultLocale);
 function text(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
+}
+
+/** A write the full disk refused becomes the form's "storageFull" error; anything else still throws. */
+async function unlessStorageFull<T>(write: () => Promise<T>, values: AuthFormState["values"]): Promise<T | AuthFormState> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isStorageFull(error)) return { error: "storageFull", values } satisfies AuthFormState;
+    throw error;
+  }
 }
 
 const FIELD_ERROR_KEYS: readonly FieldErrorKey[] = ["email", "passwordTooShort", "tooLong", "required"];
@@ -33,7 +44,8 @@ export async function signInAction(_previous: AuthFormState, form: FormData): Pr
   const locale = localeSchema.parse(text(form, "locale"));
   const parsed = signInSchema.safeParse({ email: text(form, "email"), password: text(form, "password") });
   if (!parsed.success) return { error: "invalidInput", fieldErrors: fieldErrors(parsed.error), values: { email: text(form, "email") } };
-  const outcome = await signInWithPassword(parsed.data);
+  const outcome = await unlessStorageFull(() => signInWithPassword(parsed.data), { email: parsed.data.email });
+  if (!("ok" in outcome)) return outcome;
   if (!outcome.ok) return { error: outcome.error, retryAfterSeconds: outcome.retryAfterSeconds, values: outcome.values };
   redirect(safeNextPath(text(form, "next"), locale));
 }
@@ -43,7 +55,8 @@ export async function signUpAction(_previous: AuthFormState, form: FormData): Pr
   const values = { email: text(form, "email"), displayName: text(form, "displayName") };
   const parsed = signUpSchema.safeParse({ ...values, password: text(form, "password") });
   if (!parsed.success) return { error: "invalidInput", fieldErrors: fieldErrors(parsed.error), values };
-  const outcome = await signUpWithPassword({ ...parsed.data, locale });
+  const outcome = await unlessStorageFull(() => signUpWithPassword({ ...parsed.data, locale }), values);
+  if (!("ok" in outcome)) return outcome;
   if (!outcome.ok) return { error: outcome.error, retryAfterSeconds: outcome.retryAfterSeconds, values: outcome.values };
   redirect(safeNextPath(text(form, "next"), locale));
 }

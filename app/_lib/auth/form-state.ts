@@ -6,6 +6,8 @@ export type AuthErrorKey =
   | "emailTaken"
   | "rateLimited"
   | "invalidInput"
+  /** The server's disk is full: nothing was saved, nothing earlier is lost. */
+  | "storageFull"
   | "unexpected";
 
 export type FieldErrorKey = "email" | "passwordTooShort" | "tooLong" | "required";

@@ -8,10 +8,13 @@ import { gradeExercise, gradeTarget } from "@/sandbox/grader/engine";
 import type { ResultsDocument } from "@/sandbox/grader/results";
 import { SetupError } from "@/sandbox/grader/setup";
 import { prepareExercise } from "@/app/_lib/grader/prepare";
+import { isStorageFull } from "@/app/_lib/db/storage-full";
 import { recordResults } from "./progress";
 
 export type CheckAnswer =
   | { kind: "graded"; results: ResultsDocument; progress: ProgressSnapshot }
+  /** Graded, but the full disk refused to record it: shown, not kept (earlier progress stands). */
+  | { kind: "not-saved"; results: ResultsDocument }
   /** No session, labs not running here, or no ready lab (none, starting, resetting): nothing to read. */
   | { kind: "no-lab" }
   | { kind: "unknown-exercise" };
@@ -33,7 +36,13 @@ export async function checkMyExercise(lessonId: string, exerciseId: string): Pro
     (error: unknown) => setupFailed(lessonId, exercise.id, error),
   );
   runtime.manager.touch(lab.sandboxId);
-  const recorded = await recordResults(user.userId, lab.sandboxId, results);
+  let recorded;
+  try {
+    recorded = await recordResults(user.userId, lab.sandboxId, results);
+  } catch (error) {
+    if (isStorageFull(error)) return { kind: "not-saved", results };
+    throw error;
+  }
   return { kind: "graded", results, progress: { attempts: recorded!.attempts, firstPassedAt: recorded!.firstPassedAt } };
 }
 
