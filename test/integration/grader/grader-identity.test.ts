@@ -45,8 +45,8 @@ const forgedByCommands = exercise({
   title: text("forged commands"),
   task: text("forged commands"),
   checks: [
-    { id: "kubectl", title: text("kubectl"), hint: text("-"), command: "kubectl get configmap forged >/dev/null" },
-    { id: "jq", title: text("jq"), hint: text("-"), command: "kubectl get configmaps -o json | jq -e '[.items[] | select(.metadata.name == \"forged\")] | length > 0' >/dev/null" },
+    { id: "kubectl", title: text("kubectl"), hint: text("-"), command: "kubectl get configmap forged >/dev/null", says: { fail: text("no forged ConfigMap") } },
+    { id: "jq", title: text("jq"), hint: text("-"), command: "kubectl get configmaps -o json | jq -e '[.items[] | select(.metadata.name == \"forged\")] | length > 0' >/dev/null", says: { fail: text("no forged ConfigMap in the list") } },
   ],
   solve: "true",
 });
