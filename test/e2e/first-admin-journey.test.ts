@@ -20,7 +20,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "../../sandbox/providers/types";
 import { launchBrowser } from "../support/browser";
-import { stopLabIfReady, waitForShell } from "../support/lab-page";
+import { screen, stopLabIfReady, waitForShell } from "../support/lab-page";
 import { type RunningServer, startServer } from "../support/server";
 
 const LESSON = "98-exercise-fixture";
@@ -155,13 +155,30 @@ describe("a fresh install's first day", { timeout: 120_000 }, () => {
       await expect.poll(() => robin.getAttribute('[data-testid="lab-state"]', "data-state"), { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
       await waitForShell(robin, ANSWER_MS);
       await robin.click('[data-testid="terminal"]');
-      await robin.keyboard.type("kubectl scale deployment web --replicas=3");
-      await robin.keyboard.press("Enter");
-      await expect.poll(() => robin.getAttribute(card, "data-done"), { timeout: ANSWER_MS, interval: 250 }).toBe("true");
+      // As a person does: type the command, read its answer, and type it again if the terminal
+      // did not take it (once seen in CI under load: the journey waited 45 s for a pass that
+      // never came; the live tick itself is proven in exercise.test.ts).
+      const scaled = async () => /deployment\.apps\/web scaled/.test(await screen(robin).catch(() => ""));
+      for (let tries = 0; tries < 3 && !(await scaled()); tries++) {
+        await robin.keyboard.type("kubectl scale deployment web --replicas=3");
+        await robin.keyboard.press("Enter");
+        await expect.poll(scaled, { timeout: 15_000, interval: 250 }).toBe(true).catch(() => undefined);
+      }
+      expect(await scaled(), `the terminal never answered the scale command:\n${await screen(robin).catch(() => "")}`).toBe(true);
       const check = robin.locator(`${card} [data-testid="exercise-check"]`);
       await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
-      await check.click();
-      await expect.poll(() => robin.getAttribute(card, "data-outcome"), { timeout: ANSWER_MS, interval: 200 }).toBe("pass");
+      // Check, and again after a while if it has not passed yet (pods may still be starting).
+      await expect
+        .poll(
+          async () => {
+            const outcome = await robin.getAttribute(card, "data-outcome");
+            if (outcome !== "pass" && (await check.isEnabled())) await check.click();
+            return robin.getAttribute(card, "data-outcome");
+          },
+          { timeout: ANSWER_MS, interval: 3_000 },
+        )
+        .toBe("pass");
+      expect(await robin.getAttribute(card, "data-done")).toBe("true");
 
       await expect.poll(() => cell().getAttribute("data-state"), { timeout: ANSWER_MS, interval: 250 }).toBe("passed");
       expect(await teacher.evaluate(() => (window as unknown as { kubelabMarker?: string }).kubelabMarker)).toBe("still here");
