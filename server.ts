@@ -8,7 +8,7 @@ import next from "next";
 import { env } from "./app/_lib/config/env";
 import { prisma } from "./app/_lib/db/create";
 import { logger } from "./app/_lib/log";
-import { createRuntime, localProviderRefusal } from "./sandbox/manager/runtime";
+import { createRuntime, localProviderRefusal } from "./app/_lib/lab/create-runtime";
 import { migrate, sqlitePath } from "./prisma/migrate";
 import { ensureFirstAdmin, leftoverPasswordFile } from "./app/_lib/auth/first-admin";
 import { startPurgeJob } from "./app/_lib/db/purge";

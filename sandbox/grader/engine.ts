@@ -7,7 +7,7 @@
 // bytes (a learner can fill etcd with objects). A lab that cannot be read gives `error`,
 // never `fail`: the learner must not be told their work is wrong when we could not look.
 import { z } from "zod";
-import type { Check, Exercise } from "@/app/_lib/lessons/exercise-schema";
+import type { Check, Exercise } from "@/sandbox/grader/exercise-schema";
 import { ExecOutputLimitError, type ExecOptions, type ExecResult, type Provider, type ProviderState } from "@/sandbox/providers/types";
 import { evaluateSelectCheck, type KubeObject, kindsRead } from "./evaluate";
 import { resourceOf } from "./kinds";

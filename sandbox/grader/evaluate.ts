@@ -1,6 +1,6 @@
 // Evaluates one select-check against objects already read from the cluster. Pure: no I/O,
 // so every rule here is tested on recorded `kubectl get -o json` output.
-import type { Check } from "@/app/_lib/lessons/exercise-schema";
+import type { Check } from "@/sandbox/grader/exercise-schema";
 import { isClusterScoped } from "./kinds";
 import { judgeEndpoints, judgePortReaches, judgeUpdatedInPlace, type Related, resolveEnv } from "./concepts";
 import { readPath } from "./paths";

@@ -15,7 +15,7 @@
 // at once; every watch also has
 // its own time limit, so nothing outlives a server that died without stopping.
 import { randomBytes } from "node:crypto";
-import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { AS_GRADER, type ClusterRead, DEFAULT_GRADE_TIMEOUT_MS, gradeExercise, type GradeTarget, LAB_BIN, readCluster } from "./engine";
 import { kindsRead } from "./evaluate";
 import { apiPathOf, resourceOf } from "./kinds";

@@ -3,7 +3,7 @@
 // words that say why and each alternative answer is accepted, and that opening a lesson (all
 // its setups) solves none of its exercises. Shared by test/integration/content and by
 // `npm run lessons:prove`.
-import type { AlternativeAnswer, Exercise, WrongAnswer } from "@/app/_lib/lessons/exercise-schema";
+import type { AlternativeAnswer, Exercise, WrongAnswer } from "@/sandbox/grader/exercise-schema";
 import { execBounded, gradeExercise, type GradeTarget, TIMED_OUT } from "./engine";
 import type { ResultsDocument } from "./results";
 import { runSetup, SetupError } from "./setup";

@@ -3,7 +3,7 @@
 // etcd keyspace put back to its pristine copy) forgets it and the next visit prepares the
 // exercise again. Scripts are idempotent anyway, so two visits racing is harmless.
 import { z } from "zod";
-import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { AS_GRADER, execBounded, type GradeTarget, LAB_BIN, TIMED_OUT } from "./engine";
 import * as say from "./messages";
 import type { Bilingual } from "./results";

@@ -48,12 +48,12 @@ fi
 # --- Prisma client --------------------------------------------------------------------------------
 # `prisma generate` needs no schema engine, but the CLI insists that one exists; any file will do.
 prisma_hash="$(hash_of prisma/schema.prisma package-lock.json)"
-if [[ "$(cat app/_lib/db/generated/.kubelab-schema 2>/dev/null)" != "$prisma_hash" ]]; then
+if [[ "$(cat prisma/generated/.kubelab-schema 2>/dev/null)" != "$prisma_hash" ]]; then
   log "generating the Prisma client"
   engine="${PRISMA_SCHEMA_ENGINE_BINARY:-}"
   if [[ -z "$engine" || ! -e "$engine" ]]; then export PRISMA_SCHEMA_ENGINE_BINARY="$root/package.json"; fi
   npx --no-install prisma generate >/dev/null
-  echo "$prisma_hash" > app/_lib/db/generated/.kubelab-schema
+  echo "$prisma_hash" > prisma/generated/.kubelab-schema
 fi
 
 # The database is migrated by server.ts at every start (prisma/migrate.ts), not here: tests

@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import type { LabHealth, Provider, ProviderState } from "@/sandbox/providers/types";
 import { providerStateSchema } from "@/sandbox/providers/types";
 import { EngineUnavailableError, EngineWatch } from "./engine-watch";

@@ -2,7 +2,7 @@
 // with node-pty shells on this machine. For one person on a machine without Docker. It is
 // NOT isolated: the learner's shell runs as the server's user and can see the host (its files,
 // its processes). So it is only ever an explicit choice (KUBELAB_PROVIDER=local, never picked
-// by auto), the server then listens on loopback only (runtime.ts), and the lab's processes
+// by auto), the server then listens on loopback only (app/_lib/lab/create-runtime.ts), and the lab's processes
 // get an allow-listed environment rather than the server's secrets.
 // The grader here runs as that same user too: it has a kubeconfig of its own
 // (<lab>/grader-kubeconfig) and a fixed environment, but a learner who wanted to could

@@ -22,7 +22,7 @@ import { Worker } from "node:worker_threads";
 import type Docker from "dockerode";
 import pino from "pino";
 import { createAnonymousSession, cookieFrom, findSessionUser, SESSION_COOKIE } from "@/app/_lib/auth/session-core";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import { LabManager, type ManagerConfig } from "@/sandbox/manager/manager";
 import type { LabView } from "@/sandbox/manager/view";
 import { DockerProvider } from "@/sandbox/providers/docker";

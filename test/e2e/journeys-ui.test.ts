@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PrismaClient } from "@/app/_lib/db/generated/client";
+import { PrismaClient } from "@/prisma/generated/client";
 import { launchBrowser } from "../support/browser";
 import { distinctHangul } from "../support/fonts";
 import { EXERCISE_LESSON } from "./global-setup";

@@ -12,7 +12,7 @@ vi.hoisted(() => {
 import { createSession, deleteSession } from "@/app/_lib/auth/accounts-core";
 import { findSessionUser, type Role, type SessionUser } from "@/app/_lib/auth/session-core";
 import { type AdminContext, setUserRole } from "@/app/_lib/data/admin";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import { cohortCsv, cohortMatrix, type CsvLabels, learnerDetail, resetLearnerLab, watchCohort } from "@/app/_lib/data/cohort-progress";
 import {
   CohortInputError,

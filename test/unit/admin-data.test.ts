@@ -6,7 +6,7 @@ import { AuthError } from "@/app/_lib/auth/guards";
 import { createAnonymousSession, findSessionUser, type SessionUser } from "@/app/_lib/auth/session-core";
 import { type AdminContext, createInstructor, labCapacity, listLabs, listUsers, setUserRole, stopLab } from "@/app/_lib/data/admin";
 import { createSession } from "@/app/_lib/auth/accounts-core";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import { freshDatabase } from "@/test/support/database";
 
 async function account(db: PrismaClient, email: string, role: "learner" | "instructor" | "admin"): Promise<SessionUser> {

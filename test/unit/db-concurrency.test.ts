@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { createSession, signUp, verifyCredentials } from "@/app/_lib/auth/accounts-core";
 import { findSessionUser } from "@/app/_lib/auth/session-core";
 import { recordAttempt } from "@/app/_lib/data/progress-store";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import { freshDatabase } from "@/test/support/database";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

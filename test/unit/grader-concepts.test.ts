@@ -3,7 +3,7 @@
 // reaching a container port by number or name, and a Deployment updated in place. Each
 // message is checked in both languages.
 import { describe, expect, it } from "vitest";
-import { type Check, checkSchema } from "@/app/_lib/lessons/exercise-schema";
+import { type Check, checkSchema } from "@/sandbox/grader/exercise-schema";
 import { evaluateSelectCheck, type KubeObject } from "@/sandbox/grader/evaluate";
 import { resolveEnv } from "@/sandbox/grader/concepts";
 

@@ -4,7 +4,7 @@
 // of 2 in namespace shop, a NodePort Service web, a ConfigMap app-config.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type Check, checkSchema } from "@/app/_lib/lessons/exercise-schema";
+import { type Check, checkSchema } from "@/sandbox/grader/exercise-schema";
 import { evaluateSelectCheck, type KubeObject, readPath, rolloutGap, selectObjects } from "@/sandbox/grader/evaluate";
 
 const items = (JSON.parse(readFileSync("test/fixtures/grader/cluster-list.json", "utf8")) as { items: KubeObject[] }).items;

@@ -8,7 +8,7 @@
 // sentences are the check's own `says` or the generic ones, filled as the engine fills them.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Check } from "@/app/_lib/lessons/exercise-schema";
+import type { Check } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { listLessonIds } from "@/app/_lib/lessons/source";
 import { evaluateSelectCheck, type KubeObject } from "@/sandbox/grader/evaluate";

@@ -2,7 +2,7 @@
 // on any address but loopback, and its shells inherit none of the server's secrets.
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "@/app/_lib/config/env";
-import { isLoopbackHost, localProviderRefusal } from "@/sandbox/manager/runtime";
+import { isLoopbackHost, localProviderRefusal } from "@/app/_lib/lab/create-runtime";
 import { allowedEnv } from "@/sandbox/providers/local";
 
 describe("local provider guard", () => {

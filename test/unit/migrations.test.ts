@@ -6,7 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { PrismaClient } from "@/app/_lib/db/generated/client";
+import { PrismaClient } from "@/prisma/generated/client";
 import { migrate, sqlitePath } from "@/prisma/migrate";
 
 const migrations = path.resolve("prisma/migrations");

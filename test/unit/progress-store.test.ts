@@ -1,7 +1,7 @@
 // Attempts and progress on the real schema in a real SQLite file: counts, the first pass,
 // live recording only on a change, and no lost counts when records race.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import { completedLessonIds, lessonProgress, passedExercises, recordAttempt } from "@/app/_lib/data/progress-store";
 import { freshDatabase } from "../support/database";
 

@@ -2,7 +2,7 @@
 // browser only what it shows (titles and task in both languages, check titles), never the
 // setup or the reference solution. An unknown id stops the render with the lesson and id.
 import { useLocale } from "next-intl";
-import type { Exercise as ExerciseSpec } from "@/app/_lib/lessons/exercise-schema";
+import type { Exercise as ExerciseSpec } from "@/sandbox/grader/exercise-schema";
 import { ExerciseCard, type ExerciseCardSpec } from "./exercise-card.client";
 
 export interface ExerciseContext {

@@ -2,7 +2,7 @@
 // an account. Used by the server actions (through accounts.ts) and by tests on a real database.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password";
 import { hashSessionToken, SESSION_DAYS } from "./session-core";
 

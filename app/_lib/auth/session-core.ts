@@ -1,7 +1,7 @@
 // Sessions without Next: used by the data layer and by server.ts (the terminal socket),
 // which both need to know who a cookie belongs to. Only a hash of the cookie is stored.
 import { createHash, randomBytes } from "node:crypto";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 
 export const SESSION_COOKIE = "kubelab_session";
 /**

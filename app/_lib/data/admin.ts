@@ -6,7 +6,7 @@ import { z } from "zod";
 import { emailSchema, passwordSchema, displayNameSchema, signUp } from "@/app/_lib/auth/accounts-core";
 import { assertRole } from "@/app/_lib/auth/guards";
 import { ROLES, roleOf, type Role, type SessionUser } from "@/app/_lib/auth/session-core";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import type { LabManager } from "@/sandbox/manager/manager";
 import { ACTIVE_STATUSES } from "@/sandbox/manager/view";
 import { type Provider, providerStateSchema } from "@/sandbox/providers/types";

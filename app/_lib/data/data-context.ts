@@ -4,7 +4,7 @@
 // database and a real user row, so the authorization they exercise is the same code.
 import "server-only";
 import type { SessionUser } from "@/app/_lib/auth/session-core";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import type { LabManager } from "@/sandbox/manager/manager";
 
 export interface DataContext {

@@ -2,7 +2,7 @@
 // (app/_lib/data/progress.ts works that out from the session; tests pass a real database).
 // One check run = one Attempt row with its results document, and one Progress row per
 // learner and exercise that counts attempts and keeps the first pass.
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import { z } from "zod";
 
 export const outcomeSchema = z.enum(["pass", "fail", "error"]);

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { env } from "@/app/_lib/config/env";
-import { PrismaClient } from "./generated/client";
+import { PrismaClient } from "@/prisma/generated/client";
 import { serializedFactory } from "./serialized-adapter";
 
 export type Db = PrismaClient;

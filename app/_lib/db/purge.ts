@@ -3,7 +3,7 @@
 // results; their lab link becomes empty), and anonymous learners who can never come back
 // (no live session: the cookie was their only key) and left nothing behind (no progress, no
 // attempts, no cohort place, no lab running or queued). Accounts are never purged.
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 
 export interface PurgeReport {
   sessions: number;

@@ -9,8 +9,8 @@
 // only a few lessons at once; beyond that a stream is refused with a frame the page explains.
 import "server-only";
 import type { LiveFrame } from "@/app/_lib/grader/live-frames";
-import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
-import type { LabRuntime } from "@/sandbox/manager/runtime";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
+import type { LabRuntime } from "@/app/_lib/lab/published-runtime";
 import { openLiveSession } from "./live-session";
 
 export const LIVE_LIMITS = {

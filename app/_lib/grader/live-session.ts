@@ -3,8 +3,8 @@
 // grader's live checker on it, and hands every evaluation to the stream.
 import "server-only";
 import type { LiveFrame } from "@/app/_lib/grader/live-frames";
-import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
-import type { LabRuntime } from "@/sandbox/manager/runtime";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
+import type { LabRuntime } from "@/app/_lib/lab/published-runtime";
 import { gradeTarget } from "@/sandbox/grader/engine";
 import { startLiveChecks } from "@/sandbox/grader/live";
 import { recordResults } from "@/app/_lib/data/progress";

@@ -4,7 +4,7 @@
 // runs alone: a second copy started meanwhile fails with "already exists". Callers that
 // arrive while a setup runs share its result (both live in this one server process).
 import "server-only";
-import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import type { GradeTarget } from "@/sandbox/grader/engine";
 import { runSetup } from "@/sandbox/grader/setup";
 

@@ -1,6 +1,6 @@
-// Next's way to the lab runtime that server.ts created (see sandbox/manager/runtime.ts).
+// Next's way to the lab runtime that server.ts created (see create-runtime.ts).
 import "server-only";
-import { publishedRuntime, type LabRuntime } from "@/sandbox/manager/runtime";
+import { publishedRuntime, type LabRuntime } from "./published-runtime";
 
 export class LabsUnavailableError extends Error {
   constructor() {

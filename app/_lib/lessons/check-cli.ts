@@ -5,7 +5,7 @@ import { locales } from "@/app/_lib/i18n/routing";
 import { compileLesson } from "./compile";
 import { LessonError } from "./errors";
 import { assertExerciseRefs } from "./exercise-refs";
-import type { Exercise } from "./exercise-schema";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "./exercises";
 import { availableLocales, listLessonIds, readLessonSource } from "./source";
 

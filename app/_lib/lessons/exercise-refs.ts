@@ -1,7 +1,7 @@
 // Finds the <Exercise id="..."/> tags in a lesson body, so that a tag naming an exercise the
 // lesson's exercises.yaml lacks is reported by lessons:check and the content test, with its line.
 import { LessonError } from "./errors";
-import type { Exercise } from "./exercise-schema";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
 
 const EXERCISE_TAG = /<Exercise\b[^>]*?\bid\s*=\s*["']([^"']+)["']/g;
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { LessonError } from "./errors";
-import { type ExerciseFile, exerciseFileSchema } from "./exercise-schema";
+import { type ExerciseFile, exerciseFileSchema } from "@/sandbox/grader/exercise-schema";
 import { lessonsDir } from "./source";
 import { lessonIdSchema } from "./schema";
 import { yamlSchemaError } from "./yaml-errors";

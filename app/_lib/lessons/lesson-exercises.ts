@@ -3,7 +3,7 @@
 import "server-only";
 import path from "node:path";
 import { env } from "@/app/_lib/config/env";
-import type { Exercise } from "./exercise-schema";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "./exercises";
 
 const holder = globalThis as unknown as { kubelabExerciseSpecs?: Map<string, Exercise[]> };

@@ -1,7 +1,7 @@
 // What a lesson is allowed to look like: its id (the folder name, shared by both
 // languages) and its front matter. Used by the loader, the check command and the tests.
 // The body's shell blocks and their run options (interactive, expect-fail, norun) are read by
-// run-blocks.ts; what a lesson's exercises may touch is in exercise-schema.ts.
+// run-blocks.ts; what a lesson's exercises may touch is in sandbox/grader/exercise-schema.ts.
 import { z } from "zod";
 
 /** `NN-slug`: two digits for order on disk, then lowercase words. Nothing else reaches the file system. */

@@ -21,7 +21,7 @@
 // (the lab then holds only what the chosen lessons left, in order).
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Check, Exercise } from "@/app/_lib/lessons/exercise-schema";
+import type { Check, Exercise } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { type LessonStep, lessonSteps } from "@/app/_lib/lessons/run-blocks";
 import { listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";

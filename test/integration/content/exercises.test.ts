@@ -7,7 +7,7 @@
 // `npm run lessons:prove -- <lessonId>`.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Exercise } from "@/app/_lib/lessons/exercise-schema";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { listLessonIds } from "@/app/_lib/lessons/source";
 import { proveExercise, proveLessonOpening } from "@/sandbox/grader/prove";

@@ -2,7 +2,7 @@
 // setup runs once per cluster and again after a reset, live checks tick after a change and
 // leave nothing running when stopped, and a lab that cannot be read gives `error`, not `fail`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Exercise, exerciseSchema } from "@/app/_lib/lessons/exercise-schema";
+import { type Exercise, exerciseSchema } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { gradeExercise, gradeTarget } from "@/sandbox/grader/engine";
 import { startLiveChecks } from "@/sandbox/grader/live";

@@ -8,7 +8,7 @@
 // On the code of the date the first two pass a check that should fail, the third
 // finds the client key in /tmp, and the fourth grades from tens of MiB.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Exercise, exerciseSchema } from "@/app/_lib/lessons/exercise-schema";
+import { type Exercise, exerciseSchema } from "@/sandbox/grader/exercise-schema";
 import { gradeExercise, GRADER_MAX_OUTPUT_BYTES, type GradeTarget } from "@/sandbox/grader/engine";
 import { startLiveChecks } from "@/sandbox/grader/live";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import pino from "pino";
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
 import { LabManager, type ManagerConfig } from "@/sandbox/manager/manager";
 import { createLabMetrics } from "@/sandbox/manager/metrics";
 import type { LabView } from "@/sandbox/manager/view";

@@ -7,15 +7,16 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { deleteSession } from "@/app/_lib/auth/accounts-core";
-import { createAnonymousSession, cookieFrom, findSessionUser, SESSION_COOKIE } from "@/app/_lib/auth/session-core";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import { createAnonymousSession, SESSION_COOKIE } from "@/app/_lib/auth/session-core";
+import type { PrismaClient } from "@/prisma/generated/client";
+import { terminalAccess } from "@/app/_lib/lab/terminal-access";
 import { DockerProvider } from "@/sandbox/providers/docker";
 import type { ProviderState } from "@/sandbox/providers/types";
 import { TerminalBridge } from "@/sandbox/terminal/bridge";
 import {
   decodeServer, encodeClient, encodeInput, HIGH_WATERMARK, MAX_FRAME_BYTES, MAX_OUTPUT_CHUNK, MAX_QUEUED_INPUT_BYTES, Op, type ServerFrame,
 } from "@/sandbox/terminal/protocol";
-import { signTerminalToken, verifyTerminalToken } from "@/sandbox/terminal/token";
+import { signTerminalToken } from "@/sandbox/terminal/token";
 import { freshDatabase } from "../../support/database";
 import { LAB_IMAGE, requireDockerAndImage } from "../../support/docker";
 import { until } from "../../support/until";
@@ -48,21 +49,10 @@ beforeAll(async () => {
     graceMs: 60_000,
     touch: () => {},
     attachable,
-    async authenticate(req) {
-      const token = new URL(req.url ?? "/", "http://x").searchParams.get("token") ?? "";
-      const check = await verifyTerminalToken(secret, token);
-      if (!check.ok) return { refused: check.reason === "expired" ? "token-expired" : "token-invalid" };
-      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, SESSION_COOKIE));
-      if (!user || user.userId !== check.claims.userId) return { refused: "forbidden" };
-      return check.claims;
-    },
-    address: (req) => req.socket.remoteAddress ?? "unknown",
-    // As sandbox/manager/runtime.ts does it: the session cookie must still name the learner.
-    async recheck(req, userId, id) {
-      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, SESSION_COOKIE));
-      if (!user || user.userId !== userId) return "signed-out";
-      return (await attachable(userId, id)) ? null : "lab-missing";
-    },
+    // The production policy (token + the same learner's session cookie, checked again while
+    // open), not a copy: what these attacks get past here, they would get past in the server.
+    // server.ts is not in front, so the address is the socket's own, as it stamps it.
+    ...terminalAccess({ db, secret, attachable }),
     // Short enough for a test to see each limit act; the defaults are in DEFAULT_BRIDGE_LIMITS.
     limits: { socketsPerLearner: 8, socketsPerAddress: 16, recheckMs: 500, stallMs: 3000 },
   });

@@ -1,40 +1,25 @@
 // Builds the lab runtime of this process (provider, manager, terminal bridge, metrics) from
-// the environment, and publishes it on globalThis: server.ts creates it, and Next's server
-// code, which is bundled separately, finds the same instance through app/_lib/lab/runtime.ts.
+// the environment, and publishes it (published-runtime.ts): server.ts creates it, and Next's
+// server code, which is bundled separately, finds the same instance through runtime.ts.
+// The wiring lives in the app because it joins the engine (sandbox/) to the app's
+// configuration, secret and sessions; sandbox/ knows none of them.
 import { createHash } from "node:crypto";
 import { isIPv4 } from "node:net";
 import path from "node:path";
 import type { Logger } from "pino";
 import { type Env } from "@/app/_lib/config/env";
 import { serverSecret } from "@/app/_lib/config/secret";
-import { cookieFrom, findSessionUser, sessionCookieName } from "@/app/_lib/auth/session-core";
-import { PEER_ADDRESS_HEADER, PEER_HTTPS_HEADER } from "@/app/_lib/auth/peer-address";
-import type { PrismaClient } from "@/app/_lib/db/generated/client";
+import type { PrismaClient } from "@/prisma/generated/client";
+import { plannedCapacity, roomForOneMoreLab } from "@/sandbox/manager/capacity";
+import { LabManager } from "@/sandbox/manager/manager";
+import { createLabMetrics } from "@/sandbox/manager/metrics";
 import { DockerProvider } from "@/sandbox/providers/docker";
 import type { Provider } from "@/sandbox/providers/types";
 import { TerminalBridge } from "@/sandbox/terminal/bridge";
-import { verifyTerminalToken } from "@/sandbox/terminal/token";
-import { plannedCapacity, roomForOneMoreLab } from "./capacity";
-import { LabManager } from "./manager";
-import { createLabMetrics, type LabMetrics } from "./metrics";
+import { type LabRuntime, publishRuntime } from "./published-runtime";
+import { terminalAccess } from "./terminal-access";
 
 export const KUBELAB_VERSION = "0.1.0";
-
-export interface LabRuntime {
-  provider: Provider;
-  manager: LabManager;
-  bridge: TerminalBridge;
-  metrics: LabMetrics;
-  secret: Uint8Array;
-  /** Why this provider: printed at start, shown in /api/health. */
-  reason: string;
-}
-
-const holder = globalThis as unknown as { kubelabRuntime?: LabRuntime };
-
-export function publishedRuntime(): LabRuntime | undefined {
-  return holder.kubelabRuntime;
-}
 
 /** Labs of different databases (a dev server, a test run) on one engine must not reap each other. */
 export function installationId(config: Env): string {
@@ -110,33 +95,12 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     onConnectionCount: (n) => metrics.terminals.set(n),
     touch: (sandboxId) => manager.touch(sandboxId),
     attachable: (userId, sandboxId) => manager.attachable(userId, sandboxId),
-    async authenticate(req) {
-      const url = new URL(req.url ?? "/", "http://localhost");
-      const token = url.searchParams.get("token");
-      if (!token) return { refused: "token-invalid" };
-      const check = await verifyTerminalToken(secret, token);
-      if (!check.ok) return { refused: check.reason === "expired" ? "token-expired" : "token-invalid" };
-      // The token names a learner; the cookie must be that learner's too.
-      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, sessionCookieName(req.headers[PEER_HTTPS_HEADER] === "1")));
-      if (!user || user.userId !== check.claims.userId) return { refused: "forbidden" };
-      return check.claims;
-    },
     limits: { recheckMs: config.KUBELAB_SESSION_RECHECK_SECONDS * 1000 },
-    // server.ts stamps the client's address on upgrades too (behind a trusted proxy, the one it forwarded).
-    address: (req) => String(req.headers[PEER_ADDRESS_HEADER] ?? req.socket.remoteAddress ?? "unknown"),
-    async recheck(req, userId, sandboxId) {
-      const user = await findSessionUser(db, cookieFrom(req.headers.cookie, sessionCookieName(req.headers[PEER_HTTPS_HEADER] === "1")));
-      if (!user || user.userId !== userId) return "signed-out";
-      return (await manager.attachable(userId, sandboxId)) ? null : "lab-missing";
-    },
-    async shellEnv(userId) {
-      const user = await db.user.findUnique({ where: { id: userId }, select: { locale: true } });
-      return { LANG: user?.locale === "ko" ? "ko_KR.UTF-8" : "en_US.UTF-8" };
-    },
+    ...terminalAccess({ db, secret, attachable: (userId, sandboxId) => manager.attachable(userId, sandboxId) }),
   });
   manager.onEnded((sandboxId) => bridge.labEnded(sandboxId));
   await manager.init();
   const runtime = { provider, manager, bridge, metrics, secret, reason };
-  holder.kubelabRuntime = runtime;
+  publishRuntime(runtime);
   return runtime;
 }

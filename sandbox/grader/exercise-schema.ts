@@ -1,8 +1,8 @@
 // The exercise spec of a lesson (content/lessons/<id>/exercises.yaml): language-neutral
-// checks with Korean and English strings. Only its shape lives here; the grader that runs
-// it is a separate module.
+// checks with Korean and English strings. It belongs to the grader, which is what it
+// describes; the app reads lessons' files against it (app/_lib/lessons/exercises.ts).
 import { z } from "zod";
-import { PATH_PATTERN } from "@/sandbox/grader/paths";
+import { PATH_PATTERN } from "./paths";
 
 /** Every learner-facing string exists in both languages. */
 export const bilingual = z.strictObject({ ko: z.string().trim().min(1), en: z.string().trim().min(1) });

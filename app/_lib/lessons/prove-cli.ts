@@ -2,14 +2,16 @@
 // (default: every lesson in content/ that has exercises.yaml) on one throwaway lab: fresh
 // cluster, setup, must not pass, solution, must pass; and each lesson opened with all its
 // setups must leave every exercise to do. Prints a table; exit 1 on any failure.
+// It sits beside check-cli.ts because it reads the course (content/, an app concern) and
+// hands each lesson to the grader's prover (sandbox/grader/prove.ts), which knows no lessons.
 import path from "node:path";
 import { z } from "zod";
-import { readExercises } from "@/app/_lib/lessons/exercises";
-import { LessonError } from "@/app/_lib/lessons/errors";
-import { lessonIdSchema } from "@/app/_lib/lessons/schema";
-import { listLessonIds } from "@/app/_lib/lessons/source";
-import { type ExerciseProof, proveLesson, proveLessonOpening } from "./prove";
-import { startThrowawayLab, type ThrowawayLab } from "./prove-lab";
+import { type ExerciseProof, proveLesson, proveLessonOpening } from "@/sandbox/grader/prove";
+import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
+import { LessonError } from "./errors";
+import { readExercises } from "./exercises";
+import { lessonIdSchema } from "./schema";
+import { listLessonIds } from "./source";
 
 const contentDir = path.resolve(process.env.KUBELAB_CONTENT_DIR ?? "content");
 const args = z.array(lessonIdSchema).safeParse(process.argv.slice(2));
