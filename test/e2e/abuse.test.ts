@@ -5,8 +5,6 @@
 // open stream and socket kept after sign-out, a new user per cookie-less start).
 // This file runs a server of its own: its per-address limits must not touch other test files.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +12,8 @@ import { WebSocket } from "ws";
 import { LIVE_EVENT, liveFrameSchema, type LiveFrame } from "@/app/_lib/grader/live-frames";
 import { LABEL } from "@/sandbox/providers/types";
 import { decodeServer, Op } from "@/sandbox/terminal/protocol";
-import { requireDockerAndImage } from "../support/docker";
+import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
+import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
 import { buildActions, callAction, cookieFrom, pagePathOf } from "../support/server-action";
 import { type RunningServer, startServer } from "../support/server";
 import { until } from "../support/until";
@@ -85,9 +84,7 @@ async function watchersInLab(): Promise<number> {
 
 beforeAll(async () => {
   docker = await requireDockerAndImage();
-  const content = mkdtempSync(path.join(tmpdir(), "kubelab-abuse-content-"));
-  mkdirSync(path.join(content, "lessons"));
-  symlinkSync(path.join(root, "test/fixtures/content-exercise/lessons/01-scale-web"), path.join(content, "lessons", LESSON));
+  const content = makeContentDir("abuse", { lessons: { [LESSON]: EXERCISE_FIXTURE } });
   server = await startServer({
     KUBELAB_CONTENT_DIR: content,
     KUBELAB_SECRET: `abuse-${randomBytes(24).toString("hex")}`,
@@ -104,9 +101,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } })) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  }
+  await removeInstallationLabs(installation);
 });
 
 describe("one learner against the server's limits", { timeout: 120_000 }, () => {

@@ -7,7 +7,9 @@
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createInstructor, fillAuthForm } from "../support/account-forms";
 import { launchBrowser } from "../support/browser";
+import { startLab, stopLabIfReady } from "../support/lab-page";
 import { EXERCISE_LESSON } from "./global-setup";
 
 const baseURL = inject("baseURL");
@@ -38,13 +40,6 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
-async function fillAuthForm(page: Page, who: { name?: string; email: string; password: string }): Promise<void> {
-  if (who.name !== undefined) await page.fill('input[name="displayName"]', who.name);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await page.click('[data-testid="auth-submit"]');
-}
-
 const cell = (name: string) => teacher.locator('[data-testid="learner-row"]', { hasText: name }).locator(`[data-testid="cell"][data-exercise="${EXERCISE}"]`);
 const notReloaded = () => teacher.evaluate(() => (window as unknown as { kubelabMarker?: string }).kubelabMarker);
 
@@ -53,14 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    if ((await haneul?.getAttribute('[data-testid="lab-state"]', "data-state")) === "ready") {
-      await haneul.click('[data-testid="lab-stop"]');
-      await haneul.click('[data-testid="lab-stop-confirm"]');
-    }
-  } catch {
-    // the page may be gone; global teardown removes labs too
-  }
+  await stopLabIfReady(haneul);
   await browser?.close();
 });
 
@@ -70,12 +58,7 @@ describe("a cohort", { timeout: 120_000 }, () => {
     await admin.goto(`/en/sign-in?next=${encodeURIComponent("/en/admin")}`);
     await fillAuthForm(admin, { email: inject("adminEmail"), password: inject("adminPassword") });
     await admin.waitForURL(/\/en\/admin$/, { timeout: ANSWER_MS });
-    const form = admin.locator('[data-testid="admin-create-instructor"]');
-    await form.locator('input[name="email"]').fill(instructor.email);
-    await form.locator('input[name="displayName"]').fill(instructor.name);
-    await form.locator('input[name="password"]').fill(instructor.password);
-    await form.locator('button[type="submit"]').click();
-    await expect.poll(() => form.locator('[data-testid="admin-result"]').getAttribute("role"), { timeout: ANSWER_MS }).toBe("status");
+    await createInstructor(admin, instructor, ANSWER_MS);
   });
 
   it("is created by the instructor, who is sent through sign-in and back", async () => {
@@ -144,8 +127,7 @@ describe("a cohort", { timeout: 120_000 }, () => {
     async () => {
       const card = `[data-testid="exercise"][data-exercise-id="scale-web"]`;
       await haneul.goto(`/en/lessons/${EXERCISE_LESSON}`);
-      await haneul.click('[data-testid="lab-start"]');
-      await expect.poll(() => haneul.getAttribute('[data-testid="lab-state"]', "data-state"), { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
+      await startLab(haneul, FIRST_START_MS);
       const check = haneul.locator(`${card} [data-testid="exercise-check"]`);
       await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
       // Not yet solved: the grader says fail. A Check can also come back as error when its

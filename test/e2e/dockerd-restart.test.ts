@@ -11,8 +11,7 @@
 // running, even when it fails.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import Docker from "dockerode";
@@ -20,8 +19,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "@/sandbox/providers/types";
 import { launchBrowser } from "../support/browser";
-import { requireDockerAndImage } from "../support/docker";
-import { screen, TERMINAL, terminalState, waitForShell } from "../support/lab-page";
+import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
+import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
+import { screen, startLab, TERMINAL, terminalState, waitForShell } from "../support/lab-page";
 import { type RunningServer, startServer } from "../support/server";
 
 const run = promisify(execFile);
@@ -75,9 +75,7 @@ beforeAll(async () => {
   await ensureDocker();
   docker = await requireDockerAndImage();
   expect((await docker.info()).LiveRestoreEnabled).toBe(true);
-  const content = mkdtempSync(path.join(tmpdir(), "kubelab-dockerd-content-"));
-  mkdirSync(path.join(content, "lessons"));
-  symlinkSync(path.join(root, "test/fixtures/content-exercise/lessons/01-scale-web"), path.join(content, "lessons", LESSON));
+  const content = makeContentDir("dockerd", { lessons: { [LESSON]: EXERCISE_FIXTURE } });
   server = await startServer({
     KUBELAB_CONTENT_DIR: content,
     KUBELAB_SECRET: `dockerd-${randomBytes(24).toString("hex")}`,
@@ -95,10 +93,7 @@ afterAll(async () => {
   await ensureDocker().catch(() => undefined);
   await browser?.close();
   await server?.stop();
-  const d = new Docker();
-  for (const c of await d.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } }).catch(() => [])) {
-    await d.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  }
+  await removeInstallationLabs(installation);
 });
 
 describe("a dockerd restart in the middle of a class", { timeout: 180_000 }, () => {
@@ -108,9 +103,7 @@ describe("a dockerd restart in the middle of a class", { timeout: 180_000 }, () 
     "a learner has passed an exercise and made something in the cluster",
     async () => {
       await page.goto(`/en/lessons/${LESSON}`);
-      await page.click('[data-testid="lab-start"]');
-      await expect.poll(() => attr('[data-testid="lab-state"]', "data-state"), { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
-      await waitForShell(page, ANSWER_MS);
+      await startLab(page, FIRST_START_MS);
       await page.click(TERMINAL);
       await page.keyboard.type("kubectl scale deployment web --replicas=3 && kubectl create configmap kept-across --from-literal=a=1");
       await page.keyboard.press("Enter");

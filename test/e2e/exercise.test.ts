@@ -8,8 +8,8 @@
 // is a fixture (test/fixtures/content-exercise) linked in by the global set-up.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "../support/browser";
-import { labState as labStateOf, screen as screenOf, stopLabIfReady, TERMINAL, waitForShell } from "../support/lab-page";
+import { openPage } from "../support/browser";
+import { closeLabPage, labState as labStateOf, screen as screenOf, startLab, TERMINAL, waitForShell } from "../support/lab-page";
 import { EXERCISE_LESSON } from "./global-setup";
 
 const baseURL = inject("baseURL");
@@ -32,14 +32,11 @@ const screen = () => screenOf(page);
 const waitForPrompt = () => waitForShell(page, ANSWER_MS);
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
+  ({ browser, context, page } = await openPage({ baseURL, viewport: { width: 1400, height: 900 } }));
 });
 
 afterAll(async () => {
-  await stopLabIfReady(page);
-  await browser?.close();
+  await closeLabPage({ browser, page });
 });
 
 describe("an exercise in a lesson", { timeout: 120_000 }, () => {
@@ -65,8 +62,7 @@ describe("an exercise in a lesson", { timeout: 120_000 }, () => {
   it(
     "fails on Check with a specific message, and reveals a hint on request",
     async () => {
-      await page.click('[data-testid="lab-start"]');
-      await expect.poll(labState, { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
+      await startLab(page, FIRST_START_MS);
       const check = page.locator(`${card} [data-testid="exercise-check"]`);
       await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
       await check.click();

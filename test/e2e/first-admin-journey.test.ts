@@ -12,15 +12,15 @@
 // the generated admin@localhost, which the sign-in form's email schema refuses, never met a
 // browser. This file starts its own server precisely so that the default path is the one taken.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import Docker from "dockerode";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LABEL } from "../../sandbox/providers/types";
+import { createInstructor, fillAuthForm } from "../support/account-forms";
 import { launchBrowser } from "../support/browser";
-import { screen, stopLabIfReady, waitForShell } from "../support/lab-page";
+import { removeInstallationLabs } from "../support/docker";
+import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
+import { screen, startLab, stopLabIfReady } from "../support/lab-page";
 import { type RunningServer, startServer } from "../support/server";
 
 const LESSON = "98-exercise-fixture";
@@ -54,21 +54,10 @@ async function newPage(locale: string): Promise<Page> {
   return page;
 }
 
-async function fillAuthForm(page: Page, who: { name?: string; email: string; password: string }): Promise<void> {
-  if (who.name !== undefined) await page.fill('input[name="displayName"]', who.name);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await page.click('[data-testid="auth-submit"]');
-}
-
 const cell = () => teacher.locator('[data-testid="learner-row"]', { hasText: learner.name }).locator(`[data-testid="cell"][data-exercise="${EXERCISE}"]`);
 
 beforeAll(async () => {
-  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-  const content = mkdtempSync(path.join(tmpdir(), "kubelab-content-"));
-  mkdirSync(path.join(content, "lessons"));
-  for (const id of readdirSync(path.join(root, "content/lessons"))) symlinkSync(path.join(root, "content/lessons", id), path.join(content, "lessons", id));
-  symlinkSync(path.join(root, "test/fixtures/content-exercise/lessons/01-scale-web"), path.join(content, "lessons", LESSON));
+  const content = makeContentDir("first-admin", { course: true, lessons: { [LESSON]: EXERCISE_FIXTURE } });
   // Whatever the calling shell exports, this server must choose its own first admin.
   delete process.env.KUBELAB_ADMIN_EMAIL;
   delete process.env.KUBELAB_ADMIN_PASSWORD;
@@ -85,9 +74,7 @@ afterAll(async () => {
   await server?.stop();
   // The generated password's file lives in the data directory: nothing of it outlives the test.
   if (server) rmSync(server.dataDir, { recursive: true, force: true });
-  const docker = new Docker();
-  const labs = await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } }).catch(() => []);
-  await Promise.all(labs.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await removeInstallationLabs(installation);
 });
 
 describe("a fresh install's first day", { timeout: 120_000 }, () => {
@@ -108,12 +95,7 @@ describe("a fresh install's first day", { timeout: 120_000 }, () => {
     await admin.goto("/en/sign-in?next=%2Fen%2Fadmin");
     await fillAuthForm(admin, { email: email!, password: password! });
     await admin.waitForURL(/\/en\/admin$/, { timeout: ANSWER_MS });
-    const form = admin.locator('[data-testid="admin-create-instructor"]');
-    await form.locator('input[name="email"]').fill(instructor.email);
-    await form.locator('input[name="displayName"]').fill(instructor.name);
-    await form.locator('input[name="password"]').fill(instructor.password);
-    await form.locator('button[type="submit"]').click();
-    await expect.poll(() => form.locator('[data-testid="admin-result"]').getAttribute("role"), { timeout: ANSWER_MS }).toBe("status");
+    await createInstructor(admin, instructor, ANSWER_MS);
   });
 
   it("lets that instructor, in Korean, create a cohort", async () => {
@@ -151,9 +133,7 @@ describe("a fresh install's first day", { timeout: 120_000 }, () => {
 
       const card = `[data-testid="exercise"][data-exercise-id="scale-web"]`;
       await robin.goto(`/en/lessons/${LESSON}`);
-      await robin.click('[data-testid="lab-start"]');
-      await expect.poll(() => robin.getAttribute('[data-testid="lab-state"]', "data-state"), { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
-      await waitForShell(robin, ANSWER_MS);
+      await startLab(robin, FIRST_START_MS);
       await robin.click('[data-testid="terminal"]');
       // As a person does: type the command, read its answer, and type it again if the terminal
       // did not take it (once seen in CI under load: the journey waited 45 s for a pass that

@@ -3,12 +3,10 @@
 // Its labs run on the real Docker engine under an installation id of their own, and are
 // removed when the run ends (the server itself leaves labs running to re-adopt them).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import Docker from "dockerode";
 import type { TestProject } from "vitest/node";
-import { LABEL } from "../../sandbox/providers/types";
+import { removeInstallationLabs } from "../support/docker";
+import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
 import { startServer } from "../support/server";
 
 declare module "vitest" {
@@ -29,14 +27,10 @@ export const FALLBACK_LESSON = "99-korean-only";
 export const EXERCISE_LESSON = "98-exercise-fixture";
 
 export default async function setup(project: TestProject) {
-  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-  const content = mkdtempSync(path.join(tmpdir(), "kubelab-content-"));
-  mkdirSync(path.join(content, "lessons"));
-  for (const id of readdirSync(path.join(root, "content/lessons"))) {
-    symlinkSync(path.join(root, "content/lessons", id), path.join(content, "lessons", id));
-  }
-  symlinkSync(path.join(root, "test/fixtures/content-fallback/lessons/01-korean-only"), path.join(content, "lessons", FALLBACK_LESSON));
-  symlinkSync(path.join(root, "test/fixtures/content-exercise/lessons/01-scale-web"), path.join(content, "lessons", EXERCISE_LESSON));
+  const content = makeContentDir("e2e", {
+    course: true,
+    lessons: { [FALLBACK_LESSON]: "test/fixtures/content-fallback/lessons/01-korean-only", [EXERCISE_LESSON]: EXERCISE_FIXTURE },
+  });
   const secret = `e2e-${randomBytes(24).toString("hex")}`;
   const installation = `e2e${randomBytes(4).toString("hex")}`;
   const adminEmail = "admin@e2e.example";
@@ -57,16 +51,7 @@ export default async function setup(project: TestProject) {
   project.provide("databaseFile", path.join(server.dataDir, "kubelab.db"));
   return async () => {
     await server.stop();
-    await removeLabs(installation);
+    await removeInstallationLabs(installation);
   };
 }
 
-async function removeLabs(installation: string): Promise<void> {
-  const docker = new Docker();
-  try {
-    const labs = await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } });
-    await Promise.all(labs.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  } catch {
-    // No engine: then there are no labs to remove either.
-  }
-}

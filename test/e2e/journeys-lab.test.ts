@@ -8,9 +8,9 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { TERMINAL_FONT } from "@/app/_components/lab/terminal-theme";
-import { launchBrowser } from "../support/browser";
+import { openPage } from "../support/browser";
 import { distinctHangul } from "../support/fonts";
-import { labState as labStateOf, screen as screenOf, stopLabIfReady, TERMINAL, waitForShell } from "../support/lab-page";
+import { closeLabPage, labState as labStateOf, screen as screenOf, TERMINAL, waitForShell } from "../support/lab-page";
 
 const baseURL = inject("baseURL");
 const LONG_LESSON = "05-deployments-and-replicasets";
@@ -28,15 +28,12 @@ const labState = () => labStateOf(page);
 const screen = () => screenOf(page);
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  context = await browser.newContext({ baseURL, viewport: PHONE, hasTouch: true, isMobile: true });
-  page = await context.newPage();
+  ({ browser, context, page } = await openPage({ baseURL, viewport: PHONE, hasTouch: true, isMobile: true }));
 });
 
 afterAll(async () => {
   await page?.setViewportSize(DESKTOP).catch(() => undefined);
-  await stopLabIfReady(page);
-  await browser?.close();
+  await closeLabPage({ browser, page });
 });
 
 /** Whether the element's box lies wholly inside the window. */

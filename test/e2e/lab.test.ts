@@ -7,8 +7,8 @@ import { Buffer } from "node:buffer";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signTerminalToken } from "@/sandbox/terminal/token";
-import { launchBrowser } from "../support/browser";
-import { cursor as cursorOf, labState as labStateOf, screen as screenOf, stopLabIfReady, TERMINAL, terminalState as terminalStateOf, waitForShell as waitForShellOf } from "../support/lab-page";
+import { openPage } from "../support/browser";
+import { closeLabPage, cursor as cursorOf, labState as labStateOf, screen as screenOf, startLab, TERMINAL, terminalState as terminalStateOf, waitForShell as waitForShellOf } from "../support/lab-page";
 
 const baseURL = inject("baseURL");
 const secret = new TextEncoder().encode(inject("terminalSecret"));
@@ -41,14 +41,11 @@ async function run(command: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
+  ({ browser, context, page } = await openPage({ baseURL, viewport: { width: 1400, height: 900 } }));
 });
 
 afterAll(async () => {
-  await stopLabIfReady(page);
-  await browser?.close();
+  await closeLabPage({ browser, page });
 });
 
 describe("the lab", { timeout: 120_000 }, () => {
@@ -59,9 +56,7 @@ describe("the lab", { timeout: 120_000 }, () => {
       expect(await labState()).toBe("none");
       // Run buttons wait for a lab.
       expect(await page.locator('[data-testid="code-run"]').first().isDisabled()).toBe(true);
-      await page.click('[data-testid="lab-start"]');
-      await expect.poll(labState, { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
-      await waitForShell(FIRST_START_MS);
+      await startLab(page, FIRST_START_MS);
       // Start put the keyboard in the terminal.
       await run("kubectl get nodes");
       const text = await waitForScreen(/minikube\s+Ready/);

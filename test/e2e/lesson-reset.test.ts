@@ -8,8 +8,8 @@
 // `minikube delete` forgotten, and their home directory and terminal kept.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "../support/browser";
-import { labState as labStateOf, screen as screenOf, stopLabIfReady, waitForShell } from "../support/lab-page";
+import { openPage } from "../support/browser";
+import { closeLabPage, labState as labStateOf, screen as screenOf, startLab, waitForShell } from "../support/lab-page";
 
 const baseURL = inject("baseURL");
 const LESSON = "05-deployments-and-replicasets";
@@ -49,14 +49,11 @@ async function answer(command: string, marker: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
+  ({ browser, context, page } = await openPage({ baseURL, viewport: { width: 1400, height: 900 } }));
 });
 
 afterAll(async () => {
-  await stopLabIfReady(page);
-  await browser?.close();
+  await closeLabPage({ browser, page });
 });
 
 describe("start this lesson from a clean cluster", { timeout: 180_000 }, () => {
@@ -65,9 +62,7 @@ describe("start this lesson from a clean cluster", { timeout: 180_000 }, () => {
     async () => {
       await page.goto(`/ko/lessons/${LESSON}`);
       expect(await page.locator('[data-testid="lab-reset-lesson"]').count()).toBe(0);
-      await page.click('[data-testid="lab-start"]');
-      await expect.poll(labState, { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
-      await waitForShell(page, FIRST_START_MS);
+      await startLab(page, FIRST_START_MS);
       const button = page.locator('[data-testid="lab-reset-lesson"]');
       expect(await button.textContent()).toBe("레슨 새로 시작");
       expect(await button.getAttribute("title")).toBe("깨끗한 클러스터에서 이 레슨을 새로 시작합니다");

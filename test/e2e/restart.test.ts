@@ -3,22 +3,19 @@
 // view, its terminal and its live checks by itself; what the learner does next is stored.
 // This file runs a server of its own, so it can stop and start it on the same port and data.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import Docker from "dockerode";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "@/sandbox/providers/types";
 import { launchBrowser } from "../support/browser";
-import { TERMINAL, waitForShell } from "../support/lab-page";
-import { requireDockerAndImage } from "../support/docker";
+import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
+import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
+import { startLab, TERMINAL, waitForShell } from "../support/lab-page";
 import { freePort, type RunningServer, startServer } from "../support/server";
 
 const LESSON = "98-exercise-fixture";
 const FIRST_START_MS = 150_000;
 const ANSWER_MS = 45_000;
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const installation = `rst${randomBytes(4).toString("hex")}`;
 
 let docker: Docker;
@@ -38,9 +35,7 @@ const waitForPrompt = () => waitForShell(page, ANSWER_MS);
 
 beforeAll(async () => {
   docker = await requireDockerAndImage();
-  const content = mkdtempSync(path.join(tmpdir(), "kubelab-restart-content-"));
-  mkdirSync(path.join(content, "lessons"));
-  symlinkSync(path.join(root, "test/fixtures/content-exercise/lessons/01-scale-web"), path.join(content, "lessons", LESSON));
+  const content = makeContentDir("restart", { lessons: { [LESSON]: EXERCISE_FIXTURE } });
   env = {
     KUBELAB_CONTENT_DIR: content,
     KUBELAB_SECRET: `restart-${randomBytes(24).toString("hex")}`,
@@ -57,9 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } })) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  }
+  await removeInstallationLabs(installation);
 });
 
 describe("a server restart in the middle of a class", { timeout: 120_000 }, () => {
@@ -69,9 +62,7 @@ describe("a server restart in the middle of a class", { timeout: 120_000 }, () =
     "a learner is working in a lab when the server goes away",
     async () => {
       await page.goto(`/en/lessons/${LESSON}`);
-      await page.click('[data-testid="lab-start"]');
-      await expect.poll(() => attr('[data-testid="lab-state"]', "data-state"), { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
-      await waitForPrompt();
+      await startLab(page, FIRST_START_MS);
       await expect.poll(() => page.isVisible('[data-testid="exercise-live"]'), { timeout: ANSWER_MS }).toBe(true);
       labBefore = await labs();
       expect(labBefore).toHaveLength(1);

@@ -1,6 +1,7 @@
 // Integration tests need the real Docker engine and the real lab image; when either is
 // missing they fail with what to run, never skip.
 import Docker from "dockerode";
+import { LABEL } from "../../sandbox/providers/types";
 
 export const LAB_IMAGE = process.env.KUBELAB_LAB_IMAGE ?? "kubelab/lab-sim:latest";
 
@@ -17,4 +18,14 @@ export async function requireDockerAndImage(): Promise<Docker> {
     throw new Error(`The lab image ${LAB_IMAGE} is missing. Run \`npm test\` (its set-up builds it) or \`bash sandbox/image/build.sh\`.`);
   }
   return docker;
+}
+
+/**
+ * Removes every container of one installation (its labs and its warm pool), whatever state the
+ * test left them in. Quiet when no engine answers: then there is nothing to remove either.
+ */
+export async function removeInstallationLabs(installation: string): Promise<void> {
+  const docker = new Docker();
+  const labs = await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } }).catch(() => []);
+  await Promise.all(labs.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
 }

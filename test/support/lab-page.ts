@@ -1,6 +1,6 @@
 // What the end-to-end tests read from the lab panel on a page: the lab's state and the text
 // and cursor of the learner's own terminal (through terminal.client.tsx's test hooks).
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { expect } from "vitest";
 
 export const TERMINAL = '[data-testid="terminal"]';
@@ -21,6 +21,20 @@ export async function waitForShell(page: Page, timeout: number): Promise<void> {
   await expect.poll(atPrompt, { timeout, interval: 200 }).toBe(true);
 }
 
+/** Presses Start and waits until the lab is ready and its shell waits at a prompt. */
+export async function startLab(page: Page, timeout: number): Promise<void> {
+  await page.click('[data-testid="lab-start"]');
+  await expect.poll(() => labState(page), { timeout, interval: 250 }).toBe("ready");
+  await waitForShell(page, timeout);
+}
+
+/** Types a line into the terminal as keystrokes and presses Enter. */
+export async function typeLine(page: Page, line: string): Promise<void> {
+  await page.click(TERMINAL);
+  await page.keyboard.type(line);
+  await page.keyboard.press("Enter");
+}
+
 /** Stop, then confirm: Stop asks first, as Reset does (issue 13, item 7). */
 export async function stopLab(page: Page): Promise<void> {
   await page.click('[data-testid="lab-stop"]');
@@ -34,4 +48,10 @@ export async function stopLabIfReady(page: Page | undefined): Promise<void> {
   } catch {
     // the page may be gone
   }
+}
+
+/** The end of a one-learner browser file: no lab left running, the browser closed. */
+export async function closeLabPage(opened: { browser?: Browser; page?: Page } | undefined): Promise<void> {
+  await stopLabIfReady(opened?.page);
+  await opened?.browser?.close();
 }
