@@ -32,6 +32,12 @@ export interface ManagerConfig {
   reconcileIntervalMs?: number;
   /** Whether the host can hold one more lab now (measured memory); capacity is the planned upper bound. */
   hasRoom?: () => boolean;
+  /**
+   * Most labs one client address may have queued or starting at once (0 or unset: no cap).
+   * Each learner has one lab at most, but a script making anonymous identities could
+   * otherwise fill the whole queue from one address and make a class wait behind it.
+   */
+  maxWaitingPerAddress?: number;
 }
 
 const DEFAULT_UNREACHABLE_GRACE_MS = 5 * 60_000;
@@ -70,6 +76,11 @@ export class LabManager {
   private reconciledAtStart = false;
   private unsubscribeEngine?: () => void;
   private poolFailedAt = 0;
+  /**
+   * The client address each learner asked for their waiting lab from. Kept in memory only (no
+   * addresses in the database); after a restart the queue is served as before, only uncounted.
+   */
+  private readonly waitingAddress = new Map<string, string>();
   /** Whether the lab engine answers; labs are offered only while it does. */
   readonly engine: EngineWatch;
 
@@ -184,12 +195,16 @@ export class LabManager {
     return next;
   }
 
-  /** Start (or find) this learner's lab. Calling it twice returns the same lab. */
-  request(userId: string): Promise<LabView> {
-    return this.withUserLock(userId, () => this.requestUnlocked(userId));
+  /**
+   * Start (or find) this learner's lab. Calling it twice returns the same lab. `address` is the
+   * client's (behind a trusted proxy, the one it forwarded): when it already has
+   * maxWaitingPerAddress labs queued or starting, no lab is queued or started for this request.
+   */
+  request(userId: string, address?: string): Promise<LabView> {
+    return this.withUserLock(userId, () => this.requestUnlocked(userId, address));
   }
 
-  private async requestUnlocked(userId: string): Promise<LabView> {
+  private async requestUnlocked(userId: string, address: string | undefined): Promise<LabView> {
     const current = await this.view(userId);
     if (current.state === "starting" || current.state === "ready" || current.state === "queued") return current;
     // No lab, and none can be made now: say so rather than queue behind an engine that is away.
@@ -201,6 +216,42 @@ export class LabManager {
       void this.refillPool();
       return this.view(userId);
     }
+    const cap = this.config.maxWaitingPerAddress ?? 0;
+    if (!address || cap <= 0) return this.queueOrStart(userId);
+    // Counting and adding must not interleave for one address, or a burst would all pass the count.
+    return this.withUserLock(`address:${address}`, async () => {
+      if ((await this.waitingFrom(address)) >= cap) {
+        this.log.warn({ userId, address, cap }, "lab start refused: this address has its most labs waiting");
+        return { state: "none", waitingPerAddressLimit: cap } satisfies LabView;
+      }
+      this.waitingAddress.set(userId, address);
+      return this.queueOrStart(userId);
+    });
+  }
+
+  /**
+   * Labs queued or starting for learners who asked from this address. Entries of learners
+   * whose lab is no longer waiting are dropped here, so a stale one can never refuse anyone.
+   */
+  async waitingFrom(address: string): Promise<number> {
+    const users = [...this.waitingAddress].filter(([, a]) => a === address).map(([u]) => u);
+    if (users.length === 0) return 0;
+    const rows = await this.db.sandbox.findMany({
+      where: { userId: { in: users }, status: { in: ["queued", "starting"] }, provider: this.provider.kind },
+      select: { userId: true },
+    });
+    const still = new Set(rows.map((r) => r.userId));
+    for (const u of users) if (!still.has(u)) this.waitingAddress.delete(u);
+    return still.size;
+  }
+
+  /** Whether a new lab from this address would be refused now (for callers that want to refuse before making an identity). */
+  async addressWaitingFull(address: string): Promise<boolean> {
+    const cap = this.config.maxWaitingPerAddress ?? 0;
+    return cap > 0 && (await this.waitingFrom(address)) >= cap;
+  }
+
+  private async queueOrStart(userId: string): Promise<LabView> {
     if ((await this.queueLength()) === 0 && (await this.hasPlace())) {
       await this.startFor(userId);
       return this.view(userId);
@@ -323,6 +374,7 @@ export class LabManager {
 
   private async leaveQueue(userId: string): Promise<void> {
     const { count } = await this.db.sandbox.deleteMany({ where: { userId, status: "queued" } });
+    this.waitingAddress.delete(userId);
     if (count > 0) await this.announceQueue();
   }
 
@@ -416,6 +468,8 @@ export class LabManager {
       await this.end(sandboxId, "failed", state);
     } finally {
       this.starting--;
+      // Ready or failed, this lab no longer waits: it stops counting against its address.
+      if (userId) this.waitingAddress.delete(userId);
       this.emit(userId);
       this.updateGauges().catch(() => undefined);
     }

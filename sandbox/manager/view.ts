@@ -7,7 +7,13 @@ export type EndReason = z.infer<typeof endReasonSchema>;
 
 export const labViewSchema = z.discriminatedUnion("state", [
   // retryAfterSeconds: a start was refused by the rate limit; the panel says when to try again.
-  z.object({ state: z.literal("none"), retryAfterSeconds: z.number().int().positive().optional() }),
+  // waitingPerAddressLimit: refused because this client address already has that many labs
+  // queued or starting (KUBELAB_MAX_WAITING_LABS_PER_ADDRESS).
+  z.object({
+    state: z.literal("none"),
+    retryAfterSeconds: z.number().int().positive().optional(),
+    waitingPerAddressLimit: z.number().int().positive().optional(),
+  }),
   z.object({ state: z.literal("queued"), position: z.number().int().min(1), queueLength: z.number().int().min(1) }),
   z.object({ state: z.literal("starting"), sandboxId: z.string(), since: z.string(), phase: z.enum(["container", "cluster", "reset"]) }),
   z.object({ state: z.literal("ready"), sandboxId: z.string(), readyAt: z.string() }),

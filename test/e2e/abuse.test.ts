@@ -1,8 +1,9 @@
 // One learner (or a script with their cookie, or no cookie at all) against the real production
 // server and a real lab: many tabs of live checks, a flood of Check presses, a sign-out with a
-// terminal and a live stream open, and lab starts in a loop with no cookie. Each attack got
-// through before the limits of issue 12 (a watcher in the lab per tab, every Check graded, an
-// open stream and socket kept after sign-out, a new user per cookie-less start).
+// terminal and a live stream open, lab starts in a loop with no cookie, and one address filling
+// the lab queue with anonymous identities. Each attack got through before the limits of issue
+// 12 (a watcher in the lab per tab, every Check graded, an open stream and socket kept after
+// sign-out, a new user per cookie-less start, 30 queued labs from one address ahead of a class).
 // This file runs a server of its own: its per-address limits must not touch other test files.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -22,16 +23,18 @@ const LESSON = "98-exercise-fixture";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const installation = `abu${randomBytes(4).toString("hex")}`;
 const READY_MS = 150_000;
+/** Labs one address may have queued or starting (KUBELAB_MAX_WAITING_LABS_PER_ADDRESS). */
+const WAITING_CAP = 5;
 
 let docker: Docker;
 let server: RunningServer;
 let cookie: string;
 const actions = buildActions(root);
 
-function call(file: string, name: string, args: unknown[], withCookie?: string) {
+function call(file: string, name: string, args: unknown[], withCookie?: string, headers?: Record<string, string>) {
   const action = actions.find((a) => a.filename === file && a.exportedName === name);
   if (!action) throw new Error(`${file}#${name} is not in the build`);
-  return callAction(server.baseURL, { id: action.id, path: pagePathOf(action, LESSON) }, args, { cookie: withCookie });
+  return callAction(server.baseURL, { id: action.id, path: pagePathOf(action, LESSON) }, args, { cookie: withCookie, headers });
 }
 
 /** A live-check stream read as a browser's EventSource would: its frames, and whether it ended. */
@@ -92,6 +95,10 @@ beforeAll(async () => {
     // One lab, warm: every later start can only queue, so the start flood boots nothing.
     KUBELAB_POOL_SIZE: "1",
     KUBELAB_CAPACITY: "1",
+    // The test's own requests come from 127.0.0.1, here also a reverse proxy: what it forwards
+    // (X-Forwarded-For) is the client's address for the per-address limits.
+    KUBELAB_TRUSTED_PROXIES: "127.0.0.1",
+    KUBELAB_MAX_WAITING_LABS_PER_ADDRESS: String(WAITING_CAP),
   });
   const started = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"]);
   cookie = cookieFrom(started.setCookies, "kubelab_session")!;
@@ -162,6 +169,42 @@ describe("one learner against the server's limits", { timeout: 120_000 }, () => 
       await until("the live stream to end", () => stream.ended, Boolean, 15_000);
       expect(stream.frames.at(-1)).toEqual({ type: "refused", reason: "signed-out" });
       for (const t of tabs) t.close();
+  });
+
+  it("lets no address fill the lab queue with anonymous identities: a class member from elsewhere stays near the front", async () => {
+    // The host is full (capacity 1, the learner's lab), so every new lab queues. A script behind
+    // the proxy clears its cookie before each start, as 30 "learners" in one go.
+    const attacker = { "x-forwarded-for": "203.0.113.7" };
+    const queued: { cookie: string; position: number }[] = [];
+    let refusals = 0;
+    for (let batch = 0; batch < 3; batch++) {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => call("app/_lib/lab/actions.ts", "startLabAction", ["en"], undefined, attacker)));
+      for (const a of answers) {
+        const view = a.value as { state: string; position?: number; waitingPerAddressLimit?: number };
+        if (view.state === "queued") queued.push({ cookie: cookieFrom(a.setCookies, "kubelab_session")!, position: view.position! });
+        else if (view.waitingPerAddressLimit === WAITING_CAP) refusals++;
+      }
+    }
+    expect(queued.length).toBe(WAITING_CAP);
+    expect(refusals).toBe(30 - WAITING_CAP);
+    // Once the address is full, a further cookie-less start is refused before any identity is made.
+    const more = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"], undefined, attacker);
+    expect(more.value).toEqual({ state: "none", waitingPerAddressLimit: WAITING_CAP });
+    expect(cookieFrom(more.setCookies, "kubelab_session")).toBeUndefined();
+    // One learner holds one place: pressing Start again keeps it and takes no other.
+    const again = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"], queued[0]!.cookie, attacker);
+    expect(again.value).toMatchObject({ state: "queued", position: queued[0]!.position });
+
+    // A class member behind the same proxy, from another address, is next in line after them.
+    const member = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"], undefined, { "x-forwarded-for": "198.51.100.20" });
+    expect(member.value).toMatchObject({ state: "queued", position: WAITING_CAP + 1 });
+    // Leaving the queue frees the address's place for its next learner.
+    await call("app/_lib/lab/actions.ts", "stopLabAction", [], queued[0]!.cookie, attacker);
+    const next = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"], undefined, attacker);
+    expect(next.value).toMatchObject({ state: "queued" });
+    for (const c of [...queued.slice(1).map((q) => q.cookie), cookieFrom(next.setCookies, "kubelab_session")!, cookieFrom(member.setCookies, "kubelab_session")!]) {
+      await call("app/_lib/lab/actions.ts", "stopLabAction", [], c);
+    }
   });
 
   it("counts cookie-less lab starts against the address before making an identity for them", async () => {

@@ -221,6 +221,7 @@ function StateCard({ title, body, children }: { title: string; body?: string; ch
 function LabStateCard({ view, pending, onStart, onStop }: { view: LabView; pending: LabAction | null; onStart(): void; onStop(): void }) {
   const t = useTranslations("Lab");
   const auth = useTranslations("Auth");
+  const busy = useTranslations("LabQueueCap");
   const elapsed = useElapsedSeconds(view.state === "starting" ? view.since : undefined, view.state === "starting");
   const startButton = (label: string) => (
     <button type="button" className="button button-primary lab-start" data-testid="lab-start" onClick={onStart} disabled={pending !== null}>
@@ -270,6 +271,11 @@ function LabStateCard({ view, pending, onStart, onStop }: { view: LabView; pendi
           {view.state === "none" && view.retryAfterSeconds ? (
             <p className="lab-error" role="alert" data-testid="lab-rate-limited">
               {auth("errors.labRateLimited", { minutes: Math.ceil(view.retryAfterSeconds / 60) })}
+            </p>
+          ) : null}
+          {view.state === "none" && view.waitingPerAddressLimit ? (
+            <p className="lab-error" role="alert" data-testid="lab-address-busy">
+              {busy("addressBusy", { limit: view.waitingPerAddressLimit })}
             </p>
           ) : null}
           {startButton(t("start"))}

@@ -31,6 +31,11 @@ const schema = z.object({
   KUBELAB_LAB_PIDS: z.coerce.number().int().min(64).max(65_536).default(512),
   KUBELAB_IDLE_TIMEOUT_MIN: z.coerce.number().min(1).max(24 * 60).default(30),
   KUBELAB_MAX_AGE_MIN: z.coerce.number().min(1).max(7 * 24 * 60).default(180),
+  /**
+   * Most labs one client address may have queued or starting at once; 0 = no cap. A class
+   * behind one NAT address shares it: raise it for a class larger than this that starts together.
+   */
+  KUBELAB_MAX_WAITING_LABS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000).default(20),
   /** How often labs are checked for idleness, age and health. */
   KUBELAB_CULL_INTERVAL_SEC: z.coerce.number().int().min(1).max(3600).default(30),
   /** Ended labs and abandoned anonymous learners are deleted this many days on (expired sessions at once). */

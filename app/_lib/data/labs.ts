@@ -45,6 +45,9 @@ export async function startMyLab(locale: string): Promise<LabView> {
   if (!existing) {
     const limited = await consume([labStartPerAddress, address]);
     if (!limited.ok) return { state: "none", retryAfterSeconds: limited.retryAfterSeconds };
+    // One address may not fill the queue: refused before an identity is made for the caller
+    // (manager.request checks again, under a lock, for callers that raced past this).
+    if (await manager.addressWaitingFull(address)) return { state: "none", waitingPerAddressLimit: manager.config.maxWaitingPerAddress };
   }
   const user = existing ?? (await currentOrAnonymousUser(locale));
   // Only a start that would make a new lab counts; asking again for a running one is free.
@@ -55,7 +58,7 @@ export async function startMyLab(locale: string): Promise<LabView> {
       : await consume([labStartPerUser, user.userId]);
     if (!limited.ok) return { state: "none", retryAfterSeconds: limited.retryAfterSeconds };
   }
-  return manager.request(user.userId);
+  return manager.request(user.userId, address);
 }
 
 export async function stopMyLab(): Promise<LabView> {

@@ -86,6 +86,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     maxConcurrentStarts: 2,
     cullIntervalMs: config.KUBELAB_CULL_INTERVAL_SEC * 1000,
     version: KUBELAB_VERSION,
+    maxWaitingPerAddress: config.KUBELAB_MAX_WAITING_LABS_PER_ADDRESS,
   }, log.child({ component: "labs" }), metrics);
 
   const bridge = new TerminalBridge({
