@@ -6,7 +6,8 @@ import { useLocale, useTranslations } from "next-intl";
 import { type ReactNode, useEffect, useState } from "react";
 import type { LabView } from "@/sandbox/manager/view";
 import { announceLabState } from "./lab-bus";
-import { LessonResetButton, LessonResetConfirm, useLessonResetConfirm, useOpenLessonId } from "./lesson-reset.client";
+import { ConfirmDialog, type ConfirmTexts } from "./confirm-dialog.client";
+import { LessonResetButton, useOpenLessonId } from "./lesson-reset.client";
 import { LabTerminal } from "./terminal.client";
 import type { ConnectionState } from "./terminal-connection";
 import { type LabAction, useLabView } from "./use-lab-view";
@@ -24,9 +25,18 @@ function useElapsedSeconds(since: string | undefined, active: boolean): number {
   return since ? Math.max(0, Math.floor((now - Date.parse(since)) / 1000)) : 0;
 }
 
+type Asking = "reset" | "resetLesson" | "stop" | null;
+
+/** A question's four texts from a translator, at its root or under a key. */
+function confirmTexts(t: (key: string) => string, under?: string): ConfirmTexts {
+  const key = (k: string) => (under ? `${under}.${k}` : k);
+  return { title: t(key("title")), body: t(key("body")), confirm: t(key("confirm")), cancel: t(key("cancel")) };
+}
+
 export function LabPanel() {
   const t = useTranslations("Lab");
   const away = useTranslations("labUnavailable");
+  const lessonReset = useTranslations("LabLessonReset");
   const locale = useLocale();
   const lab = useLabView();
   const { view } = lab;
@@ -34,11 +44,10 @@ export function LabPanel() {
   // without labs answers within a moment and the panel says so.
   const labsAvailable = lab.available !== false;
   const [terminal, setTerminal] = useState<ConnectionState["kind"]>("connecting");
-  const [confirmingReset, setConfirmingReset] = useState(false);
   const lessonId = useOpenLessonId();
-  const [confirmingLessonReset, setConfirmingLessonReset] = useLessonResetConfirm(view.state === "ready", lessonId);
-  // Stopping deletes the learner's cluster and files, so it asks first, as Reset does.
-  const [confirmingStop, setConfirmingStop] = useState(false);
+  // Reset, Stop and "start the lesson clean" delete what the learner made, so each asks first;
+  // at most one question is open at a time.
+  const [asking, setAsking] = useState<Asking>(null);
   // Only a Start pressed on this page moves the keyboard into the terminal; a reload does not.
   const [startedHere, setStartedHere] = useState(false);
 
@@ -53,15 +62,22 @@ export function LabPanel() {
     announceLabState({ ready: view.state === "ready" && terminal === "attached" });
   }, [view.state, terminal]);
   useEffect(() => () => announceLabState({ ready: false }), []);
+  // A question about a lab that is no longer there (or a lesson no longer open) closes.
   useEffect(() => {
-    if (view.state !== "ready") setConfirmingReset(false);
-    if (view.state !== "ready" && view.state !== "starting") setConfirmingStop(false);
+    setAsking((open) => (open === "stop" ? (view.state === "ready" || view.state === "starting" ? open : null) : view.state === "ready" ? open : null));
   }, [view.state]);
+  useEffect(() => setAsking((open) => (open === "resetLesson" ? null : open)), [lessonId]);
 
   const onTerminalState = (state: ConnectionState) => {
     setTerminal(state.kind);
     // The terminal learned first that the lab is gone; the server says how it ended.
     if (state.kind === "gone") void lab.refresh();
+  };
+
+  /** Closes the question, then does what was confirmed. */
+  const answer = (confirmed: () => Promise<unknown>) => {
+    setAsking(null);
+    void confirmed();
   };
 
   const start = () => {
@@ -84,13 +100,9 @@ export function LabPanel() {
               type="button"
               className="button"
               data-testid="lab-reset"
-              onClick={() => {
-                setConfirmingLessonReset(false);
-                setConfirmingStop(false);
-                setConfirmingReset(true);
-              }}
+              onClick={() => setAsking("reset")}
               disabled={lab.pending !== null}
-              aria-expanded={confirmingReset}
+              aria-expanded={asking === "reset"}
             >
               {t("reset")}
             </button>
@@ -98,12 +110,8 @@ export function LabPanel() {
           {view.state === "ready" && lessonId ? (
             <LessonResetButton
               disabled={lab.pending !== null}
-              expanded={confirmingLessonReset}
-              onAsk={() => {
-                setConfirmingReset(false);
-                setConfirmingStop(false);
-                setConfirmingLessonReset(true);
-              }}
+              expanded={asking === "resetLesson"}
+              onAsk={() => setAsking("resetLesson")}
             />
           ) : null}
           {view.state === "ready" || view.state === "starting" ? (
@@ -111,13 +119,9 @@ export function LabPanel() {
               type="button"
               className="button"
               data-testid="lab-stop"
-              onClick={() => {
-                setConfirmingReset(false);
-                setConfirmingLessonReset(false);
-                setConfirmingStop(true);
-              }}
+              onClick={() => setAsking("stop")}
               disabled={lab.pending !== null}
-              aria-expanded={confirmingStop}
+              aria-expanded={asking === "stop"}
             >
               {t("stop")}
             </button>
@@ -125,64 +129,14 @@ export function LabPanel() {
         </div>
       </header>
 
-      {confirmingReset ? (
-        <div className="lab-confirm" role="alertdialog" aria-labelledby="lab-reset-title" aria-describedby="lab-reset-body">
-          <p id="lab-reset-title" className="lab-confirm-title">
-            {t("resetConfirm.title")}
-          </p>
-          <p id="lab-reset-body">{t("resetConfirm.body")}</p>
-          <div className="lab-confirm-actions">
-            <button
-              type="button"
-              className="button button-danger"
-              data-testid="lab-reset-confirm"
-              onClick={() => {
-                setConfirmingReset(false);
-                void lab.reset();
-              }}
-            >
-              {t("resetConfirm.confirm")}
-            </button>
-            <button type="button" className="button" onClick={() => setConfirmingReset(false)} autoFocus>
-              {t("resetConfirm.cancel")}
-            </button>
-          </div>
-        </div>
+      {asking === "reset" ? (
+        <ConfirmDialog name="lab-reset" texts={confirmTexts(t, "resetConfirm")} onConfirm={() => answer(() => lab.reset())} onCancel={() => setAsking(null)} />
       ) : null}
-
-      {confirmingLessonReset && lessonId ? (
-        <LessonResetConfirm
-          onConfirm={() => {
-            setConfirmingLessonReset(false);
-            void lab.resetLesson(lessonId);
-          }}
-          onCancel={() => setConfirmingLessonReset(false)}
-        />
+      {asking === "resetLesson" && lessonId ? (
+        <ConfirmDialog name="lab-reset-lesson" texts={confirmTexts(lessonReset)} onConfirm={() => answer(() => lab.resetLesson(lessonId))} onCancel={() => setAsking(null)} />
       ) : null}
-
-      {confirmingStop ? (
-        <div className="lab-confirm" role="alertdialog" aria-labelledby="lab-stop-title" aria-describedby="lab-stop-body">
-          <p id="lab-stop-title" className="lab-confirm-title">
-            {t("stopConfirm.title")}
-          </p>
-          <p id="lab-stop-body">{t("stopConfirm.body")}</p>
-          <div className="lab-confirm-actions">
-            <button
-              type="button"
-              className="button button-danger"
-              data-testid="lab-stop-confirm"
-              onClick={() => {
-                setConfirmingStop(false);
-                void lab.stop();
-              }}
-            >
-              {t("stopConfirm.confirm")}
-            </button>
-            <button type="button" className="button" data-testid="lab-stop-cancel" onClick={() => setConfirmingStop(false)} autoFocus>
-              {t("stopConfirm.cancel")}
-            </button>
-          </div>
-        </div>
+      {asking === "stop" ? (
+        <ConfirmDialog name="lab-stop" texts={confirmTexts(t, "stopConfirm")} onConfirm={() => answer(() => lab.stop())} onCancel={() => setAsking(null)} />
       ) : null}
 
       {lab.failed ? (
