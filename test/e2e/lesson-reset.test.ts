@@ -83,7 +83,7 @@ describe("start this lesson from a clean cluster", { timeout: 180_000 }, () => {
     expect(text).toContain("클러스터에 있는 리소스가 모두 삭제됩니다");
     expect(text).toContain("앞선 레슨에서 만든 것도 포함됩니다");
     expect(text).toContain("홈 디렉터리의 파일과 터미널은 그대로 남습니다");
-    await page.click(`${dialog} button:not([data-testid])`);
+    await page.click('[data-testid="lab-reset-lesson-cancel"]');
     expect(await page.locator(dialog).count()).toBe(0);
     expect(await answer("kubectl get pods -l app=storefront -o name", "before")).toContain("pod/stray");
   });
@@ -96,7 +96,7 @@ describe("start this lesson from a clean cluster", { timeout: 180_000 }, () => {
     expect(text).toContain("Start this lesson from a clean cluster?");
     expect(text).toContain("Everything in your cluster is deleted, including what you made in this lesson and in earlier ones.");
     expect(text).toContain("Files in your home directory stay, and so does your terminal.");
-    await page.click(`${dialog} button:not([data-testid])`);
+    await page.click('[data-testid="lab-reset-lesson-cancel"]');
     await page.goto(`/ko/lessons/${LESSON}`);
     await expect.poll(labState, { timeout: ANSWER_MS, interval: 250 }).toBe("ready");
     await waitForShell(page, ANSWER_MS);
