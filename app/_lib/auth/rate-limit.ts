@@ -2,6 +2,7 @@
 // process owns them).
 // A refusal carries how many seconds to wait, which the forms show in the learner's language.
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { processSingleton } from "@/app/_lib/process-singleton";
 
 export type Limited = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -37,10 +38,8 @@ export function createLimits(): Limits {
 }
 
 // Next may load this module more than once (separate bundles); the counters must be one.
-const holder = globalThis as unknown as { kubelabLimits?: Limits; kubelabChecksRunning?: Map<string, number> };
 export function limits(): Limits {
-  holder.kubelabLimits ??= createLimits();
-  return holder.kubelabLimits;
+  return processSingleton("rate-limits", createLimits);
 }
 
 /** Takes one point from each limiter (all of them, so every counter sees the attempt); refuses when any is used up. */
@@ -67,7 +66,7 @@ export const CHECKS_AT_ONCE = 2;
 
 /** A place among a learner's running Checks, or null when they already have CHECKS_AT_ONCE running. */
 export function checkSlot(userId: string): { release(): void } | null {
-  const running = (holder.kubelabChecksRunning ??= new Map());
+  const running = processSingleton("checks-running", () => new Map<string, number>());
   const n = running.get(userId) ?? 0;
   if (n >= CHECKS_AT_ONCE) return null;
   running.set(userId, n + 1);

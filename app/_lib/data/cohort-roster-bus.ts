@@ -1,11 +1,11 @@
 // Tells open dashboards that a cohort's roster changed (a join, a removal, a re-admission).
 // Server actions and route handlers are bundled separately by Next, so the emitter lives on
-// globalThis: both must find the same one.
+// a process singleton: both must find the same one.
 import "server-only";
 import { EventEmitter } from "node:events";
+import { processSingleton } from "@/app/_lib/process-singleton";
 
-const holder = globalThis as unknown as { kubelabRosterBus?: EventEmitter };
-const bus = (holder.kubelabRosterBus ??= new EventEmitter().setMaxListeners(0));
+const bus = processSingleton("roster-bus", () => new EventEmitter().setMaxListeners(0));
 
 export function announceRosterChange(cohortId: string): void {
   bus.emit(cohortId);

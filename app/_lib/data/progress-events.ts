@@ -1,8 +1,9 @@
 // Progress as it happens, for whoever watches (the instructor dashboard, a learner's other
-// tabs). server.ts and Next's bundles are separate module graphs, so the emitter lives on
-// globalThis and every copy of this module finds the same one.
+// tabs). server.ts and Next's bundles are separate module graphs, so the emitter is a
+// process singleton and every copy of this module finds the same one.
 import "server-only";
 import { EventEmitter } from "node:events";
+import { processSingleton } from "@/app/_lib/process-singleton";
 
 export interface ProgressEvent {
   userId: string;
@@ -14,16 +15,9 @@ export interface ProgressEvent {
   at: string;
 }
 
-const holder = globalThis as unknown as { kubelabProgressEvents?: EventEmitter };
-
 function emitter(): EventEmitter {
-  if (!holder.kubelabProgressEvents) {
-    const created = new EventEmitter();
-    // One listener per open dashboard or stream; many are expected, none is a leak.
-    created.setMaxListeners(0);
-    holder.kubelabProgressEvents = created;
-  }
-  return holder.kubelabProgressEvents;
+  // One listener per open dashboard or stream; many are expected, none is a leak.
+  return processSingleton("progress-events", () => new EventEmitter().setMaxListeners(0));
 }
 
 export function publishProgress(e: ProgressEvent): void {

@@ -6,6 +6,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { env } from "@/app/_lib/config/env";
 import { PrismaClient } from "@/prisma/generated/client";
 import { serializedFactory } from "./serialized-adapter";
+import { processSingleton } from "@/app/_lib/process-singleton";
 
 export type Db = PrismaClient;
 
@@ -36,9 +37,6 @@ export function sqliteClient(file: string): PrismaClient {
   });
 }
 
-const holder = globalThis as unknown as { kubelabPrisma?: PrismaClient };
-
 export function prisma(): PrismaClient {
-  holder.kubelabPrisma ??= createClient();
-  return holder.kubelabPrisma;
+  return processSingleton("prisma", createClient);
 }

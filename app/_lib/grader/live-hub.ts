@@ -12,6 +12,7 @@ import type { LiveFrame } from "@/app/_lib/grader/live-frames";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import type { LabRuntime } from "@/app/_lib/lab/published-runtime";
 import { openLiveSession } from "./live-session";
+import { processSingleton } from "@/app/_lib/process-singleton";
 
 export const LIVE_LIMITS = {
   /** Open live streams of one learner: many tabs fit, a script does not. */
@@ -44,10 +45,8 @@ interface Hub {
 }
 
 // Next may load this module more than once (separate bundles); the sessions must be one.
-const holder = globalThis as unknown as { kubelabLiveHub?: Hub };
 function hub(): Hub {
-  holder.kubelabLiveHub ??= { sessions: new Map(), streamsByLearner: new Map(), streamsByAddress: new Map() };
-  return holder.kubelabLiveHub;
+  return processSingleton<Hub>("live-hub", () => ({ sessions: new Map(), streamsByLearner: new Map(), streamsByAddress: new Map() }));
 }
 
 function bump(map: Map<string, number>, key: string, delta: number): number {

@@ -1,10 +1,11 @@
 // The lab runtime of this process, as server.ts published it (create-runtime.ts). Next's
-// server code is bundled apart from server.ts, so the one instance lives on globalThis and
-// every copy of this module finds it there. Not server-only: server.ts imports it under tsx.
+// server code is bundled apart from server.ts, so the one instance is a process slot
+// (process-singleton.ts) and every copy of this module finds it there. Not server-only: server.ts imports it under tsx.
 import type { LabManager } from "@/sandbox/manager/manager";
 import type { LabMetrics } from "@/sandbox/manager/metrics";
 import type { Provider } from "@/sandbox/providers/types";
 import type { TerminalBridge } from "@/sandbox/terminal/bridge";
+import { processSlot } from "@/app/_lib/process-singleton";
 
 export interface LabRuntime {
   provider: Provider;
@@ -16,12 +17,12 @@ export interface LabRuntime {
   reason: string;
 }
 
-const holder = globalThis as unknown as { kubelabRuntime?: LabRuntime };
+const slot = processSlot<LabRuntime>("lab-runtime");
 
 export function publishedRuntime(): LabRuntime | undefined {
-  return holder.kubelabRuntime;
+  return slot.get();
 }
 
 export function publishRuntime(runtime: LabRuntime): void {
-  holder.kubelabRuntime = runtime;
+  slot.set(runtime);
 }

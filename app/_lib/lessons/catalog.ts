@@ -8,6 +8,7 @@ import type { Locale } from "@/app/_lib/i18n/routing";
 import { CompiledLessonCache } from "./cache";
 import { lessonIdSchema, type FrontMatter } from "./schema";
 import { availableLocales, listLessonIds, readLessonSource, type LessonSource } from "./source";
+import { processSingleton } from "@/app/_lib/process-singleton";
 
 export interface CatalogEntry {
   id: string;
@@ -26,9 +27,8 @@ export interface Lesson extends CatalogEntry {
 }
 
 const contentDir = () => path.resolve(env().KUBELAB_CONTENT_DIR);
-const globalCache = globalThis as unknown as { kubelabLessonCache?: CompiledLessonCache; kubelabSources?: Map<string, LessonSource> };
-export const lessonCache = (globalCache.kubelabLessonCache ??= new CompiledLessonCache(path.resolve(env().KUBELAB_LESSON_CACHE_DIR)));
-const sources = (globalCache.kubelabSources ??= new Map());
+export const lessonCache = processSingleton("lesson-cache", () => new CompiledLessonCache(path.resolve(env().KUBELAB_LESSON_CACHE_DIR)));
+const sources = processSingleton("lesson-sources", () => new Map<string, LessonSource>());
 
 function source(id: string, locale: Locale): LessonSource {
   const key = `${id}/${locale}`;

@@ -5,9 +5,9 @@ import path from "node:path";
 import { env } from "@/app/_lib/config/env";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "./exercises";
+import { processSingleton } from "@/app/_lib/process-singleton";
 
-const holder = globalThis as unknown as { kubelabExerciseSpecs?: Map<string, Exercise[]> };
-const specs = (holder.kubelabExerciseSpecs ??= new Map());
+const specs = processSingleton("exercise-specs", () => new Map<string, Exercise[]>());
 
 /** The lesson's exercises in file order; [] when it has none. A broken file throws with its path and line. */
 export function lessonExercises(lessonId: string): Exercise[] {

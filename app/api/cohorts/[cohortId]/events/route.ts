@@ -4,6 +4,7 @@ import { authErrorResponse, isAuthError } from "@/app/_lib/auth/guards";
 import { cohortEventStream } from "@/app/_lib/cohort/event-stream";
 import { watchCohort } from "@/app/_lib/data/cohort-progress";
 import { CohortNotFoundError } from "@/app/_lib/data/cohorts";
+import { eventStreamResponse } from "@/app/_lib/http/event-stream";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ coho
     if (isAuthError(error)) return authErrorResponse(error);
     throw error;
   }
-  return new Response(await cohortEventStream(watch, request.signal), {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
-  });
+  return eventStreamResponse(await cohortEventStream(watch, request.signal));
 }

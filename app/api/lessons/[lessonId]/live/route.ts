@@ -9,6 +9,7 @@ import { currentSessionToken, currentUser } from "@/app/_lib/auth/session";
 import { findSessionUser } from "@/app/_lib/auth/session-core";
 import { env } from "@/app/_lib/config/env";
 import { db } from "@/app/_lib/db/client";
+import { eventStreamResponse, openEventStream } from "@/app/_lib/http/event-stream";
 import { subscribeLive } from "@/app/_lib/grader/live-hub";
 import { encodeLiveFrame, type LiveFrame } from "@/app/_lib/grader/live-frames";
 import { lessonRefSchema } from "@/app/_lib/grader/inputs";
@@ -17,8 +18,6 @@ import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { logger } from "@/app/_lib/log";
 
 export const dynamic = "force-dynamic";
-
-const HEARTBEAT_MS = 15_000;
 
 export async function GET(request: Request, { params }: { params: Promise<{ lessonId: string }> }) {
   const parsed = lessonRefSchema.safeParse(await params);
@@ -38,21 +37,18 @@ export async function GET(request: Request, { params }: { params: Promise<{ less
   }
   if (exercises.length === 0) return Response.json({ error: "this lesson has no exercises" }, { status: 404 });
 
-  const encoder = new TextEncoder();
-  let close = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let open = true;
-      const write = (text: string) => {
-        if (!open) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          open = false;
-        }
-      };
-      const log = logger.child({ userId: user.userId, lessonId });
-      const send = (frame: LiveFrame) => write(encodeLiveFrame(frame));
+  const log = logger.child({ userId: user.userId, lessonId });
+  const stream = openEventStream({
+    signal: request.signal,
+    stillAllowed: async () => (await findSessionUser(db, sessionToken))?.userId === user.userId,
+    recheckMs: env().KUBELAB_SESSION_RECHECK_SECONDS * 1000,
+    onRevoked(sink) {
+      log.info("live stream closed: the session ended");
+      sink.write(encodeLiveFrame({ type: "refused", reason: "signed-out" }));
+    },
+    onRecheckError: (error) => log.warn({ err: error }, "live stream recheck failed"),
+    start(sink) {
+      const send = (frame: LiveFrame) => sink.write(encodeLiveFrame(frame));
       const subscription = subscribeLive(
         { userId: user.userId, address, lessonId, exercises, runtime, onError: (error) => log.warn({ err: error }, "live checks") },
         send,
@@ -60,41 +56,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ less
       if ("refused" in subscription) {
         log.warn({ reason: subscription.refused, address }, "live stream refused");
         send({ type: "refused", reason: subscription.refused });
-        open = false;
-        controller.close();
+        sink.close();
         return;
       }
-      const heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
-      const recheck = setInterval(() => {
-        findSessionUser(db, sessionToken).then(
-          (now) => {
-            if (now?.userId === user.userId) return;
-            log.info("live stream closed: the session ended");
-            send({ type: "refused", reason: "signed-out" });
-            close();
-          },
-          (error: unknown) => log.warn({ err: error }, "live stream recheck failed"),
-        );
-      }, env().KUBELAB_SESSION_RECHECK_SECONDS * 1000);
-      close = () => {
-        if (!open) return;
-        open = false;
-        clearInterval(heartbeat);
-        clearInterval(recheck);
-        subscription.close();
-        try {
-          controller.close();
-        } catch {
-          // already closed
-        }
-      };
-      request.signal.addEventListener("abort", close);
-    },
-    cancel() {
-      close();
+      return () => subscription.close();
     },
   });
-  return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
-  });
+  return eventStreamResponse(stream);
 }
