@@ -12,7 +12,7 @@ import { ExecOutputLimitError, type ExecOptions, type ExecResult, type Provider,
 import { evaluateSelectCheck, type KubeObject, kindsRead } from "./evaluate";
 import { resourceOf } from "./kinds";
 import * as say from "./messages";
-import { type Bilingual, type CheckResult, outcomeOf, RESULTS_VERSION, type ResultsDocument } from "./results";
+import { type Bilingual, type CheckResult, documentCheck, outcomeOf, RESULTS_VERSION, type ResultsDocument } from "./results";
 
 /** Provider.exec bound to one lab. */
 export interface GradeTarget {
@@ -176,7 +176,7 @@ export async function gradeExercise(
     outcome: outcomeOf(results),
     gradedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    checks: results,
+    checks: results.map(documentCheck),
     ...(error ? { error } : {}),
   };
 }

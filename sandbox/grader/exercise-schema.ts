@@ -3,9 +3,10 @@
 // describes; the app reads lessons' files against it (app/_lib/lessons/exercises.ts).
 import { z } from "zod";
 import { PATH_PATTERN } from "./paths";
+import type { Bilingual } from "./results";
 
-/** Every learner-facing string exists in both languages. */
-export const bilingual = z.strictObject({ ko: z.string().trim().min(1), en: z.string().trim().min(1) });
+/** Every learner-facing string exists in both languages, and neither is blank (the one Bilingual type: results.ts). */
+export const bilingual = z.strictObject({ ko: z.string().trim().min(1), en: z.string().trim().min(1) }) satisfies z.ZodType<Bilingual>;
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lowercase words joined by -");
 

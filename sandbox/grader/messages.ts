@@ -391,6 +391,11 @@ export function setupFailed(exitCode: number, output: string): Bilingual {
   };
 }
 
+/** A setup that failed in a way the grader did not foresee (grading.ts). */
+export function setupNotRun(detail: string): Bilingual {
+  return { ko: `실습 준비 단계를 실행하지 못했습니다: ${detail}`, en: `Could not prepare the exercise in your lab: ${detail}` };
+}
+
 // ---- environment variables, Services, in-place updates (concepts.ts) -----------------------
 
 export function envName(name: string, container?: string): FieldName {

@@ -4,9 +4,14 @@
 // its setups) solves none of its exercises. Shared by test/integration/content and by
 // `npm run lessons:prove`.
 import type { AlternativeAnswer, Exercise, WrongAnswer } from "@/sandbox/grader/exercise-schema";
-import { execBounded, gradeExercise, type GradeTarget, TIMED_OUT } from "./engine";
+import { execBounded, type GradeTarget, TIMED_OUT } from "./engine";
+import { Grading } from "./grading";
 import type { ResultsDocument } from "./results";
-import { runSetup, SetupError } from "./setup";
+import { SetupError } from "./setup";
+
+/** The prover grades as a Check does (one lab, so one key for it). */
+const grading = new Grading();
+const LAB = "prove";
 
 /** A lab to prove in: its exec, and a way back to a fresh cluster. */
 export interface ProveLab {
@@ -68,13 +73,13 @@ export async function proveExercise(lab: ProveLab, lessonId: string, exercise: E
 
   options.onStep?.("setup", exercise.id);
   try {
-    await runSetup(input, lab.target);
+    await grading.prepare(LAB, input, lab.target);
   } catch (error) {
     return done("setup", error instanceof SetupError ? error.text.en : (error as Error).message);
   }
 
   options.onStep?.("before", exercise.id);
-  proof.before = await gradeExercise(input, lab.target);
+  proof.before = await grading.grade(input, lab.target);
   if (proof.before.outcome === "error") return done("before", `the grader could not read the lab before the solution:\n${checkLines(proof.before, ["error"])}`);
   if (proof.before.outcome === "pass") return done("before", `every check already passes before the solution ran; at least one must fail:\n${checkLines(proof.before, ["pass"])}`);
 
@@ -90,7 +95,7 @@ export async function proveExercise(lab: ProveLab, lessonId: string, exercise: E
   const deadline = performance.now() + (options.settleMs ?? 30_000);
   for (;;) {
     proof.attempts++;
-    proof.after = await gradeExercise(input, lab.target);
+    proof.after = await grading.grade(input, lab.target);
     if (proof.after.outcome === "pass") break;
     if (performance.now() > deadline) {
       return done("after", `still not passing ${Math.round((options.settleMs ?? 30_000) / 1000)} s after the solution:\n${checkLines(proof.after, ["fail", "error"])}`);
@@ -120,7 +125,7 @@ const plain = (text: string) => text.replace(/`/g, "");
 async function startFrom(lab: ProveLab, input: { lessonId: string; exercise: Exercise }, run: string, options: ProveOptions): Promise<string | undefined> {
   try {
     await lab.reset();
-    await runSetup(input, lab.target);
+    await grading.prepare(LAB, input, lab.target);
   } catch (error) {
     return `the lab could not be prepared: ${error instanceof SetupError ? error.text.en : (error as Error).message}`;
   }
@@ -139,7 +144,7 @@ async function proveWrong(lab: ProveLab, input: { lessonId: string; exercise: Ex
   if (problem) return problem;
   const deadline = performance.now() + (options.settleMs ?? 30_000);
   for (;;) {
-    const doc = await gradeExercise(input, lab.target);
+    const doc = await grading.grade(input, lab.target);
     if (doc.outcome === "pass") return `the exercise passes, but this answer is wrong:\n${checkLines(doc, ["pass"])}`;
     const check = doc.checks.find((c) => c.id === wrong.fails);
     const said = check ? `${plain(check.message.en)}\n${plain(check.message.ko)}` : "";
@@ -160,7 +165,7 @@ async function proveAlternative(lab: ProveLab, input: { lessonId: string; exerci
   if (problem) return problem;
   const deadline = performance.now() + (options.settleMs ?? 30_000);
   for (;;) {
-    const doc = await gradeExercise(input, lab.target);
+    const doc = await grading.grade(input, lab.target);
     if (doc.outcome === "pass") return undefined;
     if (performance.now() > deadline) return `it is refused, but it is right:\n${checkLines(doc, ["fail", "error"])}`;
     await new Promise((r) => setTimeout(r, 1000));
@@ -177,14 +182,14 @@ export async function proveLessonOpening(lab: ProveLab, lessonId: string, exerci
   await lab.reset();
   for (const exercise of exercises) {
     try {
-      await runSetup({ lessonId, exercise }, lab.target);
+      await grading.prepare(LAB, { lessonId, exercise }, lab.target);
     } catch (error) {
       return [`${lessonId} / ${exercise.id}: its setup fails after the lesson's earlier setups: ${error instanceof SetupError ? error.text.en : (error as Error).message}`];
     }
   }
   const failures: string[] = [];
   for (const exercise of exercises) {
-    const doc = await gradeExercise({ lessonId, exercise }, lab.target);
+    const doc = await grading.grade({ lessonId, exercise }, lab.target);
     if (doc.outcome === "pass") failures.push(`${lessonId} / ${exercise.id}: already passes when the lesson opens (after every setup of the lesson ran):\n${checkLines(doc, ["pass"])}`);
     if (doc.outcome === "error") failures.push(`${lessonId} / ${exercise.id}: the grader could not read the lab after the lesson's setups:\n${checkLines(doc, ["error"])}`);
   }

@@ -230,6 +230,7 @@ describe("invite regeneration and removal", () => {
 });
 
 describe("the matrix, a learner's attempts, and the CSV", () => {
+  // Stored as version 1 wrote it (plain-string values): read back upgraded (parseStoredResults).
   const results = (outcome: "pass" | "fail") => ({
     version: 1,
     lessonId: "01-first-pods",
@@ -277,7 +278,7 @@ describe("the matrix, a learner's attempts, and the CSV", () => {
   it("gives a learner's attempts, newest first, with their results documents", async () => {
     const detail = await learnerDetail(cohortId, users.minji!.userId, as(users.teacher!));
     expect(detail.attempts.map((a) => a.outcome)).toEqual(["pass", "fail", "error"]);
-    expect(detail.attempts[1]!.results?.checks[0]).toMatchObject({ status: "fail", message: { en: "no pod named web" }, found: "0" });
+    expect(detail.attempts[1]!.results?.checks[0]).toMatchObject({ status: "fail", message: { en: "no pod named web" }, found: { ko: "0", en: "0" } });
     // A document that cannot be read is shown as such, not as an empty pass.
     expect(detail.attempts[2]!.results).toBeNull();
     // No lab runtime in this process: said so, not guessed.

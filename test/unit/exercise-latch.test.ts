@@ -3,13 +3,13 @@
 import { describe, expect, it } from "vitest";
 import { afterCheck, afterLive, type Shown } from "@/app/_components/exercise/latch";
 import type { CheckResult, ResultsDocument } from "@/sandbox/grader/results";
-import { resultsDocumentSchema } from "@/sandbox/grader/results";
+import { RESULTS_VERSION, resultsDocumentSchema } from "@/sandbox/grader/results";
 
 const text = (en: string) => ({ en, ko: `${en} (ko)` });
 const check = (id: string, status: CheckResult["status"], message = `${id} ${status}`): CheckResult => ({ id, status, title: text(id), message: text(message), hint: text(`hint ${id}`) });
 const doc = (checks: CheckResult[], error?: string): ResultsDocument =>
   resultsDocumentSchema.parse({
-    version: 1,
+    version: RESULTS_VERSION,
     lessonId: "04-pods",
     exerciseId: "scale-web",
     outcome: error ? "error" : checks.some((c) => c.status === "error") ? "error" : checks.some((c) => c.status === "fail") ? "fail" : "pass",

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { endsWithBatchim, mustBe, subject } from "@/sandbox/grader/korean";
 import * as say from "@/sandbox/grader/messages";
-import { outcomeOf, RESULTS_VERSION, resultsDocumentSchema } from "@/sandbox/grader/results";
+import { outcomeOf, parseStoredResults, RESULTS_VERSION, resultsDocumentSchema } from "@/sandbox/grader/results";
 
 const text = { ko: "가", en: "a" };
 const check = (status: "pass" | "fail" | "error") => ({ id: `c-${status}`, status, title: text, message: text, hint: text });
@@ -16,7 +16,7 @@ describe("results document", () => {
     outcome: "fail",
     gradedAt: "2026-11-21T23:20:00.000Z",
     durationMs: 120,
-    checks: [check("pass"), { ...check("fail"), expected: "4", found: "2" }],
+    checks: [check("pass"), { ...check("fail"), expected: { ko: "4개", en: "4" }, found: { ko: "2개", en: "2" } }],
   };
 
   it("accepts a complete document and keeps optional fields optional", () => {
@@ -25,11 +25,31 @@ describe("results document", () => {
   });
 
   it("refuses another version, an unknown status, a missing language or a bad date", () => {
-    expect(resultsDocumentSchema.safeParse({ ...doc, version: 2 }).success).toBe(false);
+    expect(resultsDocumentSchema.safeParse({ ...doc, version: RESULTS_VERSION + 1 }).success).toBe(false);
+    expect(resultsDocumentSchema.safeParse({ ...doc, version: RESULTS_VERSION - 1 }).success).toBe(false);
+    expect(resultsDocumentSchema.safeParse({ ...doc, checks: [{ ...check("fail"), found: "2" }] }).success).toBe(false);
     expect(resultsDocumentSchema.safeParse({ ...doc, checks: [{ ...check("pass"), status: "skipped" }] }).success).toBe(false);
     expect(resultsDocumentSchema.safeParse({ ...doc, checks: [{ ...check("pass"), hint: { en: "only English" } }] }).success).toBe(false);
     expect(resultsDocumentSchema.safeParse({ ...doc, gradedAt: "yesterday" }).success).toBe(false);
     expect(resultsDocumentSchema.safeParse({ ...doc, extra: 1 }).success).toBe(false);
+  });
+
+  it("reads a stored document of the version before, upgraded: plain-string values in both languages", () => {
+    const v1 = { ...doc, version: 1, checks: [check("pass"), { ...check("fail"), expected: "4", found: { ko: "2개", en: "2" } }] };
+    const read = parseStoredResults(JSON.stringify(v1));
+    expect(read).toEqual({ ...doc, checks: [check("pass"), { ...check("fail"), expected: { ko: "4", en: "4" }, found: { ko: "2개", en: "2" } }] });
+    expect(read?.version).toBe(RESULTS_VERSION);
+    // The same from the parsed value (what the progress store hands over).
+    expect(parseStoredResults(v1)).toEqual(read);
+  });
+
+  it("reads a current document as it is, and nothing else: broken JSON, a future version, a bad shape", () => {
+    expect(parseStoredResults(JSON.stringify(doc))).toEqual(doc);
+    expect(parseStoredResults("{not json")).toBeNull();
+    expect(parseStoredResults(JSON.stringify({ ...doc, version: RESULTS_VERSION + 1 }))).toBeNull();
+    expect(parseStoredResults(JSON.stringify({ ...doc, version: 1, checks: "none" }))).toBeNull();
+    expect(parseStoredResults(JSON.stringify({ outcome: "pass" }))).toBeNull();
+    expect(parseStoredResults(null)).toBeNull();
   });
 
   it("has outcome error if any check is error, else fail if any fails, else pass", () => {

@@ -2,9 +2,10 @@
 // a frame that does not fit the contract is never written.
 import { describe, expect, it } from "vitest";
 import { encodeLiveFrame, LIVE_EVENT, type LiveFrame, liveFrameSchema } from "@/app/_lib/grader/live-frames";
+import { RESULTS_VERSION } from "@/sandbox/grader/results";
 
 const results = {
-  version: 1,
+  version: RESULTS_VERSION,
   lessonId: "04-pods",
   exerciseId: "scale-web",
   outcome: "fail",
@@ -16,8 +17,8 @@ const results = {
       status: "fail",
       title: { ko: "레플리카 3개", en: "Three replicas" },
       message: { ko: "디플로이먼트 web: 레플리카가 3개여야 하는데 1개입니다.", en: "Deployment web: expected 3 replicas, found 1." },
-      expected: "3",
-      found: "1",
+      expected: { ko: "3개", en: "3" },
+      found: { ko: "1개", en: "1" },
       hint: { ko: "kubectl scale", en: "kubectl scale" },
     },
   ],
@@ -42,7 +43,7 @@ describe("live frames", () => {
   });
 
   it("refuses to write a frame outside the contract", () => {
-    expect(() => encodeLiveFrame({ type: "results", results: { ...results, version: 2 } } as unknown as LiveFrame)).toThrow();
+    expect(() => encodeLiveFrame({ type: "results", results: { ...results, version: RESULTS_VERSION + 1 } } as unknown as LiveFrame)).toThrow();
     expect(() => encodeLiveFrame({ type: "watching" } as unknown as LiveFrame)).toThrow();
   });
 

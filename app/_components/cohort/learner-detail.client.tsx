@@ -6,12 +6,12 @@ import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useEffect, useState, useTransition } from "react";
 import { learnerDetailAction, removeLearnerAction, resetLearnerLabAction } from "@/app/_lib/cohort/actions";
 import type { LearnerDetail } from "@/app/_lib/data/cohort-progress";
-import { valueIn } from "@/sandbox/grader/results";
+import { type Bilingual, valueIn } from "@/sandbox/grader/results";
 
 type Lang = "ko" | "en";
 
 /** A grader value in the viewer's language, without the `code` marks (this panel shows text). */
-function shown(value: string | { ko: string; en: string }, lang: Lang): string {
+function shown(value: string | Bilingual, lang: Lang): string {
   return valueIn(value, lang).replace(/`/g, "");
 }
 

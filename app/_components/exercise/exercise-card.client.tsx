@@ -4,12 +4,11 @@
 // lesson's exercise store, shared with live checking and the lesson's status line.
 import { useFormatter, useTranslations } from "next-intl";
 import { useLabReady } from "@/app/_components/lab/lab-bus";
-import { type CheckResult, valueIn } from "@/sandbox/grader/results";
+import { type Bilingual, type CheckResult, valueIn } from "@/sandbox/grader/results";
 import { cardOf, checkExercise, isDone, showNextHint, useLessonState } from "./exercise-store";
 import { BlockText, InlineText } from "./inline-text";
 import "./exercise.css";
 
-type Bilingual = { ko: string; en: string };
 type Locale = "ko" | "en";
 
 export interface ExerciseCardSpec {

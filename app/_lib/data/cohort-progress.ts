@@ -8,7 +8,7 @@ import { getCatalog } from "@/app/_lib/lessons/catalog";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { isAuthError } from "@/app/_lib/auth/guards";
 import { CohortNotFoundError, cohortLessonIds, cohortState, type CohortState, learnerName, taughtCohort, taughtLearner } from "./cohort-access";
-import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
+import { parseStoredResults, type ResultsDocument } from "@/sandbox/grader/results";
 import { cellKey } from "./cohort-schemas";
 import { type DataContext, requestContext } from "./data-context";
 
@@ -156,18 +156,9 @@ export async function learnerDetail(cohortId: unknown, learnerId: unknown, ctx?:
       exerciseId: a.exerciseId,
       outcome: a.outcome,
       at: a.createdAt.toISOString(),
-      results: parseResults(a.results),
+      results: parseStoredResults(a.results),
     })),
   };
-}
-
-function parseResults(json: string): ResultsDocument | null {
-  try {
-    const parsed = resultsDocumentSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Resets a stuck learner's lab to an empty cluster, as their own Reset button would. */

@@ -5,7 +5,7 @@ import { headers } from "next/headers";
 import { peerAddress } from "@/app/_lib/auth/peer-address";
 import { consume, limits } from "@/app/_lib/auth/rate-limit";
 import { currentOrAnonymousUser, currentUser } from "@/app/_lib/auth/session";
-import { prepareExercise } from "@/app/_lib/grader/prepare";
+import { grading } from "@/app/_lib/grader/grading";
 import { labRuntime, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { gradeTarget } from "@/sandbox/grader/engine";
@@ -89,7 +89,7 @@ export async function resetMyLabForLesson(lessonId: string): Promise<LabView> {
       const removed = await runtime.provider.exec(lab.state, ["rm", "-rf", SETUP_STATE_DIR], { user: "root", timeoutMs: 10_000 });
       if (removed.exitCode !== 0) throw new Error(`could not clear ${SETUP_STATE_DIR}: ${removed.stderr.trim()}`);
       const target = gradeTarget(runtime.provider, lab.state);
-      for (const exercise of exercises) await prepareExercise(lab.sandboxId, { lessonId, exercise }, target);
+      await grading().prepareLesson(lab.sandboxId, lessonId, exercises, target);
     },
   });
 }

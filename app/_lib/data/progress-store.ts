@@ -27,6 +27,7 @@ export interface ExerciseProgress {
   lastAttemptAt: string | null;
   /** Outcome and results of the latest attempt, if any. */
   lastOutcome: Outcome | null;
+  /** The latest stored results document as JSON, any version: read it with parseStoredResults. */
   lastResults: unknown;
 }
 

@@ -4,7 +4,7 @@ import "server-only";
 import { currentUser } from "@/app/_lib/auth/session";
 import { db } from "@/app/_lib/db/client";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
-import { type ResultsDocument, resultsDocumentSchema } from "@/sandbox/grader/results";
+import { parseStoredResults, type ResultsDocument } from "@/sandbox/grader/results";
 import { publishProgress } from "./progress-events";
 import { lessonProgress, type RecordedAttempt, recordAttempt } from "./progress-store";
 
@@ -25,8 +25,7 @@ export async function myLessonProgress(lessonId: string): Promise<MyExerciseProg
   return rows
     .filter((r) => known.has(r.exerciseId))
     .map((r) => {
-      const parsed = resultsDocumentSchema.safeParse(r.lastResults);
-      return { exerciseId: r.exerciseId, attempts: r.attempts, firstPassedAt: r.firstPassedAt, lastResults: parsed.success ? parsed.data : null };
+      return { exerciseId: r.exerciseId, attempts: r.attempts, firstPassedAt: r.firstPassedAt, lastResults: parseStoredResults(r.lastResults) };
     });
 }
 

@@ -1,14 +1,13 @@
 // Live checking for one open lesson page: follows the learner's lab (ready, resetting,
-// ended, replaced), prepares each ready lab with the lesson's setups in order, runs the
-// grader's live checker on it, and hands every evaluation to the stream.
+// ended, replaced), has the grading service prepare each ready lab with the lesson's setups
+// in order and watch it, records what changed, and hands every evaluation to the stream.
 import "server-only";
 import type { LiveFrame } from "@/app/_lib/grader/live-frames";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import type { LabRuntime } from "@/app/_lib/lab/published-runtime";
 import { gradeTarget } from "@/sandbox/grader/engine";
-import { startLiveChecks } from "@/sandbox/grader/live";
 import { recordResults } from "@/app/_lib/data/progress";
-import { prepareExercise } from "./prepare";
+import { grading } from "./grading";
 
 const RETRY_MS = 5000;
 
@@ -44,19 +43,16 @@ export function openLiveSession(opts: LiveSessionOptions): { close(): void } {
       opts.send({ type: "waiting" });
       return;
     }
-    const target = gradeTarget(opts.runtime.provider, lab.state);
     // A reset wipes the cluster and with it the record of which setups ran, so each new
     // lab (or the same lab after a reset) is prepared again, in the lesson's order.
-    for (const exercise of opts.exercises) {
-      await prepareExercise(lab.sandboxId, { lessonId: opts.lessonId, exercise }, target);
-      if (closed || mine !== generation) return;
-    }
-    const checker = startLiveChecks({
+    const current = () => !closed && mine === generation;
+    const checker = await grading().watchLesson(lab.sandboxId, {
       lessonId: opts.lessonId,
       exercises: opts.exercises,
-      target,
+      target: gradeTarget(opts.runtime.provider, lab.state),
+      stillWanted: current,
       onResults: (results) => {
-        if (closed || mine !== generation) return;
+        if (!current()) return;
         // A lab that cannot be read for a moment says nothing about the learner's work:
         // stream it (the page keeps what it showed) but never store it as an attempt.
         if (results.outcome === "error") {
@@ -75,6 +71,7 @@ export function openLiveSession(opts: LiveSessionOptions): { close(): void } {
       },
       onError: opts.onError,
     });
+    if (!checker) return;
     watching = { sandboxId: lab.sandboxId, stop: () => void checker.stop() };
     opts.send({ type: "watching", sandboxId: lab.sandboxId });
   };
