@@ -68,10 +68,16 @@ fi
 # The binaries take ~11 minutes to compile the first time on 2 cores; then they are cached.
 if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then export PATH="$PATH:/usr/local/go/bin"; fi
 bash sandbox/cluster/build-binaries.sh >/dev/null
+# Profile node's binaries (kubelet, containerd, runc, CNI, CoreDNS): 8 CPU-minutes the first
+# time, cached by their own key (sandbox/cluster/node-versions.env).
+bash sandbox/cluster/build-node-binaries.sh >/dev/null
 
 if [[ $EUID -eq 0 ]] || docker info >/dev/null 2>&1; then
   bash sandbox/host/ensure-docker.sh
-  bash sandbox/image/build.sh >/dev/null
+  sim_image="$(bash sandbox/image/build.sh | tail -n 1)"
+  # The node lab image is derived from the sim image: its offline image catalogue and a
+  # pristine cluster without kwok (seconds when nothing changed).
+  bash sandbox/cluster/node/build-image.sh "$sim_image" >/dev/null
 else
   log "no Docker engine answers and this is not root, so none can be installed here."
   log "Labs need Docker (see README → Requirements); the lesson site itself works without it."

@@ -17,6 +17,11 @@ export function plannedCapacity(labLimitBytes: number, hostMemoryBytes = totalme
   return Math.max(1, Math.floor((hostMemoryBytes - RESERVED_BYTES) / labLimitBytes));
 }
 
+/** The memory all labs' limits together may take: the host's memory less the reserve. */
+export function plannedMemoryBudget(hostMemoryBytes = totalmem()): number {
+  return Math.max(0, hostMemoryBytes - RESERVED_BYTES);
+}
+
 /** The kernel's estimate of memory available to new work without swapping (MemAvailable). */
 export function availableMemoryBytes(meminfo?: string): number {
   try {

@@ -10,8 +10,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { PrismaClient } from "@/prisma/generated/client";
-import type { LabHealth, Provider, ProviderState } from "@/sandbox/providers/types";
-import { providerStateSchema } from "@/sandbox/providers/types";
+import type { LabHealth, LabProfile, Provider, ProviderState } from "@/sandbox/providers/types";
+import { labProfileSchema, providerStateSchema } from "@/sandbox/providers/types";
 import { EngineUnavailableError, EngineWatch } from "./engine-watch";
 import type { LabMetrics } from "./metrics";
 import { ACTIVE_STATUSES, type EndReason, type LabView, type SandboxStatus } from "./view";
@@ -30,14 +30,21 @@ export interface ManagerConfig {
   unreachableGraceMs?: number;
   /** How often the table and the engine are compared (besides at start and when the engine comes back). */
   reconcileIntervalMs?: number;
-  /** Whether the host can hold one more lab now (measured memory); capacity is the planned upper bound. */
-  hasRoom?: () => boolean;
+  /** Whether the host can hold one more lab of this memory limit now (measured memory); capacity is the planned upper bound. */
+  hasRoom?: (labLimitBytes: number) => boolean;
   /**
    * Most labs one client address may have queued or starting at once (0 or unset: no cap).
    * Each learner has one lab at most, but a script making anonymous identities could
    * otherwise fill the whole queue from one address and make a class wait behind it.
    */
   maxWaitingPerAddress?: number;
+  /**
+   * Each profile's memory limit. With memoryBudgetBytes, a new lab starts only while the
+   * limits of all active labs plus its own fit in the budget: a node lab (1.5 GiB) takes the
+   * place of three sim labs (512 MiB). Without them every lab counts the same.
+   */
+  profileMemoryBytes?: Partial<Record<LabProfile, number>>;
+  memoryBudgetBytes?: number;
 }
 
 const DEFAULT_UNREACHABLE_GRACE_MS = 5 * 60_000;
@@ -52,6 +59,7 @@ const POOL_RETRY_MS = 30_000;
 interface SandboxRow {
   id: string;
   userId: string | null;
+  profile: string;
   status: string;
   providerState: string;
   createdAt: Date;
@@ -196,28 +204,30 @@ export class LabManager {
   }
 
   /**
-   * Start (or find) this learner's lab. Calling it twice returns the same lab. `address` is the
-   * client's (behind a trusted proxy, the one it forwarded): when it already has
+   * Start (or find) this learner's lab of this profile. Calling it twice returns the same lab.
+   * `address` is the client's (behind a trusted proxy, the one it forwarded): when it already has
    * maxWaitingPerAddress labs queued or starting, no lab is queued or started for this request.
+   * A learner with a lab of the other profile gets that lab's view back (its `profile` says
+   * which): switching means stopping it first, which only the learner may decide.
    */
-  request(userId: string, address?: string): Promise<LabView> {
-    return this.withUserLock(userId, () => this.requestUnlocked(userId, address));
+  request(userId: string, address?: string, profile: LabProfile = "sim"): Promise<LabView> {
+    return this.withUserLock(userId, () => this.requestUnlocked(userId, address, profile));
   }
 
-  private async requestUnlocked(userId: string, address: string | undefined): Promise<LabView> {
+  private async requestUnlocked(userId: string, address: string | undefined, profile: LabProfile): Promise<LabView> {
     const current = await this.view(userId);
     if (current.state === "starting" || current.state === "ready" || current.state === "queued") return current;
     // No lab, and none can be made now: say so rather than queue behind an engine that is away.
     if (!this.engine.up) throw new EngineUnavailableError(this.engine.state.reason);
 
-    const claimed = await this.claimPooled(userId);
+    const claimed = await this.claimPooled(userId, profile);
     if (claimed) {
       this.metrics?.labReady.observe({ kind: "warm" }, 0);
       void this.refillPool();
       return this.view(userId);
     }
     const cap = this.config.maxWaitingPerAddress ?? 0;
-    if (!address || cap <= 0) return this.queueOrStart(userId);
+    if (!address || cap <= 0) return this.queueOrStart(userId, profile);
     // Counting and adding must not interleave for one address, or a burst would all pass the count.
     return this.withUserLock(`address:${address}`, async () => {
       if ((await this.waitingFrom(address)) >= cap) {
@@ -225,7 +235,7 @@ export class LabManager {
         return { state: "none", waitingPerAddressLimit: cap } satisfies LabView;
       }
       this.waitingAddress.set(userId, address);
-      return this.queueOrStart(userId);
+      return this.queueOrStart(userId, profile);
     });
   }
 
@@ -251,12 +261,12 @@ export class LabManager {
     return cap > 0 && (await this.waitingFrom(address)) >= cap;
   }
 
-  private async queueOrStart(userId: string): Promise<LabView> {
-    if ((await this.queueLength()) === 0 && (await this.hasPlace())) {
-      await this.startFor(userId);
+  private async queueOrStart(userId: string, profile: LabProfile): Promise<LabView> {
+    if ((await this.queueLength()) === 0 && (await this.hasPlace(profile))) {
+      await this.startFor(userId, profile);
       return this.view(userId);
     }
-    await this.db.sandbox.create({ data: { userId, provider: this.provider.kind, profile: "sim", status: "queued" } });
+    await this.db.sandbox.create({ data: { userId, provider: this.provider.kind, profile, status: "queued" } });
     await this.updateGauges().catch(() => undefined);
     this.emit(userId);
     return this.view(userId);
@@ -388,10 +398,19 @@ export class LabManager {
 
   private memoryShortLogged = 0;
 
-  /** Below capacity, and the host has the memory for one more lab's whole limit now. */
-  private async hasPlace(): Promise<boolean> {
+  private limitOf(profile: LabProfile): number {
+    return this.config.profileMemoryBytes?.[profile] ?? this.config.profileMemoryBytes?.sim ?? 0;
+  }
+
+  /** Below capacity, within the memory budget, and the host has the memory for this lab's whole limit now. */
+  private async hasPlace(profile: LabProfile = "sim"): Promise<boolean> {
     if ((await this.activeCount()) >= this.config.capacity) return false;
-    if (this.config.hasRoom && !this.config.hasRoom()) {
+    if (this.config.memoryBudgetBytes !== undefined && this.config.profileMemoryBytes) {
+      const groups = await this.db.sandbox.groupBy({ by: ["profile"], where: { status: { in: ACTIVE_STATUSES }, provider: this.provider.kind }, _count: { _all: true } });
+      const used = groups.reduce((sum, g) => sum + g._count._all * this.limitOf(labProfileSchema.catch("sim").parse(g.profile)), 0);
+      if (used + this.limitOf(profile) > this.config.memoryBudgetBytes) return false;
+    }
+    if (this.config.hasRoom && !this.config.hasRoom(this.limitOf(profile))) {
       if (Date.now() - this.memoryShortLogged > 60_000) {
         this.memoryShortLogged = Date.now();
         this.log.warn({ capacity: this.config.capacity }, "the host lacks the memory for one more lab's limit; learners wait in the queue");
@@ -406,8 +425,8 @@ export class LabManager {
   }
 
   /** Atomically hands a ready pooled lab to a learner; two learners can never get the same one. */
-  private async claimPooled(userId: string): Promise<boolean> {
-    const candidates = await this.db.sandbox.findMany({ where: { status: "pooled", userId: null, provider: this.provider.kind }, orderBy: { readyAt: "asc" }, take: 3 });
+  private async claimPooled(userId: string, profile: LabProfile): Promise<boolean> {
+    const candidates = await this.db.sandbox.findMany({ where: { status: "pooled", userId: null, provider: this.provider.kind, profile }, orderBy: { readyAt: "asc" }, take: 3 });
     for (const c of candidates) {
       const now = new Date();
       const { count } = await this.db.sandbox.updateMany({
@@ -424,23 +443,23 @@ export class LabManager {
     return false;
   }
 
-  private async startFor(userId: string | null): Promise<string> {
+  private async startFor(userId: string | null, profile: LabProfile = "sim"): Promise<string> {
     const row = await this.db.sandbox.create({
-      data: { userId, provider: this.provider.kind, profile: "sim", status: userId ? "starting" : "warming" },
+      data: { userId, provider: this.provider.kind, profile, status: userId ? "starting" : "warming" },
     });
     this.emit(userId);
     this.updateGauges().catch(() => undefined);
-    void this.boot(row.id, userId);
+    void this.boot(row.id, userId, profile);
     return row.id;
   }
 
-  private async boot(sandboxId: string, userId: string | null): Promise<void> {
+  private async boot(sandboxId: string, userId: string | null, profile: LabProfile): Promise<void> {
     while (this.starting >= this.config.maxConcurrentStarts) await sleep(100);
     this.starting++;
     const started = performance.now();
     let state: ProviderState | undefined;
     try {
-      state = await this.provider.start({ sandboxId, profile: "sim", ownerId: userId });
+      state = await this.provider.start({ sandboxId, profile, ownerId: userId });
       await this.db.sandbox.update({ where: { id: sandboxId }, data: { providerState: JSON.stringify(state) } });
       // The learner's view moves from phase "container" to "cluster" here.
       this.emit(userId);
@@ -550,14 +569,15 @@ export class LabManager {
         const next = await this.db.sandbox.findFirst({ where: { status: "queued", provider: this.provider.kind }, orderBy: { createdAt: "asc" } });
         if (!next?.userId) break;
         const userId = next.userId;
-        if (await this.claimPooled(userId)) {
+        const profile = labProfileSchema.catch("sim").parse(next.profile);
+        if (await this.claimPooled(userId, profile)) {
           await this.db.sandbox.delete({ where: { id: next.id } }).catch(() => undefined);
-        } else if (await this.hasPlace()) {
+        } else if (await this.hasPlace(profile)) {
           // The queue entry becomes the lab itself.
           const { count } = await this.db.sandbox.updateMany({ where: { id: next.id, status: "queued" }, data: { status: "starting", createdAt: new Date() } });
           if (count === 1) {
             this.emit(userId);
-            void this.boot(next.id, userId);
+            void this.boot(next.id, userId, profile);
           }
         } else {
           break;
@@ -570,10 +590,10 @@ export class LabManager {
     void this.refillPool();
   }
 
-  /** Keeps poolSize labs warm, but never takes a place a queued learner could use. */
+  /** Keeps poolSize sim labs warm, but never takes a place a queued learner could use. */
   async refillPool(): Promise<void> {
     if (this.closed || !this.engine.up || Date.now() - this.poolFailedAt < POOL_RETRY_MS) return;
-    const pooled = await this.db.sandbox.count({ where: { status: { in: ["pooled", "warming"] }, provider: this.provider.kind } });
+    const pooled = await this.db.sandbox.count({ where: { status: { in: ["pooled", "warming"] }, provider: this.provider.kind, profile: "sim" } });
     let missing = this.config.poolSize - pooled;
     while (missing-- > 0 && (await this.queueLength()) === 0 && (await this.hasPlace())) {
       await this.startFor(null);
@@ -648,15 +668,16 @@ export class LabManager {
 }
 
 function viewOf(row: SandboxRow, resetting: boolean): LabView {
+  const profile = labProfileSchema.catch("sim").parse(row.profile);
   switch (row.status) {
     case "starting":
     case "warming":
-      return { state: "starting", sandboxId: row.id, since: row.createdAt.toISOString(), phase: row.providerState === "{}" ? "container" : "cluster" };
+      return { state: "starting", sandboxId: row.id, since: row.createdAt.toISOString(), phase: row.providerState === "{}" ? "container" : "cluster", profile };
     case "ready":
     case "pooled":
       return resetting
-        ? { state: "starting", sandboxId: row.id, since: new Date().toISOString(), phase: "reset" }
-        : { state: "ready", sandboxId: row.id, readyAt: (row.readyAt ?? row.createdAt).toISOString() };
+        ? { state: "starting", sandboxId: row.id, since: new Date().toISOString(), phase: "reset", profile }
+        : { state: "ready", sandboxId: row.id, readyAt: (row.readyAt ?? row.createdAt).toISOString(), profile };
     default:
       return { state: "ended", sandboxId: row.id, reason: (row.endReason as EndReason | null) ?? "stopped" };
   }

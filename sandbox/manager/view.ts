@@ -1,6 +1,9 @@
 // What a learner's browser is told about their lab. The manager produces it; the lab panel
 // only renders it. Shared by server and client, so it has no server imports.
 import { z } from "zod";
+// The same enum as the providers' (sandbox/providers/types.ts), spelled here because this
+// module is shared with the browser and must not import server code.
+export const labProfileSchema = z.enum(["sim", "node"]);
 
 export const endReasonSchema = z.enum(["stopped", "idle", "max-age", "died", "failed", "replaced", "removed"]);
 export type EndReason = z.infer<typeof endReasonSchema>;
@@ -15,8 +18,9 @@ export const labViewSchema = z.discriminatedUnion("state", [
     waitingPerAddressLimit: z.number().int().positive().optional(),
   }),
   z.object({ state: z.literal("queued"), position: z.number().int().min(1), queueLength: z.number().int().min(1) }),
-  z.object({ state: z.literal("starting"), sandboxId: z.string(), since: z.string(), phase: z.enum(["container", "cluster", "reset"]) }),
-  z.object({ state: z.literal("ready"), sandboxId: z.string(), readyAt: z.string() }),
+  // profile: sim (kwok plays the node) or node (real pods); absent in views from before profiles.
+  z.object({ state: z.literal("starting"), sandboxId: z.string(), since: z.string(), phase: z.enum(["container", "cluster", "reset"]), profile: labProfileSchema.optional() }),
+  z.object({ state: z.literal("ready"), sandboxId: z.string(), readyAt: z.string(), profile: labProfileSchema.optional() }),
   z.object({ state: z.literal("ended"), sandboxId: z.string(), reason: endReasonSchema }),
 ]);
 export type LabView = z.infer<typeof labViewSchema>;

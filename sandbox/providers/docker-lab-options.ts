@@ -15,6 +15,38 @@ export const LAB_DEFAULTS = {
   pidsLimit: 512,
 } as const;
 
+/** The lab profiles: `sim` (kwok plays the node) and `node` (a real kubelet, containerd and runc). */
+export type LabProfile = "sim" | "node";
+
+/**
+ * Profile `node` runs pods: more memory (the kubelet, containerd, CoreDNS and the learner's
+ * real containers) and more processes. Image built by sandbox/cluster/node/build-image.sh.
+ */
+export const NODE_LAB_DEFAULTS = {
+  image: "kubelab/lab-node:latest",
+  memoryBytes: 1536 * 1024 * 1024,
+  nanoCpus: 1_000_000_000,
+  pidsLimit: 2048,
+} as const;
+
+/**
+ * Profile `node`: the narrowest set with which nested runc works on a cgroup v1 Docker host
+ * whose root lacks CAP_SYS_RESOURCE (so `--privileged` fails), found by removing one at a time
+ * (sandbox/cluster/node/README.md):
+ *  - the 14 of a pod's default set: runc cannot give a pod a capability the lab's bounding set
+ *    lacks (CHOWN ... AUDIT_WRITE);
+ *  - SYS_ADMIN: mounts (cgroups afresh, overlayfs, pod volumes), namespaces, pivot_root;
+ *  - NET_ADMIN: the pods' bridge, veths, addresses, kube-proxy's nftables rules;
+ *  - SYS_PTRACE: runc opens the new container's /proc/PID/ns/mnt (without it every sandbox
+ *    fails "open container mntns: permission denied").
+ * Not SYS_RESOURCE, SYS_MODULE, SYS_RAWIO, SYS_TIME, DAC_READ_SEARCH or BPF (cgroup v2 will
+ * need BPF for runc's device filter; untested here).
+ */
+export const NODE_LAB_CAPABILITIES = [
+  "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW",
+  "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE",
+] as const;
+
 /** The learner account baked into the lab image (sandbox/image/Dockerfile). */
 export const LAB_LEARNER = { user: "learner", uid: 1000, gid: 1000, home: "/home/learner" } as const;
 
@@ -70,6 +102,8 @@ export const LAB_LOG_CONFIG = { Type: "json-file", Config: { "max-size": "1m", "
 export interface LabContainerSpec {
   /** Container name; must be unique on the engine. */
   name: string;
+  /** sim (default) or node; node adds what nested containers need (see NODE_LAB_CAPABILITIES). */
+  profile?: LabProfile;
   /** Image reference; defaults to kubelab/lab-sim:latest. */
   image?: string;
   /** Labels for reconcile, cull and list (owner, sandbox id, profile, version). */
@@ -82,10 +116,12 @@ export interface LabContainerSpec {
 }
 
 export function labContainerOptions(spec: LabContainerSpec): ContainerCreateOptions {
-  const memory = spec.memoryBytes ?? LAB_DEFAULTS.memoryBytes;
-  return {
+  const node = spec.profile === "node";
+  const defaults = node ? NODE_LAB_DEFAULTS : LAB_DEFAULTS;
+  const memory = spec.memoryBytes ?? defaults.memoryBytes;
+  const options: ContainerCreateOptions = {
     name: spec.name,
-    Image: spec.image ?? LAB_DEFAULTS.image,
+    Image: spec.image ?? defaults.image,
     // The node is called minikube in every lesson; `hostname` should agree.
     Hostname: "minikube",
     Labels: { ...(spec.labels ?? {}) },
@@ -104,8 +140,8 @@ export function labContainerOptions(spec: LabContainerSpec): ContainerCreateOpti
       Memory: memory,
       // Equal to Memory: no swap on top of the limit, so a lab cannot thrash the host.
       MemorySwap: memory,
-      NanoCpus: spec.nanoCpus ?? LAB_DEFAULTS.nanoCpus,
-      PidsLimit: spec.pidsLimit ?? LAB_DEFAULTS.pidsLimit,
+      NanoCpus: spec.nanoCpus ?? defaults.nanoCpus,
+      PidsLimit: spec.pidsLimit ?? defaults.pidsLimit,
       CapDrop: ["ALL"],
       CapAdd: [...LAB_CAPABILITIES],
       // no-new-privileges is deliberately NOT set. `minikube stop|start|delete` must reach
@@ -142,5 +178,33 @@ export function labContainerOptions(spec: LabContainerSpec): ContainerCreateOpti
       OomScoreAdj: LAB_OOM_SCORE_ADJ,
       LogConfig: { ...LAB_LOG_CONFIG, Config: { ...LAB_LOG_CONFIG.Config } },
     },
+  };
+  if (node) Object.assign(options.HostConfig!, nodeHostConfig());
+  return options;
+}
+
+/**
+ * What profile `node` changes in HostConfig, and why (each was checked by removing it,
+ * sandbox/cluster/node/README.md). These make the lab container's root able to reach the
+ * host's kernel in ways a `sim` lab's cannot; see README.md "Profile node: threat model" for
+ * what keeps the learner from becoming that root, and KUBELAB_NODE_LABS for the opt-in.
+ */
+// A plain record: @types/dockerode lacks CgroupnsMode (Engine API 1.41+), which is sent as is.
+function nodeHostConfig(): Record<string, unknown> {
+  return {
+    CapAdd: [...NODE_LAB_CAPABILITIES],
+    // Docker's default profile blocks keyctl (runc's session keyring: every sandbox fails);
+    // docker-default AppArmor denies mount (a no-op on hosts without AppArmor).
+    SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
+    // Required: with the host's cgroup namespace the fresh cgroup mounts would be the HOST's
+    // root hierarchies (the kubelet made /kubepods outside the lab's limits in a trial).
+    CgroupnsMode: "private",
+    // Routed pod -> Service -> pod traffic; per network namespace, the host is unaffected.
+    Sysctls: { "net.ipv4.ip_forward": "1" },
+    // containerd's state and runc's bundles live in /run and must be executable.
+    Tmpfs: { ...LAB_TMPFS, "/run": "rw,nosuid,nodev,exec,size=64m,mode=0755" },
+    // containerd's images and snapshots: overlayfs cannot stack on Docker's overlay2 upper
+    // dir, but mounts on a volume. Anonymous, so removing the lab (docker rm -v) removes it.
+    Mounts: [{ Type: "volume", Target: "/var/lib/containerd" }],
   };
 }

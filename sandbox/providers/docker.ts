@@ -4,10 +4,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { PassThrough, type Duplex } from "node:stream";
 import Docker from "dockerode";
-import { labContainerOptions, LAB_DEFAULTS } from "./docker-lab-options";
+import { labContainerOptions, LAB_DEFAULTS, NODE_LAB_DEFAULTS } from "./docker-lab-options";
 import {
   ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, LAB_GRADER, LABEL, type LabHealth, type Provider,
-  type ProviderState, providerStateSchema, type StartRequest, type Tty, EngineUnreachableError,
+  type ProviderState, providerStateSchema, type StartRequest, type Tty, EngineUnreachableError, type LabProfile,
+  labProfileSchema, ProfileUnavailableError,
 } from "./types";
 
 export interface DockerProviderOptions {
@@ -17,6 +18,12 @@ export interface DockerProviderOptions {
   memoryBytes?: number;
   nanoCpus?: number;
   pidsLimit?: number;
+  /**
+   * Profile `node` (real pods). Off unless the operator opts in (KUBELAB_NODE_LABS): its lab
+   * containers hold SYS_ADMIN, NET_ADMIN and SYS_PTRACE without seccomp, so root inside one
+   * is close to root on the host (README "Profile node").
+   */
+  node?: { enabled: boolean; image?: string; memoryBytes?: number; pidsLimit?: number };
   docker?: Docker;
 }
 
@@ -56,21 +63,34 @@ export class DockerProvider implements Provider {
     return { ok: true };
   }
 
+  private imageOf(profile: LabProfile): string {
+    return profile === "node" ? (this.options.node?.image ?? NODE_LAB_DEFAULTS.image) : this.image;
+  }
+
   async start(req: StartRequest): Promise<ProviderState> {
+    if (req.profile === "node" && !this.options.node?.enabled) {
+      throw new ProfileUnavailableError(
+        "node labs (real pods) are off: their containers need SYS_ADMIN, NET_ADMIN and SYS_PTRACE without seccomp, " +
+          "so root inside a lab is close to root on this host. Set KUBELAB_NODE_LABS=unsafe-sys-admin to accept that " +
+          "(see README, Profile node), or run labs under a runtime that contains it.",
+      );
+    }
     const existing = await this.docker.listContainers({ all: true, filters: { label: this.labelFilters([`${LABEL.sandbox}=${req.sandboxId}`]) } });
     if (existing[0]) {
       const container = this.docker.getContainer(existing[0].Id);
       if (existing[0].State !== "running") await container.start().catch(ignoreAlreadyStarted);
-      return this.stateOf(existing[0].Id, existing[0].Names[0]?.replace(/^\//, "") ?? req.sandboxId);
+      const profile = labProfileSchema.catch("sim").parse(existing[0].Labels[LABEL.profile]);
+      return this.stateOf(existing[0].Id, existing[0].Names[0]?.replace(/^\//, "") ?? req.sandboxId, profile);
     }
     const name = `kubelab-${this.options.installationId}-${req.sandboxId}`;
     const container = await this.docker.createContainer(
       labContainerOptions({
         name,
-        image: this.image,
-        memoryBytes: this.options.memoryBytes,
+        profile: req.profile,
+        image: this.imageOf(req.profile),
+        memoryBytes: req.profile === "node" ? this.options.node?.memoryBytes : this.options.memoryBytes,
         nanoCpus: this.options.nanoCpus,
-        pidsLimit: this.options.pidsLimit,
+        pidsLimit: req.profile === "node" ? this.options.node?.pidsLimit : this.options.pidsLimit,
         labels: {
           [LABEL.managed]: "true",
           [LABEL.installation]: this.options.installationId,
@@ -84,11 +104,11 @@ export class DockerProvider implements Provider {
       }),
     );
     await container.start();
-    return this.stateOf(container.id, name);
+    return this.stateOf(container.id, name, req.profile);
   }
 
-  private stateOf(id: string, name: string): ProviderState {
-    return { kind: "docker", ref: id, name, profile: "sim", image: this.image, version: this.options.version };
+  private stateOf(id: string, name: string, profile: LabProfile): ProviderState {
+    return { kind: "docker", ref: id, name, profile, image: this.imageOf(profile), version: this.options.version };
   }
 
   async waitReady(state: ProviderState, timeoutMs: number): Promise<void> {
@@ -241,7 +261,7 @@ export class DockerProvider implements Provider {
         kind: "docker",
         ref: c.Id,
         name: c.Names[0]?.replace(/^\//, "") ?? sandboxId,
-        profile: "sim",
+        profile: labProfileSchema.catch("sim").parse(c.Labels[LABEL.profile]),
         image: c.Image,
         version: c.Labels[LABEL.version] ?? "unknown",
       });

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from "node:path";
 import { promisify } from "node:util";
 import * as pty from "node-pty";
-import { ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, type LabHealth, type Provider, type ProviderState, type StartRequest, type Tty } from "./types";
+import { ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, type LabHealth, type Provider, type ProviderState, type StartRequest, type Tty, ProfileUnavailableError } from "./types";
 
 const run = promisify(execFile);
 
@@ -87,6 +87,9 @@ export class LocalProvider implements Provider {
   }
 
   async start(req: StartRequest): Promise<ProviderState> {
+    if (req.profile !== "sim") {
+      throw new ProfileUnavailableError("the local provider runs only sim labs: a node lab needs a container runtime of its own (use KUBELAB_PROVIDER=docker)");
+    }
     const existing = (await this.list()).find((l) => l.sandboxId === req.sandboxId && l.running);
     if (existing) return existing.state;
     const dir = path.join(this.baseDir, req.sandboxId);

@@ -4,6 +4,9 @@
 import { z } from "zod";
 
 export const providerKindSchema = z.enum(["docker", "local"]);
+/** sim: kwok plays the node (light); node: a real kubelet and container runtime (real pods). */
+export const labProfileSchema = z.enum(["sim", "node"]);
+export type LabProfile = z.infer<typeof labProfileSchema>;
 export type ProviderKind = z.infer<typeof providerKindSchema>;
 
 /** What a provider needs to remember about one lab; stored as JSON in Sandbox.providerState. */
@@ -12,7 +15,7 @@ export const providerStateSchema = z.object({
   /** docker: container id; local: the supervisor's pid. */
   ref: z.string().min(1),
   name: z.string().min(1),
-  profile: z.literal("sim"),
+  profile: labProfileSchema,
   image: z.string().optional(),
   /** kubelab version that created it; a mismatch after an upgrade means "replace, don't adopt". */
   version: z.string(),
@@ -23,7 +26,7 @@ export type ProviderState = z.infer<typeof providerStateSchema>;
 
 export interface StartRequest {
   sandboxId: string;
-  profile: "sim";
+  profile: LabProfile;
   /** Owner at creation time; pooled labs have none (the database records the claim). */
   ownerId: string | null;
 }
@@ -135,6 +138,14 @@ export interface Provider {
 }
 
 /** The engine did not answer (it is restarting, or gone): try again later, the lab may well be fine. */
+/** This provider or host does not offer the lab profile asked for; the message says why and what would. */
+export class ProfileUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProfileUnavailableError";
+  }
+}
+
 export class EngineUnreachableError extends Error {
   constructor(message: string) {
     super(message);

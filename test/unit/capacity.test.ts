@@ -30,3 +30,11 @@ describe("capacity", () => {
     expect(availableMemoryBytes()).toBeGreaterThan(0);
   });
 });
+
+describe("memory budget for labs of several profiles", () => {
+  it("is the host's memory less the reserve, so labs' limits together fit beside it", async () => {
+    const { plannedMemoryBudget } = await import("@/sandbox/manager/capacity");
+    expect(plannedMemoryBudget(24 * GiB)).toBe(22 * GiB);
+    expect(plannedMemoryBudget(GiB)).toBe(0);
+  });
+});

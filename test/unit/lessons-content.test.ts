@@ -46,6 +46,8 @@ describe("course content", () => {
       const [ko, en] = (["ko", "en"] as const).map((l) => readLessonSource(contentDir, id, l));
       expect(en!.frontMatter.order).toBe(ko!.frontMatter.order);
       expect(en!.frontMatter.level).toBe(ko!.frontMatter.level);
+      // One lab for the lesson whatever the language (sim or node).
+      expect(en!.frontMatter.lab).toBe(ko!.frontMatter.lab);
       expect(en!.frontMatter.objectives.length).toBe(ko!.frontMatter.objectives.length);
       const count = (body: string, re: RegExp) => body.match(re)?.length ?? 0;
       for (const re of [/^## /gm, /^```/gm, /<Figure\b/g, /<Callout\b/g, /<Tabs\b/g, /<Exercise\b/g]) {

@@ -82,7 +82,7 @@ export function LabPanel() {
 
   const start = () => {
     setStartedHere(true);
-    void lab.start(locale);
+    void lab.start(locale, lessonId);
   };
 
   return (

@@ -22,7 +22,8 @@ export interface LabViewControl {
   pending: LabAction | null;
   /** The last action that failed; cleared by the next one. */
   failed: LabAction | null;
-  start(locale: string): Promise<void>;
+  /** Starts a lab of the open lesson's profile (`lab:` in its front matter); sim without a lesson. */
+  start(locale: string, lessonId?: string | null): Promise<void>;
   stop(): Promise<void>;
   reset(): Promise<void>;
   /** A reset, then the lesson's setups: the lesson from a clean cluster. */
@@ -109,7 +110,7 @@ export function useLabView(): LabViewControl {
     unavailable,
     pending,
     failed,
-    start: (locale) => run("start", () => startLabAction(locale)),
+    start: (locale, lessonId) => run("start", () => startLabAction(locale, lessonId ?? null)),
     stop: () => run("stop", () => stopLabAction()),
     reset: () => run("reset", () => resetLabAction()),
     resetLesson: (lessonId) => run("resetLesson", () => resetForLessonAction(lessonId)),

@@ -29,6 +29,14 @@ const schema = z.object({
   KUBELAB_LAB_MEMORY_MB: z.coerce.number().int().min(256).max(16_384).default(512),
   KUBELAB_LAB_CPUS: z.coerce.number().min(0.1).max(64).default(1),
   KUBELAB_LAB_PIDS: z.coerce.number().int().min(64).max(65_536).default(512),
+  /**
+   * Profile `node` (real pods: kubelet, containerd, runc in the lab). `off` by default: its lab
+   * containers hold SYS_ADMIN, NET_ADMIN and SYS_PTRACE without seccomp, so root inside one is
+   * close to root on the host; `unsafe-sys-admin` accepts that (README, Profile node).
+   */
+  KUBELAB_NODE_LABS: z.enum(["off", "unsafe-sys-admin"]).default("off"),
+  KUBELAB_NODE_LAB_IMAGE: z.string().min(1).default("kubelab/lab-node:latest"),
+  KUBELAB_NODE_LAB_MEMORY_MB: z.coerce.number().int().min(768).max(16_384).default(1536),
   KUBELAB_IDLE_TIMEOUT_MIN: z.coerce.number().min(1).max(24 * 60).default(30),
   KUBELAB_MAX_AGE_MIN: z.coerce.number().min(1).max(7 * 24 * 60).default(180),
   /**

@@ -7,6 +7,7 @@ import { consume, limits } from "@/app/_lib/auth/rate-limit";
 import { currentOrAnonymousUser, currentUser } from "@/app/_lib/auth/session";
 import { grading } from "@/app/_lib/grader/grading";
 import { labRuntime, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
+import { lessonLabProfile } from "@/app/_lib/lessons/catalog";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { gradeTarget } from "@/sandbox/grader/engine";
 import { SETUP_STATE_DIR } from "@/sandbox/grader/setup";
@@ -33,8 +34,10 @@ export async function myLabStatus(): Promise<{ available: boolean; unavailable?:
   return { available: true, view };
 }
 
-export async function startMyLab(locale: string): Promise<LabView> {
+export async function startMyLab(locale: string, lessonId: string | null = null): Promise<LabView> {
   const { manager } = labRuntime();
+  // The lesson's front matter says which profile it needs; an unknown lesson gets sim.
+  const profile = lessonId ? lessonLabProfile(lessonId) : "sim";
   // Before an anonymous identity or a rate-limit point is spent on a lab that cannot start.
   if (!manager.engine.up) throw new EngineUnavailableError(manager.engine.state.reason);
   const { labStartPerUser, labStartPerAddress } = limits();
@@ -58,7 +61,7 @@ export async function startMyLab(locale: string): Promise<LabView> {
       : await consume([labStartPerUser, user.userId]);
     if (!limited.ok) return { state: "none", retryAfterSeconds: limited.retryAfterSeconds };
   }
-  return manager.request(user.userId, address);
+  return manager.request(user.userId, address, profile);
 }
 
 export async function stopMyLab(): Promise<LabView> {

@@ -7,8 +7,9 @@ import { lessonIdSchema } from "@/app/_lib/lessons/schema";
 
 const localeSchema = z.enum(routing.locales);
 
-export async function startLabAction(locale: unknown) {
-  return startMyLab(localeSchema.parse(locale));
+/** The lesson only says which profile to start (its front matter decides, never the client). */
+export async function startLabAction(locale: unknown, lessonId: unknown = null) {
+  return startMyLab(localeSchema.parse(locale), lessonIdSchema.nullable().parse(lessonId));
 }
 
 export async function stopLabAction() {

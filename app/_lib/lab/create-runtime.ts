@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { type Env } from "@/app/_lib/config/env";
 import { serverSecret } from "@/app/_lib/config/secret";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { plannedCapacity, roomForOneMoreLab } from "@/sandbox/manager/capacity";
+import { plannedCapacity, plannedMemoryBudget, roomForOneMoreLab } from "@/sandbox/manager/capacity";
 import { LabManager } from "@/sandbox/manager/manager";
 import { createLabMetrics } from "@/sandbox/manager/metrics";
 import { DockerProvider } from "@/sandbox/providers/docker";
@@ -63,6 +63,11 @@ async function chooseProvider(config: Env): Promise<{ provider: Provider; reason
     memoryBytes: config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024,
     nanoCpus: Math.round(config.KUBELAB_LAB_CPUS * 1e9),
     pidsLimit: config.KUBELAB_LAB_PIDS,
+    node: {
+      enabled: config.KUBELAB_NODE_LABS === "unsafe-sys-admin",
+      image: config.KUBELAB_NODE_LAB_IMAGE,
+      memoryBytes: config.KUBELAB_NODE_LAB_MEMORY_MB * 1024 * 1024,
+    },
   });
   return { provider: docker, reason: `KUBELAB_PROVIDER=${config.KUBELAB_PROVIDER}: isolated Docker containers` };
 }
@@ -79,7 +84,11 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
   const manager = new LabManager(provider, db, {
     poolSize: local ? 0 : config.KUBELAB_POOL_SIZE,
     capacity: local ? 1 : config.KUBELAB_CAPACITY || plannedCapacity(labLimitBytes),
-    hasRoom: local ? undefined : () => roomForOneMoreLab(labLimitBytes),
+    hasRoom: local ? undefined : (limitBytes) => roomForOneMoreLab(limitBytes),
+    // Each profile counts its own limit: a node lab takes the memory of three sim labs.
+    profileMemoryBytes: { sim: labLimitBytes, node: config.KUBELAB_NODE_LAB_MEMORY_MB * 1024 * 1024 },
+    // An operator's KUBELAB_CAPACITY counts sim labs; a node lab takes its share of those places.
+    memoryBudgetBytes: local ? undefined : config.KUBELAB_CAPACITY ? config.KUBELAB_CAPACITY * labLimitBytes : plannedMemoryBudget(),
     idleTimeoutMs: config.KUBELAB_IDLE_TIMEOUT_MIN * 60_000,
     maxAgeMs: config.KUBELAB_MAX_AGE_MIN * 60_000,
     readyTimeoutMs: 90_000,

@@ -52,6 +52,13 @@ export function getCatalog(locale: Locale): CatalogEntry[] {
     .sort((a, b) => a.frontMatter.order - b.frontMatter.order || a.id.localeCompare(b.id));
 }
 
+/** Which lab profile a lesson needs (front matter `lab`); sim for an unknown lesson. */
+export function lessonLabProfile(id: string): FrontMatter["lab"] {
+  if (!lessonIdSchema.safeParse(id).success) return "sim";
+  const have = availableLocales(contentDir(), id);
+  return have[0] ? source(id, have[0]).frontMatter.lab : "sim";
+}
+
 /** The lesson, or null when the id is malformed or unknown (the page answers 404). */
 export async function getLesson(id: string, locale: Locale): Promise<Lesson | null> {
   if (!lessonIdSchema.safeParse(id).success) return null;

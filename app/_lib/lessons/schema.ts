@@ -3,6 +3,7 @@
 // The body's shell blocks and their run options (interactive, expect-fail, norun) are read by
 // run-blocks.ts; what a lesson's exercises may touch is in sandbox/grader/exercise-schema.ts.
 import { z } from "zod";
+import { labProfileSchema } from "@/sandbox/manager/view";
 
 /** `NN-slug`: two digits for order on disk, then lowercase words. Nothing else reaches the file system. */
 export const lessonIdSchema = z.string().regex(/^[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/, "must look like 01-some-slug");
@@ -17,5 +18,10 @@ export const frontMatterSchema = z.strictObject({
   minutes: z.number().int().min(1).max(240),
   level: levelSchema,
   objectives: z.array(z.string().trim().min(1)).min(1).max(8),
+  /**
+   * The lab the lesson needs: `sim` (default; kwok plays the node, no container runs) or
+   * `node` (a real kubelet and container runtime: logs, exec, curl, probes act on real pods).
+   */
+  lab: labProfileSchema.default("sim"),
 });
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

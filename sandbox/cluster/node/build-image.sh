@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Builds the lab image of profile `node`, derived from the `sim` lab image
+# (sandbox/image/build.sh): the node binaries (build-node-binaries.sh), the CNI plugins,
+# Debian's nftables for kube-proxy, the offline image catalogue (build-catalogue.sh),
+# kubelab-node and the node's add-ons, and a pristine cluster snapshot made by
+# `KUBELAB_PROFILE=node kubelab-cluster init`. No network inside the build.
+# The tag is a content hash of all of that; a second run with the same inputs prints it at once.
+#
+# Usage: build-image.sh [SIM_IMAGE]   # default: the tag sandbox/image/build.sh prints
+#                                     # last line of stdout: kubelab/lab-node:<hash>
+# Env:   KUBELAB_CACHE_DIR, KUBELAB_KEEP_OLD_IMAGES=1 (as sandbox/image/build.sh)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
+image_repo=kubelab/lab-node
+log() { printf '[node-image] %s\n' "$*" >&2; }
+die() { printf '[node-image] error: %s\n' "$*" >&2; exit 1; }
+t0=$SECONDS
+
+sim_image="${1:-$(bash "$root/sandbox/image/build.sh" | tail -n 1)}"
+docker image inspect "$sim_image" >/dev/null 2>&1 || die "no image $sim_image"
+sim_id="$(docker image inspect -f '{{.Id}}' "$sim_image")"
+bindir="$(bash "$root/sandbox/cluster/build-node-binaries.sh" | tail -n 1)"
+for b in kubelet kube-proxy containerd containerd-shim-runc-v2 ctr runc crictl bridge host-local loopback portmap coredns; do
+  [[ -x "$bindir/$b" ]] || die "no $b in $bindir"
+done
+catalogue="$(bash "$here/build-catalogue.sh" "$bindir" | tail -n 1)"
+
+# nftables for kube-proxy's nftables mode and the portmap plugin (the kernel has nf_tables
+# built in); fetched with apt on the host, installed with dpkg in the offline build.
+debs=(nftables libnftables1 libnftnl11 libjansson4 libxtables12 libedit2 libbsd0 libmd0 libmnl0 libgmp10)
+deb_versions="$(apt-cache policy "${debs[@]}" 2>/dev/null | awk '/^[a-z]/ {p=$1} /Candidate:/ {print p $2}' | tr '\n' ' ')"
+deb_key="$(echo "$deb_versions" | sha256sum | cut -c1-16)"
+debdir="$cache/node-debs/$deb_key"
+if ! [[ -f "$debdir/.done" ]]; then
+  mkdir -p "$debdir"
+  (cd "$debdir" && apt-get download "${debs[@]}" >/dev/null 2>&1) || die "apt-get download ${debs[*]} failed"
+  touch "$debdir/.done"
+fi
+
+hash="$( {
+  echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"
+  for f in build-image.sh kubelab-node addons.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
+} | sha256sum | cut -c1-16)"
+tag="$image_repo:$hash"
+if docker image inspect "$tag" >/dev/null 2>&1; then
+  docker tag "$tag" "$image_repo:latest"
+  echo "$tag"; exit 0
+fi
+
+exec 9>"$cache/.node-image.lock"; flock 9
+ctx="$(mktemp -d "$cache/node-image.XXXXXX")"
+trap 'rm -rf "$ctx"' EXIT
+mkdir -p "$ctx/bin" "$ctx/cni" "$ctx/node/images" "$ctx/debs"
+for b in kubelet kube-proxy containerd containerd-shim-runc-v2 ctr runc crictl; do ln "$bindir/$b" "$ctx/bin/" 2>/dev/null || cp "$bindir/$b" "$ctx/bin/"; done
+for b in bridge host-local loopback portmap; do ln "$bindir/$b" "$ctx/cni/" 2>/dev/null || cp "$bindir/$b" "$ctx/cni/"; done
+for f in "$catalogue"/*.tar "$catalogue/digest" "$catalogue/references.txt"; do ln "$f" "$ctx/node/images/" 2>/dev/null || cp "$f" "$ctx/node/images/"; done
+cp "$debdir"/*.deb "$ctx/debs/"
+install -m 0755 "$here/kubelab-node" "$ctx/node/kubelab-node"
+install -m 0644 "$here/addons.yaml" "$ctx/node/addons.yaml"
+cat >"$ctx/Dockerfile" <<'EOF'
+ARG SIM_IMAGE
+FROM ${SIM_IMAGE}
+COPY debs/ /tmp/debs/
+RUN dpkg -i /tmp/debs/*.deb >/dev/null && rm -rf /tmp/debs
+COPY bin/ /usr/local/bin/
+COPY cni/ /opt/cni/bin/
+COPY node/ /opt/kubelab/node/
+# The snapshot of profile sim (kwok's node and pods) is replaced by one without a Node: the
+# lab's kubelet registers `minikube` when the lab starts.
+ENV KUBELAB_PROFILE=node
+RUN set -e; rm -rf /var/lib/kubelab/pristine; kubelab-cluster init; \
+    keys="$(grep -rlIE -e '-----BEGIN [A-Z ]*PRIVATE KEY-----' /var/lib /opt /etc /root 2>/dev/null || true)"; \
+    if [ -n "$keys" ]; then echo "private keys left in the image:"; echo "$keys"; exit 1; fi; \
+    rm -rf /tmp/* /var/log/kubelab/* /run/kubelab
+EOF
+log "docker build $tag"
+DOCKER_BUILDKIT=0 docker build --network=none --force-rm -q --build-arg "SIM_IMAGE=$sim_image" \
+  --label org.kubelab.profile=node --label "org.kubelab.version=$hash" \
+  -t "$tag" -t "$image_repo:latest" "$ctx" >"$cache/node-image-build.log" 2>&1 \
+  || { tail -n 40 "$cache/node-image-build.log" >&2; die "docker build failed (log: $cache/node-image-build.log)"; }
+if [[ "${KUBELAB_KEEP_OLD_IMAGES:-0}" != 1 ]]; then
+  docker image ls --format '{{.Repository}}:{{.Tag}}' "$image_repo" | grep -vxF -e "$tag" -e "$image_repo:latest" |
+    while read -r old; do docker rmi "$old" >/dev/null 2>&1 && log "removed the previous image $old"; done || true
+fi
+size=$(docker image inspect -f '{{.Size}}' "$tag")
+printf '{"tag":"%s","totalMs":%d,"imageBytes":%d}\n' "$tag" "$(( (SECONDS - t0) * 1000 ))" "$size" >"$cache/node-image-last-build.json"
+log "built $tag in $((SECONDS - t0)) s, $((size / 1024 / 1024)) MiB"
+echo "$tag"

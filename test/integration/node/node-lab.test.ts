@@ -1,0 +1,178 @@
+// Profile `node` on the real Docker engine: ONE lab started by the Docker provider (the same
+// options learners get), then everything a learner does with real pods, typed as the learner
+// in the lab's shell: the node, Services by ClusterIP, NodePort and DNS name, logs, exec,
+// probes and failed pulls. One lab start for the whole file: each costs a core for ~15 s.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DockerProvider } from "@/sandbox/providers/docker";
+import { NODE_LAB_CAPABILITIES } from "@/sandbox/providers/docker-lab-options";
+import { ProfileUnavailableError, type ProviderState } from "@/sandbox/providers/types";
+import { requireDockerAndImage } from "../../support/docker";
+import { NODE_LAB_IMAGE, requireNodeImage } from "../../support/node-lab";
+
+const installationId = `nd${randomBytes(4).toString("hex")}`;
+let provider: DockerProvider;
+let lab: ProviderState | undefined;
+let failure: unknown;
+
+/** A bash login shell as the learner, as the terminal runs it. */
+async function sh(command: string, timeoutMs = 60_000): Promise<{ code: number; out: string }> {
+  const r = await provider.exec(lab!, ["bash", "-lc", command], { user: "learner", timeoutMs });
+  return { code: r.exitCode, out: r.stdout + r.stderr };
+}
+async function ok(command: string, timeoutMs = 60_000): Promise<string> {
+  const r = await sh(command, timeoutMs);
+  if (r.code !== 0) throw new Error(`\`${command}\` exited with ${r.code}:\n${r.out}`);
+  return r.out;
+}
+async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+      last = v;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+beforeAll(async () => {
+  try {
+    await requireDockerAndImage();
+    await requireNodeImage();
+    provider = new DockerProvider({ installationId, version: "it", node: { enabled: true, image: NODE_LAB_IMAGE } });
+    lab = await provider.start({ sandboxId: "node-it", profile: "node", ownerId: null });
+    await provider.waitReady(lab, 180_000);
+  } catch (error) {
+    failure = error;
+  }
+});
+beforeEach(() => {
+  if (failure) throw failure;
+});
+afterAll(async () => {
+  if (lab) await provider.stop(lab);
+  provider?.close();
+});
+
+describe("a node lab from the Docker provider", () => {
+  it("is created with the node profile's narrow privileges, not --privileged", async () => {
+    const info = await (provider as unknown as { docker: import("dockerode") }).docker.getContainer(lab!.ref).inspect();
+    const hc = info.HostConfig as typeof info.HostConfig & { CgroupnsMode?: string };
+    expect(hc.Privileged).toBe(false);
+    expect(hc.CapDrop).toEqual(["ALL"]);
+    expect([...(hc.CapAdd ?? [])].sort()).toEqual([...NODE_LAB_CAPABILITIES].sort());
+    expect(hc.CgroupnsMode).toBe("private");
+    expect(hc.NetworkMode).toBe("none");
+    expect(info.Config.Labels["org.kubelab.profile"]).toBe("node");
+    expect(lab!.profile).toBe("node");
+  });
+
+  it("has one node, minikube, Ready, backed by a real kubelet and containerd", async () => {
+    const node = JSON.parse(await ok("kubectl get node minikube -o json"));
+    expect(node.status.conditions.find((c: { type: string }) => c.type === "Ready").status).toBe("True");
+    expect(node.status.nodeInfo.containerRuntimeVersion).toMatch(/^containerd:\/\/2\./);
+    expect(node.status.nodeInfo.kubeletVersion).toMatch(/^v1\.\d+\.\d+$/);
+    expect(node.metadata.annotations?.["kwok.x-k8s.io/node"]).toBeUndefined();
+    expect((await ok("kubectl get nodes -o name")).trim()).toBe("node/minikube");
+    // kwok does not run in a node lab.
+    expect((await sh("pgrep -x kwok")).code).not.toBe(0);
+  });
+
+  it("serves nginx by ClusterIP and NodePort from the shell, by DNS name from a pod, and both replicas answer", async () => {
+    await ok("kubectl create deployment shop --image=nginx:1.25 --replicas=2 && kubectl expose deployment shop --port=80 --type=NodePort");
+    await ok("kubectl rollout status deployment/shop --timeout=120s", 150_000);
+    const ip = (await ok("kubectl get svc shop -o jsonpath='{.spec.clusterIP}'")).trim();
+    expect(await until("nginx by ClusterIP", async () => (await sh(`curl -s -m 5 http://${ip}/`)).out.includes("Welcome to nginx!") && true)).toBe(true);
+    const url = (await ok("minikube service shop --url")).trim();
+    expect(url).toMatch(/^http:\/\/192\.168\.49\.2:3\d{4}$/);
+    expect(await ok(`curl -s -m 5 ${url}`)).toContain("Welcome to nginx!");
+    // Requests spread over both pods: each one's access log shows some.
+    await ok(`for i in $(seq 30); do curl -s -m 5 -o /dev/null http://${ip}/; done`);
+    const pods = (await ok("kubectl get pods -l app=shop -o jsonpath='{.items[*].metadata.name}'")).trim().split(/\s+/);
+    expect(pods).toHaveLength(2);
+    for (const pod of pods) expect(await ok(`kubectl logs ${pod}`)).toMatch(/"GET \/ HTTP\/1\.1" 200/);
+    // Another pod finds the Service by its DNS name through CoreDNS and kube-proxy.
+    await ok("kubectl run client --image=busybox:1.36 --restart=Never -- wget -qO- http://shop.default.svc.cluster.local/");
+    const page = await until("the client pod's answer", async () => {
+      const phase = (await ok("kubectl get pod client -o jsonpath='{.status.phase}'")).trim();
+      return phase === "Succeeded" || phase === "Failed" ? ok("kubectl logs client") : false;
+    });
+    expect(page).toContain("Welcome to nginx!");
+  });
+
+  it("runs the hello server on 8080 and shows its real output in kubectl logs; kubectl exec reads a mounted ConfigMap", async () => {
+    await ok("kubectl create deployment hello --image=kicbase/echo-server:1.0 && kubectl expose deployment hello --port=8080");
+    await ok("kubectl rollout status deployment/hello --timeout=120s", 150_000);
+    const ip = (await ok("kubectl get svc hello -o jsonpath='{.spec.clusterIP}'")).trim();
+    const answer = await until("the hello server", async () => {
+      const r = await sh(`curl -s -m 5 http://${ip}:8080/greeting`);
+      return r.out.includes("Request served by") && r.out;
+    });
+    expect(answer).toMatch(/GET \/greeting/);
+    expect(await ok("kubectl logs deploy/hello")).toMatch(/GET \/greeting/);
+    await ok(`kubectl create configmap greeting --from-literal=message='hello from a configmap'
+cat <<'EOF' | kubectl apply -f -
+apiVersion: v1
+kind: Pod
+metadata: {name: reader}
+spec:
+  containers:
+  - name: main
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+    volumeMounts: [{name: cfg, mountPath: /etc/greeting}]
+  volumes: [{name: cfg, configMap: {name: greeting}}]
+EOF
+kubectl wait --for=condition=Ready pod/reader --timeout=120s`, 150_000);
+    expect(await ok("kubectl exec reader -- cat /etc/greeting/message")).toBe("hello from a configmap");
+  });
+
+  it("restarts a container whose liveness probe fails", async () => {
+    await ok(`cat <<'EOF' | kubectl apply -f -
+apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.25
+    livenessProbe:
+      httpGet: {path: /no-such-page, port: 80}
+      periodSeconds: 1
+      failureThreshold: 1
+EOF`);
+    const restarts = await until("a restart by the liveness probe", async () => {
+      const n = Number((await ok("kubectl get pod probed -o jsonpath='{.status.containerStatuses[0].restartCount}'")).trim() || 0);
+      return n >= 1 && n;
+    }, 150_000);
+    expect(restarts).toBeGreaterThanOrEqual(1);
+    expect(await ok("kubectl get events --field-selector involvedObject.name=probed")).toMatch(/Liveness probe failed: HTTP probe failed with statuscode: 404/);
+  });
+
+  it("fails an image that is not in the offline catalogue with ErrImagePull, then ImagePullBackOff", async () => {
+    await ok("kubectl run nothere --image=nginx:1.999");
+    const reason = await until("a pull failure", async () => {
+      const r = (await ok("kubectl get pod nothere -o jsonpath='{.status.containerStatuses[0].state.waiting.reason}'")).trim();
+      return (r === "ErrImagePull" || r === "ImagePullBackOff") && r;
+    });
+    expect(["ErrImagePull", "ImagePullBackOff"]).toContain(reason);
+    await until("ImagePullBackOff", async () =>
+      (await ok("kubectl get pod nothere -o jsonpath='{.status.containerStatuses[0].state.waiting.reason}'")).trim() === "ImagePullBackOff");
+  });
+});
+
+describe("the node profile's opt-in", () => {
+  it("is refused with a clear reason when the operator has not opted in", async () => {
+    const closed = new DockerProvider({ installationId, version: "it" });
+    await expect(closed.start({ sandboxId: "node-refused", profile: "node", ownerId: null })).rejects.toThrow(ProfileUnavailableError);
+    await expect(closed.start({ sandboxId: "node-refused", profile: "node", ownerId: null })).rejects.toThrow(/KUBELAB_NODE_LABS=unsafe-sys-admin/);
+    expect((await closed.list()).filter((l) => l.sandboxId === "node-refused")).toEqual([]);
+    closed.close();
+  });
+});
