@@ -95,6 +95,24 @@ export function resolveEnv(object: KubeObject, ref: { name: string; container?: 
   return { source: "field" };
 }
 
+// ---- probe ports -----------------------------------------------------------------------------
+
+const PROBE_PORT = /^(.*\.containers\[[^\]]+\])\.(?:livenessProbe|readinessProbe|startupProbe)\.(?:httpGet|tcpSocket)\.port$/;
+
+/**
+ * A probe's port may name one of its container's ports (`port: http`); the kubelet then probes
+ * that port's number. For a path to such a port holding a name, the number it resolves to
+ * (`resolved` undefined when the container has no port of that name); undefined for any
+ * other path or value.
+ */
+export function resolveProbePort(object: KubeObject, path: string, found: unknown, read: (o: unknown, p: string) => unknown): { name: string; resolved?: number } | undefined {
+  const m = path.match(PROBE_PORT);
+  if (!m || typeof found !== "string" || /^\d+$/.test(found)) return undefined;
+  const container = rec(read(object, m[1]!));
+  const port = list(container.ports).find((p) => p.name === found);
+  return { name: found, resolved: typeof port?.containerPort === "number" ? port.containerPort : undefined };
+}
+
 // ---- Services ------------------------------------------------------------------------------
 
 function selectorMatches(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {

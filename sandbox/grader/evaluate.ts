@@ -2,7 +2,7 @@
 // so every rule here is tested on recorded `kubectl get -o json` output.
 import type { Check } from "@/sandbox/grader/exercise-schema";
 import { isClusterScoped } from "./kinds";
-import { judgeEndpoints, judgePortReaches, judgeUpdatedInPlace, type Related, resolveEnv } from "./concepts";
+import { judgeEndpoints, judgePortReaches, judgeUpdatedInPlace, type Related, resolveEnv, resolveProbePort } from "./concepts";
 import { readPath } from "./paths";
 import * as say from "./messages";
 import type { Bilingual, CheckResult } from "./results";
@@ -188,16 +188,20 @@ function judgeObject(check: Check, object: KubeObject, related: Related): { miss
       continue;
     }
     const path = e.path!;
-    const found = fieldValue(object, path);
+    const raw = fieldValue(object, path);
+    // A probe port that names a container port is judged by the number the kubelet probes.
+    const named = resolveProbePort(object, path, raw, readPath);
+    const found = named?.resolved ?? raw;
     const field = say.fieldName(path, object);
     const secret = isSecretValue(object, path);
+    const shownAs = named ? say.namedPortValue(named.name, named.resolved) : undefined;
     for (const m of matcherOf(e)) {
       if (!matches(m, found)) {
-        const shown = secret && found !== undefined && found !== null ? say.HIDDEN : say.showValue(found, field.unit);
-        return { miss: { ok: false, message: say.fieldMismatch(who, field, m, found, { secret }), expected: say.matcherExpectedText(m, field.unit), found: shown }, satisfied };
+        const shown = shownAs ?? (secret && found !== undefined && found !== null ? say.HIDDEN : say.showValue(found, field.unit));
+        return { miss: { ok: false, message: say.fieldMismatch(who, field, m, found, { secret, shown: shownAs }), expected: say.matcherExpectedText(m, field.unit), found: shown }, satisfied };
       }
     }
-    satisfied.push(say.fieldSatisfied(path, field, matcherOf(e)[0]!, found, { secret }));
+    satisfied.push(say.fieldSatisfied(path, field, matcherOf(e)[0]!, found, { secret, shown: shownAs }));
   }
   if (check.condition) {
     const { type, status: want } = check.condition;

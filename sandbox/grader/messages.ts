@@ -182,14 +182,20 @@ export function matcherExpectedText(m: Matcher, unit?: FieldName["unit"]): Bilin
   }
 }
 
+/** A port given by name: "`http` (port `80`)", or a name the container has no port for. */
+export function namedPortValue(name: string, resolved: number | undefined): Bilingual {
+  if (resolved === undefined) return { en: `${code(name)}, a name no port of the container has`, ko: `컨테이너에 없는 포트 이름 ${code(name)}` };
+  return { en: `${code(name)} (port ${code(String(resolved))})`, ko: `${code(name)}(${code(String(resolved))}번 포트)` };
+}
+
 /** A value found in a Secret, never shown. */
 export const HIDDEN: Bilingual = { en: "a value (not shown, it is secret)", ko: "값 있음(시크릿이라 보여 주지 않음)" };
 
 const missing = (v: unknown) => v === undefined || v === null;
 
 /** "Deployment `web`: expected 4 ready replicas, found 2." and its Korean. */
-export function fieldMismatch(object: Bilingual, f: FieldName, m: Matcher, found: unknown, options: { secret?: boolean } = {}): Bilingual {
-  const v = options.secret && !missing(found) ? HIDDEN : showValue(found, f.unit);
+export function fieldMismatch(object: Bilingual, f: FieldName, m: Matcher, found: unknown, options: { secret?: boolean; shown?: Bilingual } = {}): Bilingual {
+  const v = options.shown ?? (options.secret && !missing(found) ? HIDDEN : showValue(found, f.unit));
   const prefix = (b: Bilingual): Bilingual => ({ en: `${object.en}: ${b.en}`, ko: `${object.ko}: ${b.ko}` });
 
   if (m.op === "exists") {
@@ -238,14 +244,14 @@ export interface Clause {
 const copula = (head: string, noun: string): Clause["ko"] => ({ and: `${head} ${noun}${endsWithBatchim(noun) ? "이고" : "이고"}`, end: `${head} ${noun}입니다` });
 
 /** A satisfied expectation: "3 replicas" / "레플리카는 3개". */
-export function fieldSatisfied(path: string, f: FieldName, m: Matcher, found: unknown, options: { secret?: boolean } = {}): Clause {
+export function fieldSatisfied(path: string, f: FieldName, m: Matcher, found: unknown, options: { secret?: boolean; shown?: Bilingual } = {}): Clause {
   if (path === "metadata.name" && m.op === "equals") return { en: "exists", ko: { and: "있고", end: "있습니다" }, existence: true };
   if (m.op === "exists") {
     return m.value
       ? { en: `${f.en} is set`, ko: { and: `${subject(f.ko)} 설정되어 있고`, end: `${subject(f.ko)} 설정되어 있습니다` } }
       : { en: `${f.en} is not set`, ko: { and: `${subject(f.ko)} 없고`, end: `${subject(f.ko)} 없습니다` } };
   }
-  const v = options.secret ? HIDDEN : showValue(found, f.unit);
+  const v = options.shown ?? (options.secret ? HIDDEN : showValue(found, f.unit));
   if (f.unit === "count" && typeof found === "number") return { en: `${found} ${f.en}`, ko: copula(topic(f.ko), v.ko) };
   return { en: `${f.en} is ${v.en}`, ko: copula(topic(f.ko), v.ko) };
 }

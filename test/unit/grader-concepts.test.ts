@@ -142,3 +142,36 @@ describe("a Deployment updated in place", () => {
     expect(inPlace(recreatedThenPatched, [rs("1", "d-1"), rs("2", "d-2")]).status).toBe("fail");
   });
 });
+
+describe("a probe port given by name", () => {
+  // The kubelet probes the number a container port of that name has (`port: http`), so a
+  // check that wants port 80 accepts the name of the container's port 80 as it accepts 80.
+  const portCheck = check({ select: { kind: "Deployment", name: "web" }, expect: [{ path: "spec.template.spec.containers[0].livenessProbe.httpGet.port", equals: 80 }] });
+  const withProbe = (port: number | string, ports: Record<string, unknown>[] = [{ name: "http", containerPort: 80 }]) =>
+    evaluateSelectCheck(portCheck, [deployment({ ports, livenessProbe: { httpGet: { path: "/", port } } })]);
+
+  it("accepts the name of the container's port with that number, saying both", () => {
+    const r = withProbe("http");
+    expect(r.status).toBe("pass");
+    expect(r.message.en).toBe("Deployment `web`: liveness probe port is `http` (port `80`).");
+    expect(r.message.ko).toBe("디플로이먼트 `web`: 활성 프로브의 포트는 `http`(`80`번 포트)입니다.");
+    expect(withProbe(80).status).toBe("pass");
+  });
+
+  it("refuses a name for another port, and a name the container has no port for, saying which", () => {
+    const other = withProbe("admin", [{ name: "http", containerPort: 80 }, { name: "admin", containerPort: 9000 }]);
+    expect(other.status).toBe("fail");
+    expect(other.message.en).toBe("Deployment `web`: liveness probe port should be `80`, but it is `admin` (port `9000`).");
+    expect(other.message.ko).toBe("디플로이먼트 `web`: 활성 프로브의 포트가 `80`이어야 하는데 지금은 `admin`(`9000`번 포트)입니다.");
+    const unknown = withProbe("web");
+    expect(unknown.status).toBe("fail");
+    expect(unknown.message.en).toBe("Deployment `web`: liveness probe port should be `80`, but it is `web`, a name no port of the container has.");
+    expect(unknown.message.ko).toBe("디플로이먼트 `web`: 활성 프로브의 포트가 `80`이어야 하는데 지금은 컨테이너에 없는 포트 이름 `web`입니다.");
+  });
+
+  it("looks the name up in the probed container, not another one", () => {
+    const d = deployment({}, { spec: { template: { spec: { containers: [{ name: "side", ports: [{ name: "http", containerPort: 80 }] }, { name: "app", ports: [{ name: "http", containerPort: 8080 }], livenessProbe: { httpGet: { port: "http" } } }] } } } });
+    const byName = check({ select: { kind: "Deployment", name: "web" }, expect: [{ path: "spec.template.spec.containers[name=app].livenessProbe.httpGet.port", equals: 80 }] });
+    expect(evaluateSelectCheck(byName, [d]).status).toBe("fail");
+  });
+});
