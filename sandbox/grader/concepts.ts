@@ -4,6 +4,8 @@
 // - a Service's ready endpoints, and when there are none, why (no selector, a selector that
 //   matches no pod, pods that are not ready, a port name no pod has);
 // - a Service port reaching a container port, by number or by a name the pods resolve;
+// - a container mounting a PersistentVolumeClaim (or a StatefulSet's claim template) at a
+//   path, followed from the mount through the pod's volumes;
 // - a Deployment updated in place (its revision grew and the old ReplicaSet is still there),
 //   which deleting and re-creating it cannot fake.
 // Pure: they judge objects already read. Sentences live in messages.ts.
@@ -202,4 +204,56 @@ export function judgeUpdatedInPlace(deployment: KubeObject, want: { revision: nu
   if (revision < want.revision) return { ok: false, message: say.notUpdatedInPlace(who, revision, want.revision), expected, found };
   if (older.length === 0) return { ok: false, message: say.noOldReplicaSet(who, revision), expected, found };
   return { ok: true, message: say.updatedInPlaceMessage(who, revision), clause: say.updatedInPlaceClause(revision) };
+}
+
+// ---- volumes -------------------------------------------------------------------------------
+
+/** What a pod's volume of this name is: a claim, a StatefulSet's claim template, another kind, or nothing. */
+export type VolumeSource = { type: "claim" | "template" | "configMap" | "secret"; name: string } | { type: "other"; kind: string } | { type: "none" };
+
+/** What a mounts check wants at its path. */
+export type WantedVolume = { type: "claim" | "configMap" | "secret"; name: string };
+
+function volumeSource(object: KubeObject, volumeName: string): VolumeSource {
+  const volume = list(podSpecOf(object).volumes).find((v) => v.name === volumeName);
+  if (volume) {
+    const claim = rec(volume.persistentVolumeClaim).claimName;
+    if (typeof claim === "string") return { type: "claim", name: claim };
+    const configMap = rec(volume.configMap).name;
+    if (typeof configMap === "string") return { type: "configMap", name: configMap };
+    const secret = rec(volume.secret).secretName;
+    if (typeof secret === "string") return { type: "secret", name: secret };
+    return { type: "other", kind: Object.keys(volume).find((k) => k !== "name") ?? "?" };
+  }
+  if (object.kind === "StatefulSet" && list(rec(object.spec).volumeClaimTemplates).some((t) => rec(t.metadata).name === volumeName)) return { type: "template", name: volumeName };
+  return { type: "none" };
+}
+
+const samePath = (a: unknown, b: string) => typeof a === "string" && a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+
+export function judgeMounts(object: KubeObject, spec: { claim?: string; configMap?: string; secret?: string; path: string; container?: string }): ConceptVerdict {
+  const want: WantedVolume & { path: string; container?: string } = {
+    ...(spec.claim !== undefined ? { type: "claim", name: spec.claim } : spec.configMap !== undefined ? { type: "configMap", name: spec.configMap } : { type: "secret", name: spec.secret ?? "?" }),
+    path: spec.path,
+    container: spec.container,
+  };
+  const who = say.objectText(object.kind ?? "?", object.metadata?.name ?? "?", object.metadata?.namespace);
+  const containers = list(podSpecOf(object).containers);
+  const container = want.container ? containers.find((c) => c.name === want.container) : containers[0];
+  // A StatefulSet's claims usually come from its claim templates; name the wanted one so.
+  const wanted: say.MountSource = want.type === "claim" && object.kind === "StatefulSet" ? { type: "template", name: want.name } : want;
+  const expected = say.mountExpected(wanted, want.path);
+  if (!container) return { ok: false, message: say.envNoContainer(who, want.container), expected, found: say.showValue(undefined) };
+  const name = String(container.name ?? "?");
+  const mounts = list(container.volumeMounts);
+  const mount = mounts.find((m) => samePath(m.mountPath, want.path));
+  if (!mount) return { ok: false, message: say.mountMissing(who, name, want.path, mounts.map((m) => String(m.mountPath))), expected, found: say.mountFoundText(undefined) };
+  const source = volumeSource(object, String(mount.name));
+  const found = say.mountFoundText({ volume: String(mount.name), source });
+  const sameKind = source.type === want.type || (want.type === "claim" && source.type === "template");
+  if (sameKind && "name" in source && source.name === want.name) {
+    const clause = say.mountClause(name, want.path, source);
+    return { ok: true, message: { en: `${who.en}: ${clause.en}.`, ko: `${who.ko}: ${clause.ko.end}.` }, clause };
+  }
+  return { ok: false, message: say.mountWrongSource(who, name, want.path, String(mount.name), source, wanted), expected, found };
 }

@@ -2,7 +2,7 @@
 // so every rule here is tested on recorded `kubectl get -o json` output.
 import type { Check } from "@/sandbox/grader/exercise-schema";
 import { isClusterScoped } from "./kinds";
-import { judgeEndpoints, judgePortReaches, judgeUpdatedInPlace, type Related, resolveEnv, resolveProbePort } from "./concepts";
+import { judgeEndpoints, judgeMounts, judgePortReaches, judgeUpdatedInPlace, type Related, resolveEnv, resolveProbePort } from "./concepts";
 import { readPath } from "./paths";
 import * as say from "./messages";
 import type { Bilingual, CheckResult } from "./results";
@@ -222,6 +222,7 @@ function judgeObject(check: Check, object: KubeObject, related: Related): { miss
     check.endpoints && (() => judgeEndpoints(object, check.endpoints!.ready, related)),
     check.portReaches && (() => judgePortReaches(object, check.portReaches!, related)),
     check.updatedInPlace && (() => judgeUpdatedInPlace(object, check.updatedInPlace!, related)),
+    check.mounts && (() => judgeMounts(object, check.mounts!)),
   ]) {
     if (!concept) continue;
     const v = concept();
@@ -252,7 +253,7 @@ export function evaluateSelectCheck(check: Check, objects: KubeObject[], related
     }
     parts.push(say.countMatched(select, selected.length));
   }
-  const perObject = check.expect || check.condition || check.rolloutComplete || check.endpoints || check.portReaches || check.updatedInPlace;
+  const perObject = check.expect || check.condition || check.rolloutComplete || check.endpoints || check.portReaches || check.updatedInPlace || check.mounts;
   if (!perObject) return { ...base, status: "pass", message: parts[0]!, found: say.countFoundText(selected.length) };
   if (selected.length === 0) {
     // A count that allows zero was already satisfied; per-object expectations then hold for none.

@@ -90,6 +90,21 @@ export const checkSchema = z
     portReaches: z.strictObject({ port: z.number().int().min(1), containerPort: z.number().int().min(1) }).optional(),
     /** A Deployment was updated in place: its revision is at least this, with the old ReplicaSet kept. */
     updatedInPlace: z.strictObject({ revision: z.number().int().min(2) }).optional(),
+    /**
+     * A container mounts this PersistentVolumeClaim (or, in a StatefulSet, this claim template),
+     * ConfigMap or Secret at this path, followed from volumeMounts through volumes as the
+     * kubelet does; the pod's first container unless one is named.
+     */
+    mounts: z
+      .strictObject({
+        claim: z.string().min(1).optional(),
+        configMap: z.string().min(1).optional(),
+        secret: z.string().min(1).optional(),
+        path: z.string().regex(/^\//, "must be an absolute path"),
+        container: z.string().min(1).optional(),
+      })
+      .refine((m) => [m.claim, m.configMap, m.secret].filter((x) => x !== undefined).length === 1, { message: "names exactly one of claim, configMap or secret" })
+      .optional(),
     /** ...or run a command in the lab (as the grader, see sandbox/grader/engine.ts; the learner's files are under $KUBELAB_LEARNER_HOME) whose exit code decides. */
     command: z.string().min(1).optional(),
     /**
@@ -104,8 +119,12 @@ export const checkSchema = z
     message: "a command check needs says: { fail: { ko, en } } (the learner never sees the command; say what is wrong, with {found} for the value it printed)",
     path: ["says"],
   })
-  .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete || c.endpoints || c.portReaches || c.updatedInPlace, {
-    message: "select needs expect, count, condition, rolloutComplete, endpoints, portReaches or updatedInPlace",
+  .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete || c.endpoints || c.portReaches || c.updatedInPlace || c.mounts, {
+    message: "select needs expect, count, condition, rolloutComplete, endpoints, portReaches, updatedInPlace or mounts",
+  })
+  .refine((c) => !c.mounts || ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"].includes(c.select?.kind ?? ""), {
+    message: "mounts applies to a Pod or a workload with a pod template",
+    path: ["mounts"],
   })
   .refine((c) => (!c.endpoints && !c.portReaches) || c.select?.kind === "Service", { message: "endpoints and portReaches apply to a Service" })
   .refine((c) => !c.updatedInPlace || c.select?.kind === "Deployment", { message: "updatedInPlace applies to a Deployment", path: ["updatedInPlace"] })

@@ -514,6 +514,67 @@ export function portNameUnresolved(object: Bilingual, port: number, name: string
   };
 }
 
+// ---- volumes (concepts.ts judgeMounts) ------------------------------------------------------
+
+export type MountSource = { type: "claim" | "template" | "configMap" | "secret"; name: string } | { type: "other"; kind: string } | { type: "none" };
+
+const VOLUME_KINDS: Record<"claim" | "template" | "configMap" | "secret", Bilingual> = {
+  claim: { en: "PersistentVolumeClaim", ko: "퍼시스턴트볼륨클레임" },
+  template: { en: "volume claim template", ko: "볼륨 클레임 템플릿" },
+  configMap: { en: "ConfigMap", ko: "컨피그맵" },
+  secret: { en: "Secret", ko: "시크릿" },
+};
+
+function sourceText(source: MountSource): Bilingual {
+  switch (source.type) {
+    case "claim":
+    case "template":
+    case "configMap":
+    case "secret": {
+      const k = VOLUME_KINDS[source.type];
+      return { en: `${k.en} ${code(source.name)}`, ko: `${k.ko} ${code(source.name)}` };
+    }
+    case "other":
+      return { en: `${/^[aeiou]/i.test(source.kind) ? "an" : "a"} ${code(source.kind)} volume`, ko: `${code(source.kind)} 볼륨` };
+    case "none":
+      return { en: "a volume the pod does not define", ko: "파드에 정의되지 않은 볼륨" };
+  }
+}
+
+export function mountExpected(want: MountSource, path: string): Bilingual {
+  const c = sourceText(want);
+  return { en: `${c.en} at ${code(path)}`, ko: `${code(path)}에 ${c.ko}` };
+}
+
+export function mountFoundText(found: { volume: string; source: MountSource } | undefined): Bilingual {
+  if (!found) return { en: "nothing mounted there", ko: "마운트된 것 없음" };
+  const s = sourceText(found.source);
+  return { en: `volume ${code(found.volume)}: ${s.en}`, ko: `볼륨 ${code(found.volume)}: ${s.ko}` };
+}
+
+export function mountMissing(object: Bilingual, container: string, path: string, paths: string[]): Bilingual {
+  const shown = paths.slice(0, 3).map(code).join(", ");
+  return {
+    en: `${object.en}: container ${code(container)} mounts nothing at ${code(path)}${paths.length > 0 ? ` (it mounts ${shown})` : " (it mounts no volume at all)"}.`,
+    ko: `${object.ko}: 컨테이너 ${subject(code(container))} ${code(path)}에 아무것도 마운트하지 않습니다.${paths.length > 0 ? ` 지금 마운트한 경로는 ${shown}입니다.` : " 마운트한 볼륨이 하나도 없습니다."}`,
+  };
+}
+
+export function mountWrongSource(object: Bilingual, container: string, path: string, volume: string, source: MountSource, wanted: MountSource): Bilingual {
+  const want = sourceText(wanted);
+  const is = sourceText(source);
+  return {
+    en: `${object.en}: container ${code(container)} mounts volume ${code(volume)} at ${code(path)}, but that volume is ${is.en}, not ${want.en}.`,
+    ko: `${object.ko}: 컨테이너 ${subject(code(container))} ${code(path)}에 볼륨 ${objectParticle(code(volume))} 마운트하지만, 그 볼륨은 ${subject(want.ko)} 아니라 ${is.ko}입니다.`,
+  };
+}
+
+export function mountClause(container: string, path: string, source: MountSource): Clause {
+  const s = sourceText(source);
+  const head = `컨테이너 ${topic(code(container))} ${code(path)}에 ${objectParticle(s.ko)} 마운트`;
+  return { en: `container ${code(container)} mounts ${s.en} at ${code(path)}`, ko: { and: `${head}하고`, end: `${head}합니다` } };
+}
+
 export function revisionExpected(n: number): Bilingual {
   return { en: `revision ${n} or later, old ReplicaSet kept`, ko: `리비전 ${n} 이상, 이전 레플리카셋 유지` };
 }

@@ -175,3 +175,74 @@ describe("a probe port given by name", () => {
     expect(evaluateSelectCheck(byName, [d]).status).toBe("fail");
   });
 });
+
+describe("a container mounting a claim", () => {
+  const mountsCheck = (kind: string, claim: string, path: string) => check({ select: { kind, name: "wiki" }, mounts: { claim, path } });
+  const wiki = (volumes: Record<string, unknown>[], mounts: Record<string, unknown>[], extra: Record<string, unknown> = {}): KubeObject => ({
+    kind: "Deployment",
+    metadata: { name: "wiki", namespace: "default" },
+    spec: { ...extra, template: { spec: { volumes, containers: [{ name: "nginx", volumeMounts: mounts }] } } },
+  });
+
+  it("follows the mount through the pod's volumes to the claim, whatever the volume is called or where it is listed", () => {
+    const d = wiki([{ name: "config", configMap: { name: "site" } }, { name: "pages", persistentVolumeClaim: { claimName: "wiki-pages" } }], [{ name: "config", mountPath: "/etc/nginx/conf.d" }, { name: "pages", mountPath: "/usr/share/nginx/html/" }]);
+    const r = evaluateSelectCheck(mountsCheck("Deployment", "wiki-pages", "/usr/share/nginx/html"), [d]);
+    expect(r.status).toBe("pass");
+    expect(r.message.en).toBe("Deployment `wiki`: container `nginx` mounts PersistentVolumeClaim `wiki-pages` at `/usr/share/nginx/html`.");
+    expect(r.message.ko).toBe("디플로이먼트 `wiki`: 컨테이너 `nginx`는 `/usr/share/nginx/html`에 퍼시스턴트볼륨클레임 `wiki-pages`를 마운트합니다.");
+  });
+
+  it("says what is mounted instead: nothing at that path, or a volume that is not the claim", () => {
+    const nothing = evaluateSelectCheck(mountsCheck("Deployment", "wiki-pages", "/usr/share/nginx/html"), [wiki([{ name: "pages", persistentVolumeClaim: { claimName: "wiki-pages" } }], [{ name: "pages", mountPath: "/data" }])]);
+    expect(nothing.status).toBe("fail");
+    expect(nothing.message.en).toBe("Deployment `wiki`: container `nginx` mounts nothing at `/usr/share/nginx/html` (it mounts `/data`).");
+    expect(nothing.message.ko).toBe("디플로이먼트 `wiki`: 컨테이너 `nginx`가 `/usr/share/nginx/html`에 아무것도 마운트하지 않습니다. 지금 마운트한 경로는 `/data`입니다.");
+    const emptyDir = evaluateSelectCheck(mountsCheck("Deployment", "wiki-pages", "/usr/share/nginx/html"), [wiki([{ name: "pages", emptyDir: {} }], [{ name: "pages", mountPath: "/usr/share/nginx/html" }])]);
+    expect(emptyDir.message.en).toBe("Deployment `wiki`: container `nginx` mounts volume `pages` at `/usr/share/nginx/html`, but that volume is an `emptyDir` volume, not PersistentVolumeClaim `wiki-pages`.");
+    expect(emptyDir.message.ko).toBe("디플로이먼트 `wiki`: 컨테이너 `nginx`가 `/usr/share/nginx/html`에 볼륨 `pages`를 마운트하지만, 그 볼륨은 퍼시스턴트볼륨클레임 `wiki-pages`가 아니라 `emptyDir` 볼륨입니다.");
+    expect(emptyDir.found).toEqual({ en: "volume `pages`: an `emptyDir` volume", ko: "볼륨 `pages`: `emptyDir` 볼륨" });
+    const otherClaim = evaluateSelectCheck(mountsCheck("Deployment", "wiki-pages", "/usr/share/nginx/html"), [wiki([{ name: "pages", persistentVolumeClaim: { claimName: "old-pages" } }], [{ name: "pages", mountPath: "/usr/share/nginx/html" }])]);
+    expect(otherClaim.message.en).toContain("but that volume is PersistentVolumeClaim `old-pages`, not PersistentVolumeClaim `wiki-pages`");
+  });
+
+  it("in a StatefulSet, resolves a mount to its claim template", () => {
+    const ss = (templateName: string): KubeObject => ({
+      kind: "StatefulSet",
+      metadata: { name: "wiki", namespace: "default" },
+      spec: { volumeClaimTemplates: [{ metadata: { name: templateName } }], template: { spec: { containers: [{ name: "redis", volumeMounts: [{ name: templateName, mountPath: "/data" }] }] } } },
+    });
+    const ok = evaluateSelectCheck(mountsCheck("StatefulSet", "data", "/data"), [ss("data")]);
+    expect(ok.status).toBe("pass");
+    expect(ok.message.ko).toBe("스테이트풀셋 `wiki`: 컨테이너 `redis`는 `/data`에 볼륨 클레임 템플릿 `data`를 마운트합니다.");
+    const other = evaluateSelectCheck(mountsCheck("StatefulSet", "data", "/data"), [ss("store")]);
+    expect(other.message.en).toBe("StatefulSet `wiki`: container `redis` mounts volume `store` at `/data`, but that volume is volume claim template `store`, not volume claim template `data`.");
+  });
+});
+
+describe("a container mounting a ConfigMap or a Secret", () => {
+  const site = (volume: Record<string, unknown>): KubeObject => ({
+    kind: "Deployment",
+    metadata: { name: "site", namespace: "default" },
+    spec: { template: { spec: { volumes: [{ name: "html", ...volume }], containers: [{ name: "nginx", volumeMounts: [{ name: "html", mountPath: "/usr/share/nginx/html" }] }] } } },
+  });
+  const pages = check({ select: { kind: "Deployment", name: "site" }, mounts: { configMap: "site-pages", path: "/usr/share/nginx/html" } });
+
+  it("passes the ConfigMap's volume, whatever the volume is called", () => {
+    const r = evaluateSelectCheck(pages, [site({ configMap: { name: "site-pages" } })]);
+    expect(r.status).toBe("pass");
+    expect(r.message.ko).toBe("디플로이먼트 `site`: 컨테이너 `nginx`는 `/usr/share/nginx/html`에 컨피그맵 `site-pages`를 마운트합니다.");
+  });
+
+  it("refuses a Secret or another ConfigMap there, saying which", () => {
+    const secret = evaluateSelectCheck(pages, [site({ secret: { secretName: "site-pages" } })]);
+    expect(secret.status).toBe("fail");
+    expect(secret.message.en).toBe("Deployment `site`: container `nginx` mounts volume `html` at `/usr/share/nginx/html`, but that volume is Secret `site-pages`, not ConfigMap `site-pages`.");
+    expect(secret.message.ko).toBe("디플로이먼트 `site`: 컨테이너 `nginx`가 `/usr/share/nginx/html`에 볼륨 `html`을 마운트하지만, 그 볼륨은 컨피그맵 `site-pages`가 아니라 시크릿 `site-pages`입니다.");
+    expect(evaluateSelectCheck(pages, [site({ configMap: { name: "old-pages" } })]).status).toBe("fail");
+  });
+
+  it("needs exactly one of claim, configMap or secret", () => {
+    expect(() => check({ select: { kind: "Deployment", name: "site" }, mounts: { configMap: "a", secret: "b", path: "/x" } })).toThrow(/exactly one/);
+    expect(() => check({ select: { kind: "Deployment", name: "site" }, mounts: { path: "/x" } })).toThrow(/exactly one/);
+  });
+});
