@@ -14,42 +14,8 @@ import { listLessonIds } from "@/app/_lib/lessons/source";
 import { evaluateSelectCheck, type KubeObject } from "@/sandbox/grader/evaluate";
 import * as say from "@/sandbox/grader/messages";
 import { parsePath } from "@/sandbox/grader/paths";
-import { type Bilingual, type CheckResult, valueIn } from "@/sandbox/grader/results";
-
-/** Latin words a Korean sentence may hold outside `code`, as the Korean Kubernetes docs do (abbreviations, product names). */
-const KOREAN_MAY_KEEP = new Set(["CPU", "IP", "HTTP", "TCP", "UDP", "DNS", "URL", "CRD", "API", "YAML", "WordPress", "MariaDB", "Helm"]);
-
-function problemsIn(text: string, lang: "ko" | "en"): string[] {
-  const problems: string[] = [];
-  if (text.includes("\n")) problems.push("has a newline (a script?)");
-  if (/\[\d+\]|\[[A-Za-z.]+=[^\]]*\]/.test(text)) problems.push("shows a list path like [0]");
-  // A field path, in prose or code (a host such as status.example.com is a value, not a path).
-  if (/\b(spec|status|metadata)\.(template|containers|replicas|readyReplicas|selector|ports|conditions|labels|annotations|name|type|strategy|rules)\b/.test(text)) problems.push("shows a dotted path");
-  if (/[{}]/.test(text.replace(/`[^`]*`/g, ""))) problems.push("shows JSON");
-  if (/\.\.\.$/.test(text)) problems.push("is cut off");
-  const prose = text.replace(/`[^`]*`/g, " ");
-  if (lang === "ko") {
-    const english = (prose.match(/[A-Za-z][A-Za-z-]*/g) ?? []).filter((w) => !KOREAN_MAY_KEEP.has(w));
-    if (english.length > 0) problems.push(`has English words outside code: ${english.join(", ")}`);
-    // "maxSurge 값이 1 값이어야": a value followed by the word 값 again.
-    if (/값이 \S+ 값이어야|(`[^`]*`|\d) 값이어야/.test(text)) problems.push("says 값 twice");
-    const words = prose.split(/\s+/).filter(Boolean);
-    for (let i = 1; i < words.length; i++) if (words[i] === words[i - 1]) problems.push(`repeats "${words[i]}"`);
-  } else if (/[가-힣]/.test(prose)) problems.push("has Korean on the English card");
-  if ((text.match(/`/g) ?? []).length % 2 !== 0) problems.push("has an unclosed code span");
-  return problems;
-}
-
-function problemsOf(r: Pick<CheckResult, "message" | "expected" | "found">): string[] {
-  const out: string[] = [];
-  for (const lang of ["ko", "en"] as const) {
-    const texts: [string, string][] = [["message", r.message[lang]]];
-    if (r.expected !== undefined) texts.push(["expected", valueIn(r.expected, lang)]);
-    if (r.found !== undefined) texts.push(["found", valueIn(r.found, lang)]);
-    for (const [what, text] of texts) for (const p of problemsIn(text, lang)) out.push(`${lang} ${what} "${text}" ${p}`);
-  }
-  return out;
-}
+import type { Bilingual, CheckResult } from "@/sandbox/grader/results";
+import { problemsOf } from "../support/message-rules";
 
 /** Writes `value` at a check path, making the lists and items the path goes through. */
 function writePath(object: Record<string, unknown>, p: string, value: unknown): void {
@@ -191,6 +157,8 @@ describe("the rule itself", () => {
     expect(bad({ en: 'found {"a":1', ko: "값" })).not.toEqual([]);
     expect(bad({ en: "ok", ko: "현재값: not set" })).not.toEqual([]);
     expect(bad({ en: "ok", ko: "maxSurge 값이 1 값이어야 합니다" })).not.toEqual([]);
+    expect(bad({ en: "ok", ko: "셀렉터에 맞는 파드 파드가 없습니다" })).not.toEqual([]);
+    expect(bad({ en: "ok", ko: "지금 마운트한 경로는 `/tmp`, `/run`입니다." })).toEqual([]);
     expect(bad({ en: "Deployment `web`: 3 replicas.", ko: "디플로이먼트 `web`: 레플리카는 3개입니다." })).toEqual([]);
   });
 });
