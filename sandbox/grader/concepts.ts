@@ -247,7 +247,10 @@ export function judgeMounts(object: KubeObject, spec: { claim?: string; configMa
   const name = String(container.name ?? "?");
   const mounts = list(container.volumeMounts);
   const mount = mounts.find((m) => samePath(m.mountPath, want.path));
-  if (!mount) return { ok: false, message: say.mountMissing(who, name, want.path, mounts.map((m) => String(m.mountPath))), expected, found: say.mountFoundText(undefined) };
+  if (!mount) {
+    const elsewhere = mounts.map((m) => ({ path: String(m.mountPath), source: volumeSource(object, String(m.name)) }));
+    return { ok: false, message: say.mountMissing(who, name, want.path, elsewhere), expected, found: say.mountFoundText(undefined) };
+  }
   const source = volumeSource(object, String(mount.name));
   const found = say.mountFoundText({ volume: String(mount.name), source });
   const sameKind = source.type === want.type || (want.type === "claim" && source.type === "template");

@@ -552,11 +552,13 @@ export function mountFoundText(found: { volume: string; source: MountSource } | 
   return { en: `volume ${code(found.volume)}: ${s.en}`, ko: `볼륨 ${code(found.volume)}: ${s.ko}` };
 }
 
-export function mountMissing(object: Bilingual, container: string, path: string, paths: string[]): Bilingual {
-  const shown = paths.slice(0, 3).map(code).join(", ");
+/** Nothing is mounted at the path; says what the container mounts elsewhere (up to three). */
+export function mountMissing(object: Bilingual, container: string, path: string, mounted: { path: string; source: MountSource }[]): Bilingual {
+  const shown = mounted.slice(0, 3).map((m) => ({ path: code(m.path), what: sourceText(m.source) }));
+  const more = mounted.length > 3 ? { en: ", …", ko: " 등을" } : { en: "", ko: "" };
   return {
-    en: `${object.en}: container ${code(container)} mounts nothing at ${code(path)}${paths.length > 0 ? ` (it mounts ${shown})` : " (it mounts no volume at all)"}.`,
-    ko: `${object.ko}: 컨테이너 ${subject(code(container))} ${code(path)}에 아무것도 마운트하지 않습니다.${paths.length > 0 ? ` 지금 마운트한 경로는 ${shown}입니다.` : " 마운트한 볼륨이 하나도 없습니다."}`,
+    en: `${object.en}: container ${code(container)} mounts nothing at ${code(path)}${shown.length > 0 ? ` (it mounts ${shown.map((m) => `${m.what.en} at ${m.path}`).join(", ")}${more.en})` : " (it mounts no volume at all)"}.`,
+    ko: `${object.ko}: 컨테이너 ${subject(code(container))} ${code(path)}에 아무것도 마운트하지 않습니다.${shown.length > 0 ? ` 지금은 ${shown.map((m) => `${m.path}에 ${objectParticle(m.what.ko)}`).join(", ")}${more.ko} 마운트합니다.` : " 마운트한 볼륨이 하나도 없습니다."}`,
   };
 }
 

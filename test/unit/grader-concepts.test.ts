@@ -195,8 +195,8 @@ describe("a container mounting a claim", () => {
   it("says what is mounted instead: nothing at that path, or a volume that is not the claim", () => {
     const nothing = evaluateSelectCheck(mountsCheck("Deployment", "wiki-pages", "/usr/share/nginx/html"), [wiki([{ name: "pages", persistentVolumeClaim: { claimName: "wiki-pages" } }], [{ name: "pages", mountPath: "/data" }])]);
     expect(nothing.status).toBe("fail");
-    expect(nothing.message.en).toBe("Deployment `wiki`: container `nginx` mounts nothing at `/usr/share/nginx/html` (it mounts `/data`).");
-    expect(nothing.message.ko).toBe("디플로이먼트 `wiki`: 컨테이너 `nginx`가 `/usr/share/nginx/html`에 아무것도 마운트하지 않습니다. 지금 마운트한 경로는 `/data`입니다.");
+    expect(nothing.message.en).toBe("Deployment `wiki`: container `nginx` mounts nothing at `/usr/share/nginx/html` (it mounts PersistentVolumeClaim `wiki-pages` at `/data`).");
+    expect(nothing.message.ko).toBe("디플로이먼트 `wiki`: 컨테이너 `nginx`가 `/usr/share/nginx/html`에 아무것도 마운트하지 않습니다. 지금은 `/data`에 퍼시스턴트볼륨클레임 `wiki-pages`를 마운트합니다.");
     const emptyDir = evaluateSelectCheck(mountsCheck("Deployment", "wiki-pages", "/usr/share/nginx/html"), [wiki([{ name: "pages", emptyDir: {} }], [{ name: "pages", mountPath: "/usr/share/nginx/html" }])]);
     expect(emptyDir.message.en).toBe("Deployment `wiki`: container `nginx` mounts volume `pages` at `/usr/share/nginx/html`, but that volume is an `emptyDir` volume, not PersistentVolumeClaim `wiki-pages`.");
     expect(emptyDir.message.ko).toBe("디플로이먼트 `wiki`: 컨테이너 `nginx`가 `/usr/share/nginx/html`에 볼륨 `pages`를 마운트하지만, 그 볼륨은 퍼시스턴트볼륨클레임 `wiki-pages`가 아니라 `emptyDir` 볼륨입니다.");

@@ -128,7 +128,7 @@ const samples: Record<string, () => Bilingual[]> = {
   portNameUnresolved: () => [say.portNameUnresolved(shop, 80, "http")],
   mountExpected: () => sources.map((s) => say.mountExpected(s, "/usr/share/nginx/html")),
   mountFoundText: () => [say.mountFoundText(undefined), ...sources.map((source) => say.mountFoundText({ volume: "pages", source }))],
-  mountMissing: () => [say.mountMissing(web, "nginx", "/data", []), say.mountMissing(web, "nginx", "/data", ["/tmp", "/var/cache/nginx", "/etc/nginx/conf.d", "/run"])],
+  mountMissing: () => [say.mountMissing(web, "nginx", "/data", []), ...sources.map((source) => say.mountMissing(web, "nginx", "/data", [{ path: "/tmp", source }])), say.mountMissing(web, "nginx", "/data", sources.map((source, i) => ({ path: `/m${i}`, source })))],
   mountWrongSource: () => sources.flatMap((source) => sources.slice(0, 4).map((wanted) => say.mountWrongSource(web, "nginx", "/usr/share/nginx/html", "pages", source, wanted))),
   mountClause: () => sources.slice(0, 4).flatMap((s) => clauseTexts(say.mountClause("nginx", "/data", s))),
   revisionExpected: () => [say.revisionExpected(2)],
