@@ -6,6 +6,7 @@
 // - a Service port reaching a container port, by number or by a name the pods resolve;
 // - a container mounting a PersistentVolumeClaim (or a StatefulSet's claim template) at a
 //   path, followed from the mount through the pod's volumes;
+// - every backend of an Ingress being a Service that has the port it names;
 // - a Deployment updated in place (its revision grew and the old ReplicaSet is still there),
 //   which deleting and re-creating it cannot fake.
 // Pure: they judge objects already read. Sentences live in messages.ts.
@@ -259,4 +260,34 @@ export function judgeMounts(object: KubeObject, spec: { claim?: string; configMa
     return { ok: true, message: { en: `${who.en}: ${clause.en}.`, ko: `${who.ko}: ${clause.ko.end}.` }, clause };
   }
   return { ok: false, message: say.mountWrongSource(who, name, want.path, String(mount.name), source, wanted), expected, found };
+}
+
+// ---- Ingress backends ----------------------------------------------------------------------
+
+export function judgeBackendsExist(ingress: KubeObject, related: Related): ConceptVerdict {
+  const who = say.objectText("Ingress", ingress.metadata?.name ?? "?", ingress.metadata?.namespace);
+  const spec = rec(ingress.spec);
+  const routes: { where?: string; backend: Rec }[] = [];
+  if (spec.defaultBackend) routes.push({ backend: rec(spec.defaultBackend) });
+  for (const rule of list(spec.rules)) for (const p of list(rec(rule.http).paths)) routes.push({ where: `${typeof rule.host === "string" ? rule.host : "*"}${typeof p.path === "string" ? p.path : "/"}`, backend: rec(p.backend) });
+  const services = sameNamespace(related("Service"), ingress.metadata?.namespace);
+  const expected = say.backendsExpected();
+  if (routes.length === 0) return { ok: false, message: say.ingressNoBackends(who), expected, found: say.countFoundText(0) };
+  for (const { where, backend } of routes) {
+    const svc = rec(backend.service);
+    if (typeof svc.name !== "string") continue; // a resource backend, not a Service
+    const service = services.find((s) => s.metadata?.name === svc.name);
+    if (!service) return { ok: false, message: say.ingressBackendMissing(who, where, svc.name), expected, found: say.backendFoundText(svc.name) };
+    const port = rec(svc.port);
+    const ports = list(rec(service.spec).ports);
+    const has = typeof port.number === "number" ? ports.some((p) => p.port === port.number) : typeof port.name === "string" ? ports.some((p) => p.name === port.name) : true;
+    if (!has) {
+      const wanted = String(port.number ?? port.name);
+      const offered = ports.map((p) => (typeof p.name === "string" && p.name ? `${p.name} ${p.port}` : String(p.port)));
+      return { ok: false, message: say.ingressBackendNoPort(who, where, svc.name, wanted, offered), expected, found: say.backendFoundText(svc.name, wanted) };
+    }
+  }
+  const n = new Set(routes.map((r) => rec(r.backend.service).name).filter((x) => typeof x === "string")).size;
+  const clause = say.backendsExistClause(n);
+  return { ok: true, message: { en: `${who.en}: ${clause.en}.`, ko: `${who.ko}: ${clause.ko.end}.` }, clause };
 }

@@ -2,7 +2,7 @@
 // so every rule here is tested on recorded `kubectl get -o json` output.
 import type { Check } from "@/sandbox/grader/exercise-schema";
 import { isClusterScoped } from "./kinds";
-import { judgeEndpoints, judgeMounts, judgePortReaches, judgeUpdatedInPlace, type Related, resolveEnv, resolveProbePort } from "./concepts";
+import { judgeBackendsExist, judgeEndpoints, judgeMounts, judgePortReaches, judgeUpdatedInPlace, type Related, resolveEnv, resolveProbePort } from "./concepts";
 import { readPath } from "./paths";
 import * as say from "./messages";
 import type { Bilingual, CheckResult } from "./results";
@@ -148,6 +148,7 @@ export function kindsRead(check: Check): string[] {
   if (check.endpoints) kinds.push("Pod", "EndpointSlice");
   if (check.portReaches) kinds.push("Pod");
   if (check.updatedInPlace) kinds.push("ReplicaSet");
+  if (check.backendsExist) kinds.push("Service");
   if (check.expect?.some((e) => e.env)) kinds.push("ConfigMap", "Secret");
   return [...new Set(kinds)];
 }
@@ -223,6 +224,7 @@ function judgeObject(check: Check, object: KubeObject, related: Related): { miss
     check.portReaches && (() => judgePortReaches(object, check.portReaches!, related)),
     check.updatedInPlace && (() => judgeUpdatedInPlace(object, check.updatedInPlace!, related)),
     check.mounts && (() => judgeMounts(object, check.mounts!)),
+    check.backendsExist && (() => judgeBackendsExist(object, related)),
   ]) {
     if (!concept) continue;
     const v = concept();
@@ -253,7 +255,7 @@ export function evaluateSelectCheck(check: Check, objects: KubeObject[], related
     }
     parts.push(say.countMatched(select, selected.length));
   }
-  const perObject = check.expect || check.condition || check.rolloutComplete || check.endpoints || check.portReaches || check.updatedInPlace || check.mounts;
+  const perObject = check.expect || check.condition || check.rolloutComplete || check.endpoints || check.portReaches || check.updatedInPlace || check.mounts || check.backendsExist;
   if (!perObject) return { ...base, status: "pass", message: parts[0]!, found: say.countFoundText(selected.length) };
   if (selected.length === 0) {
     // A count that allows zero was already satisfied; per-object expectations then hold for none.

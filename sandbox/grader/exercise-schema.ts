@@ -105,6 +105,8 @@ export const checkSchema = z
       })
       .refine((m) => [m.claim, m.configMap, m.secret].filter((x) => x !== undefined).length === 1, { message: "names exactly one of claim, configMap or secret" })
       .optional(),
+    /** Every backend an Ingress names is a Service of its namespace with that port (by number or name). */
+    backendsExist: z.literal(true).optional(),
     /** ...or run a command in the lab (as the grader, see sandbox/grader/engine.ts; the learner's files are under $KUBELAB_LEARNER_HOME) whose exit code decides. */
     command: z.string().min(1).optional(),
     /**
@@ -119,9 +121,10 @@ export const checkSchema = z
     message: "a command check needs says: { fail: { ko, en } } (the learner never sees the command; say what is wrong, with {found} for the value it printed)",
     path: ["says"],
   })
-  .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete || c.endpoints || c.portReaches || c.updatedInPlace || c.mounts, {
-    message: "select needs expect, count, condition, rolloutComplete, endpoints, portReaches, updatedInPlace or mounts",
+  .refine((c) => c.select === undefined || c.expect || c.count || c.condition || c.rolloutComplete || c.endpoints || c.portReaches || c.updatedInPlace || c.mounts || c.backendsExist, {
+    message: "select needs expect, count, condition, rolloutComplete, endpoints, portReaches, updatedInPlace, mounts or backendsExist",
   })
+  .refine((c) => !c.backendsExist || c.select?.kind === "Ingress", { message: "backendsExist applies to an Ingress", path: ["backendsExist"] })
   .refine((c) => !c.mounts || ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"].includes(c.select?.kind ?? ""), {
     message: "mounts applies to a Pod or a workload with a pod template",
     path: ["mounts"],

@@ -608,6 +608,44 @@ export function updatedInPlaceClause(revision: number): Clause {
   return { en: `updated in place to revision ${revision}, the old ReplicaSet kept`, ko: { and: `제자리에서 ${toward(`리비전 ${revision}`)} 업데이트되어 이전 레플리카셋이 남아 있고`, end: `제자리에서 ${toward(`리비전 ${revision}`)} 업데이트되어 이전 레플리카셋이 남아 있습니다` } };
 }
 
+// ---- Ingress backends (concepts.ts judgeBackendsExist) -------------------------------------
+
+/** Where an Ingress sends a request: "`docs.example.com/`", or its default backend. */
+const routeText = (where: string | undefined): Bilingual => (where ? { en: `requests for ${code(where)}`, ko: `${code(where)} 요청` } : { en: "requests no rule matches", ko: "어느 규칙에도 맞지 않는 요청" });
+
+export function backendsExpected(): Bilingual {
+  return { en: "every backend an existing Service port", ko: "모든 백엔드가 있는 서비스의 포트" };
+}
+
+export function backendFoundText(service: string, port?: string): Bilingual {
+  return port ? { en: `port ${code(port)} of Service ${code(service)}`, ko: `서비스 ${code(service)}의 ${code(port)} 포트` } : { en: `Service ${code(service)}`, ko: `서비스 ${code(service)}` };
+}
+
+export function ingressNoBackends(object: Bilingual): Bilingual {
+  return { en: `${object.en} names no backend: it sends requests nowhere.`, ko: `${object.ko}에 백엔드가 하나도 없어 요청을 보낼 곳이 없습니다.` };
+}
+
+export function ingressBackendMissing(object: Bilingual, where: string | undefined, service: string): Bilingual {
+  const r = routeText(where);
+  return {
+    en: `${object.en} sends ${r.en} to Service ${code(service)}, which does not exist.`,
+    ko: `${topic(object.ko)} ${objectParticle(r.ko)} 서비스 ${toward(code(service))} 보내는데, 그런 서비스가 없습니다.`,
+  };
+}
+
+export function ingressBackendNoPort(object: Bilingual, where: string | undefined, service: string, port: string, offered: string[]): Bilingual {
+  const r = routeText(where);
+  const has = offered.length > 0 ? offered.slice(0, 4).map(code).join(", ") : undefined;
+  return {
+    en: `${object.en} sends ${r.en} to port ${code(port)} of Service ${code(service)}, which has no such port${has ? ` (it has ${has})` : ""}.`,
+    ko: `${topic(object.ko)} ${objectParticle(r.ko)} 서비스 ${code(service)}의 ${code(port)} 포트로 보내는데, 그 서비스에는 그런 포트가 없습니다${has ? `(있는 포트: ${has})` : ""}.`,
+  };
+}
+
+export function backendsExistClause(n: number): Clause {
+  return { en: `every backend is an existing Service port (${n} Service${n === 1 ? "" : "s"})`, ko: { and: `백엔드 서비스 ${n}개와 그 포트가 모두 있고`, end: `백엔드 서비스 ${n}개와 그 포트가 모두 있습니다` } };
+}
+
 /** The grader's read of the lab printed more than it keeps (GRADER_MAX_OUTPUT_BYTES). */
 export function outputTooLarge(limitBytes: number): Bilingual {
   const mib = Math.round(limitBytes / (1024 * 1024));

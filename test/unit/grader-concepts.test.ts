@@ -246,3 +246,34 @@ describe("a container mounting a ConfigMap or a Secret", () => {
     expect(() => check({ select: { kind: "Deployment", name: "site" }, mounts: { path: "/x" } })).toThrow(/exactly one/);
   });
 });
+
+describe("an Ingress whose backends exist", () => {
+  const portal = (backends: { host: string; service: string; port: { number?: number; name?: string } }[], defaultBackend?: Record<string, unknown>): KubeObject => ({
+    kind: "Ingress",
+    metadata: { name: "portal", namespace: "default" },
+    spec: { ...(defaultBackend ? { defaultBackend } : {}), rules: backends.map((b) => ({ host: b.host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: b.service, port: b.port } } }] } })) },
+  });
+  const svc = (name: string, ports: Record<string, unknown>[]): KubeObject => ({ kind: "Service", metadata: { name, namespace: "default" }, spec: { ports } });
+  const services = [svc("docs", [{ port: 80 }]), svc("status", [{ name: "http", port: 5678 }])];
+  const backends = (ingress: KubeObject, others = services) => evaluateSelectCheck(check({ select: { kind: "Ingress", name: "portal" }, backendsExist: true }), [ingress], related(others));
+
+  it("passes Services that exist with the port named, by number or by name", () => {
+    const r = backends(portal([{ host: "docs.example.com", service: "docs", port: { number: 80 } }, { host: "status.example.com", service: "status", port: { name: "http" } }]));
+    expect(r.status).toBe("pass");
+    expect(r.message.en).toBe("Ingress `portal`: every backend is an existing Service port (2 Services).");
+    expect(r.message.ko).toBe("인그레스 `portal`: 백엔드 서비스 2개와 그 포트가 모두 있습니다.");
+  });
+
+  it("names the route and the Service that does not exist, or the port it does not have", () => {
+    const missing = backends(portal([{ host: "docs.example.com", service: "doc", port: { number: 80 } }]));
+    expect(missing.status).toBe("fail");
+    expect(missing.message.en).toBe("Ingress `portal` sends requests for `docs.example.com/` to Service `doc`, which does not exist.");
+    expect(missing.message.ko).toBe("인그레스 `portal`은 `docs.example.com/` 요청을 서비스 `doc`로 보내는데, 그런 서비스가 없습니다.");
+    const noPort = backends(portal([{ host: "status.example.com", service: "status", port: { number: 80 } }]));
+    expect(noPort.message.en).toBe("Ingress `portal` sends requests for `status.example.com/` to port `80` of Service `status`, which has no such port (it has `http 5678`).");
+    expect(noPort.message.ko).toBe("인그레스 `portal`은 `status.example.com/` 요청을 서비스 `status`의 `80` 포트로 보내는데, 그 서비스에는 그런 포트가 없습니다(있는 포트: `http 5678`).");
+    const defaultGone = backends(portal([], { service: { name: "fallback", port: { number: 80 } } }));
+    expect(defaultGone.message.en).toBe("Ingress `portal` sends requests no rule matches to Service `fallback`, which does not exist.");
+    expect(backends(portal([])).message.en).toBe("Ingress `portal` names no backend: it sends requests nowhere.");
+  });
+});

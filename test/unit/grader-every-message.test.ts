@@ -131,6 +131,12 @@ const samples: Record<string, () => Bilingual[]> = {
   mountMissing: () => [say.mountMissing(web, "nginx", "/data", []), ...sources.map((source) => say.mountMissing(web, "nginx", "/data", [{ path: "/tmp", source }])), say.mountMissing(web, "nginx", "/data", sources.map((source, i) => ({ path: `/m${i}`, source })))],
   mountWrongSource: () => sources.flatMap((source) => sources.slice(0, 4).map((wanted) => say.mountWrongSource(web, "nginx", "/usr/share/nginx/html", "pages", source, wanted))),
   mountClause: () => sources.slice(0, 4).flatMap((s) => clauseTexts(say.mountClause("nginx", "/data", s))),
+  backendsExpected: () => [say.backendsExpected()],
+  backendFoundText: () => [say.backendFoundText("docs"), say.backendFoundText("docs", "8080"), say.backendFoundText("docs", "http")],
+  ingressNoBackends: () => [say.ingressNoBackends(say.objectText("Ingress", "portal", "default"))],
+  ingressBackendMissing: () => [undefined, "docs.example.com/", "*/api"].map((w) => say.ingressBackendMissing(say.objectText("Ingress", "portal", "shop"), w, "doc")),
+  ingressBackendNoPort: () => [[], ["80"], ["http 80", "admin 9000", "a 1", "b 2", "c 3"]].map((offered) => say.ingressBackendNoPort(say.objectText("Ingress", "portal", "default"), "docs.example.com/", "docs", "8080", offered)),
+  backendsExistClause: () => [...clauseTexts(say.backendsExistClause(1)), ...clauseTexts(say.backendsExistClause(2))],
   revisionExpected: () => [say.revisionExpected(2)],
   revisionFound: () => [say.revisionFound(1)],
   notUpdatedInPlace: () => [say.notUpdatedInPlace(web, 1, 2)],
@@ -209,6 +215,7 @@ describe("every check kind, failing and passing", () => {
     ["mounts, an emptyDir", { select: { kind: "Deployment", name: "web" }, mounts: { claim: "data", path: "/data" } }, [deployment({ spec: { template: { spec: { volumes: [{ name: "d", emptyDir: {} }], containers: [{ name: "web", volumeMounts: [{ name: "d", mountPath: "/data" }] }] } } } })], []],
     ["mounts, a ConfigMap where a Secret belongs", { select: { kind: "Deployment", name: "web" }, mounts: { secret: "tls", path: "/etc/tls" } }, [deployment({ spec: { template: { spec: { volumes: [{ name: "t", configMap: { name: "tls" } }], containers: [{ name: "web", volumeMounts: [{ name: "t", mountPath: "/etc/tls" }] }] } } } })], []],
     ["mounts, passing", { select: { kind: "Deployment", name: "web" }, mounts: { claim: "data", path: "/data" } }, [deployment({ spec: { template: { spec: { volumes: [{ name: "d", persistentVolumeClaim: { claimName: "data" } }], containers: [{ name: "web", volumeMounts: [{ name: "d", mountPath: "/data" }] }] } } } })], []],
+    ["backendsExist, a missing Service", { select: { kind: "Ingress", name: "portal" }, backendsExist: true }, [{ kind: "Ingress", metadata: { name: "portal", namespace: "default" }, spec: { rules: [{ host: "docs.example.com", http: { paths: [{ path: "/", backend: { service: { name: "doc", port: { number: 80 } } } }] } }] } }], []],
     ["many objects, passing", { select: { kind: "Pod", labels: { app: "web" } }, count: { gte: 2 }, expect: [{ path: "metadata.labels.app", equals: "web" }] }, [pod(true), { ...pod(false), metadata: { name: "web-2", namespace: "default", labels: { app: "web" } } }], []],
   ];
 
