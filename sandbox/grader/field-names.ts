@@ -174,6 +174,11 @@ const RULES: Rule[] = [
   [/^spec\.template\.metadata\.labels\.(.+)$/, (m) => ({ en: `pod template label ${code(m[1]!)}`, ko: `파드 템플릿의 ${code(m[1]!)} 레이블` })],
   [/^metadata\.labels\.(.+)$/, (m) => ({ en: `label ${code(m[1]!)}`, ko: `${code(m[1]!)} 레이블` })],
   [/^metadata\.labels$/, () => ({ en: "labels", ko: "레이블" })],
+  [/^metadata\.annotations\.kubectl\.kubernetes\.io\/last-applied-configuration$/, () => ({ en: `the last applied configuration (the annotation ${code("kubectl apply")} leaves)`, ko: `마지막으로 적용한 구성(${code("kubectl apply")}가 남기는 어노테이션)` })],
+  [/^metadata\.annotations\.kubectl\.kubernetes\.io\/last-applied-configuration\.(.+)$/, (m) => {
+    const inner = fieldName(m[1]!);
+    return { ...inner, en: `${inner.en} in the last applied configuration`, ko: `마지막으로 적용한 구성의 ${inner.ko}` };
+  }],
   [/^metadata\.annotations\.kubernetes\.io\/change-cause$/, () => ({ en: `change cause (${code("kubernetes.io/change-cause")})`, ko: `변경 사유(${code("kubernetes.io/change-cause")} 어노테이션)` })],
   [/^metadata\.annotations\.(.+)$/, (m) => ({ en: `annotation ${code(m[1]!)}`, ko: `${code(m[1]!)} 어노테이션` })],
   [/^metadata\.ownerReferences$/, () => ({ en: `owner (${code("ownerReferences")})`, ko: `소유자 참조(${code("ownerReferences")})` })],

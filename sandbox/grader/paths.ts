@@ -3,6 +3,8 @@
 //   spec.template.spec.containers[name=web].env[name=MODE].value
 //   spec.rules[host=shop.example.com].http.paths[path=/orders].backend.service.name
 //   metadata.annotations["kubernetes.io/change-cause"]
+//   metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"].spec.replicas
+// (an annotation that holds a JSON object, as kubectl apply's does, is read into)
 // One parser serves the reader (evaluate.ts), the field names (field-names.ts) and the schema.
 
 export type PathToken =
@@ -35,8 +37,20 @@ function readKeys(object: unknown, dotted: string): unknown {
   return current;
 }
 
+/** A string that holds a JSON object (kubectl apply's last-applied-configuration), parsed; else undefined. */
+function jsonObjectIn(text: string): Record<string, unknown> | undefined {
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One step of a path; undefined when the object has no such field or item. */
 export function step(current: unknown, token: PathToken): unknown {
+  if (typeof current === "string" && token.type === "key") current = jsonObjectIn(current);
   if (current === null || typeof current !== "object") return undefined;
   switch (token.type) {
     case "index":

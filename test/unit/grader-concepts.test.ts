@@ -277,3 +277,27 @@ describe("an Ingress whose backends exist", () => {
     expect(backends(portal([])).message.en).toBe("Ingress `portal` names no backend: it sends requests nowhere.");
   });
 });
+
+describe("the configuration kubectl apply recorded", () => {
+  // kubectl apply keeps what it applied as JSON in an annotation; a path reads into it, so
+  // "the file was applied with 5 replicas" is a field check, not a script.
+  const applied = check({
+    select: { kind: "Deployment", name: "catalog" },
+    expect: [
+      { path: 'metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]', exists: true },
+      { path: 'metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"].spec.replicas', equals: 5 },
+    ],
+  });
+  const catalog = (annotation?: string): KubeObject => ({ kind: "Deployment", metadata: { name: "catalog", namespace: "default", annotations: annotation === undefined ? {} : { "kubectl.kubernetes.io/last-applied-configuration": annotation } } });
+
+  it("says when nothing was applied, and what replicas the applied configuration holds", () => {
+    const never = evaluateSelectCheck(applied, [catalog()]);
+    expect(never.message.en).toBe("Deployment `catalog`: the last applied configuration (the annotation `kubectl apply` leaves) is not set.");
+    expect(never.message.ko).toBe("디플로이먼트 `catalog`: 마지막으로 적용한 구성(`kubectl apply`가 남기는 어노테이션)이 설정되어 있지 않습니다.");
+    const two = evaluateSelectCheck(applied, [catalog(`${JSON.stringify({ kind: "Deployment", spec: { replicas: 2 } })}\n`)]);
+    expect(two.message.en).toBe("Deployment `catalog`: expected 5 replicas in the last applied configuration, found 2.");
+    expect(two.message.ko).toBe("디플로이먼트 `catalog`: 마지막으로 적용한 구성의 레플리카가 5개여야 하는데 2개입니다.");
+    expect(evaluateSelectCheck(applied, [catalog(JSON.stringify({ spec: { replicas: 5 } }))]).status).toBe("pass");
+    expect(evaluateSelectCheck(applied, [catalog("not json {")]).status).toBe("fail");
+  });
+});

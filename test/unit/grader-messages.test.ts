@@ -28,7 +28,8 @@ function writePath(object: Record<string, unknown>, p: string, value: unknown): 
     if (token.type === "key") {
       const o = current as Record<string, unknown>;
       if (last) o[token.key] = value;
-      else o[token.key] ??= fresh();
+      // (A value written earlier, such as an annotation, is replaced when a path goes into it.)
+      else if (o[token.key] === null || typeof o[token.key] !== "object") o[token.key] = fresh();
       current = o[token.key];
     } else {
       const list = current as unknown[];
