@@ -398,8 +398,10 @@ export function setupFailed(exitCode: number, output: string): Bilingual {
 }
 
 /** A setup that failed in a way the grader did not foresee (grading.ts). */
+/** A setup that could not run at all (not a setup that failed): the error's last line, as code, never a raw multi-line text. */
 export function setupNotRun(detail: string): Bilingual {
-  return { ko: `실습 준비 단계를 실행하지 못했습니다: ${detail}`, en: `Could not prepare the exercise in your lab: ${detail}` };
+  const d = lastLine(detail);
+  return { ko: `실습 준비 단계를 실행하지 못했습니다${d ? `: ${code(d)}` : "."}`, en: `Could not prepare the exercise in your lab${d ? `: ${code(d)}` : "."}` };
 }
 
 // ---- environment variables, Services, in-place updates (concepts.ts) -----------------------

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Bilingual } from "@/sandbox/grader/results";
 import * as say from "@/sandbox/grader/messages";
 import { evaluateSelectCheck, type KubeObject } from "@/sandbox/grader/evaluate";
-import { checkSchema } from "@/app/_lib/lessons/exercise-schema";
+import { checkSchema } from "@/sandbox/grader/exercise-schema";
 import { problemsOf } from "../support/message-rules";
 
 const web = say.objectText("Deployment", "web", "default");
@@ -106,6 +106,7 @@ const samples: Record<string, () => Bilingual[]> = {
   labUnreadable: () => [say.labUnreadable(SCRIPT), say.labUnreadable(JSON_DOC), say.labUnreadable("")],
   checkNotRun: () => [say.checkNotRun()],
   setupFailed: () => [say.setupFailed(1, SCRIPT), say.setupFailed(127, "")],
+  setupNotRun: () => [say.setupNotRun(`exec failed: container gone\n${SCRIPT}`), say.setupNotRun(JSON_DOC), say.setupNotRun("")],
   envName: () => [say.envName("MODE"), say.envName("MODE", "web")],
   envSourceMissing: () => (["ConfigMap", "Secret"] as const).flatMap((k) => (["missingObject", "missingKey"] as const).map((p) => say.envSourceMissing(web, envField, k, "settings", "mode", p))),
   envNoContainer: () => [say.envNoContainer(web, "web"), say.envNoContainer(web, undefined)],
