@@ -42,7 +42,7 @@ fi
 
 hash="$( {
   echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"
-  for f in build-image.sh kubelab-node addons.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
+  for f in build-image.sh kubelab-node addons.yaml admission.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
 } | sha256sum | cut -c1-16)"
 tag="$image_repo:$hash"
 if docker image inspect "$tag" >/dev/null 2>&1; then
@@ -60,6 +60,7 @@ for f in "$catalogue"/*.tar "$catalogue/digest" "$catalogue/references.txt"; do 
 cp "$debdir"/*.deb "$ctx/debs/"
 install -m 0755 "$here/kubelab-node" "$ctx/node/kubelab-node"
 install -m 0644 "$here/addons.yaml" "$ctx/node/addons.yaml"
+install -m 0644 "$here/admission.yaml" "$ctx/node/admission.yaml"
 cat >"$ctx/Dockerfile" <<'EOF'
 ARG SIM_IMAGE
 FROM ${SIM_IMAGE}
