@@ -35,8 +35,17 @@ export function selectObjects(objects: KubeObject[], select: Selector): KubeObje
   });
 }
 
-function matcherOf(e: Expectation): say.Matcher[] {
+/** The matchers of an expectation; a sameAs one reads the other objects (undefined: none to compare with). */
+function matcherOf(e: Expectation, related: Related = () => []): say.Matcher[] | undefined {
   const out: say.Matcher[] = [];
+  if (e.sameAs) {
+    const { path, ...selector } = e.sameAs;
+    const values = selectObjects(related(selector.kind), selector)
+      .map((o) => readPath(o, path))
+      .filter((v): v is string | number | boolean => typeof v === "string" || typeof v === "number" || typeof v === "boolean");
+    if (values.length === 0) return undefined;
+    out.push({ op: "sameAs", values: [...new Set(values)], says: e.says });
+  }
   if (e.exists !== undefined) out.push({ op: "exists", value: e.exists });
   if (e.equals !== undefined) out.push({ op: "equals", value: e.equals });
   if (e.oneOf !== undefined) out.push({ op: "oneOf", values: e.oneOf });
@@ -67,6 +76,7 @@ export function matches(m: say.Matcher, found: unknown): boolean {
     case "equals":
       return sameScalar(found, m.value);
     case "oneOf":
+    case "sameAs":
       return m.values.some((v) => sameScalar(found, v));
     case "regex":
       return present && typeof found !== "object" && new RegExp(m.source).test(String(found));
@@ -150,6 +160,7 @@ export function kindsRead(check: Check): string[] {
   if (check.updatedInPlace) kinds.push("ReplicaSet");
   if (check.backendsExist) kinds.push("Service");
   if (check.expect?.some((e) => e.env)) kinds.push("ConfigMap", "Secret");
+  for (const e of check.expect ?? []) if (e.sameAs) kinds.push(e.sameAs.kind);
   return [...new Set(kinds)];
 }
 
@@ -165,13 +176,15 @@ function judgeEnv(e: Expectation, object: KubeObject, who: Bilingual, related: R
     return { miss: { ok: false, message: say.envWrongSource(who, field, wantFrom, r), expected: { en: `from ${wantFrom.kind} ${say.code(wantFrom.name)}`, ko: `${wantFrom.kind === "Secret" ? "시크릿" : "컨피그맵"} ${say.code(wantFrom.name)}에서` } } };
   }
   const secret = r.source === "Secret";
-  for (const m of matcherOf(e)) {
+  const matchers = matcherOf(e, related);
+  if (!matchers) return { miss: { ok: false, message: say.sameAsNothing(who, field, e.sameAs!) } };
+  for (const m of matchers) {
     if (!matches(m, r.value)) {
       const shown = secret && r.value !== undefined ? say.HIDDEN : say.showValue(r.value);
       return { miss: { ok: false, message: say.fieldMismatch(who, field, m, r.value, { secret }), expected: say.matcherExpectedText(m), found: shown } };
     }
   }
-  const first = matcherOf(e)[0];
+  const first = matchers[0];
   if (first) return { clause: say.fieldSatisfied("env", field, first, r.value, { secret }) };
   return { clause: say.envFromClause(field, wantFrom!.kind, wantFrom!.name) };
 }
@@ -196,13 +209,15 @@ function judgeObject(check: Check, object: KubeObject, related: Related): { miss
     const field = say.fieldName(path, object);
     const secret = isSecretValue(object, path);
     const shownAs = named ? say.namedPortValue(named.name, named.resolved) : undefined;
-    for (const m of matcherOf(e)) {
+    const matchers = matcherOf(e, related);
+    if (!matchers) return { miss: { ok: false, message: say.sameAsNothing(who, field, e.sameAs!) }, satisfied };
+    for (const m of matchers) {
       if (!matches(m, found)) {
         const shown = shownAs ?? (secret && found !== undefined && found !== null ? say.HIDDEN : say.showValue(found, field.unit));
         return { miss: { ok: false, message: say.fieldMismatch(who, field, m, found, { secret, shown: shownAs }), expected: say.matcherExpectedText(m, field.unit), found: shown }, satisfied };
       }
     }
-    satisfied.push(say.fieldSatisfied(path, field, matcherOf(e)[0]!, found, { secret, shown: shownAs }));
+    satisfied.push(say.fieldSatisfied(path, field, matchers[0]!, found, { secret, shown: shownAs }));
   }
   if (check.condition) {
     const { type, status: want } = check.condition;

@@ -49,7 +49,13 @@ export const fieldExpectationSchema = z
     equals: scalar.optional(),
     oneOf: z.array(scalar).min(1).optional(),
     regex: z.string().optional(),
-    /** What a regex means, for the learner ("a WordPress image"); without it the pattern is shown. */
+    /**
+     * The value must equal a field of other objects (any of them when the selector picks
+     * several): the version a node's kubelet reports, the name of a pod. With `says`, the
+     * learner reads what is meant instead of the value (an exercise that asks them to find it).
+     */
+    sameAs: selectorSchema.extend({ path: z.string().regex(PATH_PATTERN, "must be a dotted path") }).optional(),
+    /** What a regex or sameAs means, for the learner ("a WordPress image"); without it the pattern or value is shown. */
     says: bilingual.optional(),
     gte: z.number().optional(),
     lte: z.number().optional(),
@@ -57,8 +63,8 @@ export const fieldExpectationSchema = z
   })
   .refine((e) => (e.path === undefined) !== (e.env === undefined), { message: "needs either path or env" })
   .refine((e) => e.env !== undefined || (e.fromSecret === undefined && e.fromConfigMap === undefined), { message: "fromSecret and fromConfigMap go with env" })
-  .refine((e) => ["equals", "oneOf", "regex", "gte", "lte", "exists"].some((k) => k in e && e[k as keyof typeof e] !== undefined) || e.fromSecret !== undefined || e.fromConfigMap !== undefined, {
-    message: "needs a matcher: equals, oneOf, regex, gte, lte or exists",
+  .refine((e) => ["equals", "oneOf", "regex", "sameAs", "gte", "lte", "exists"].some((k) => k in e && e[k as keyof typeof e] !== undefined) || e.fromSecret !== undefined || e.fromConfigMap !== undefined, {
+    message: "needs a matcher: equals, oneOf, regex, sameAs, gte, lte or exists",
   })
   .refine((e) => e.regex === undefined || isValidRegex(e.regex), { message: "regex does not compile", path: ["regex"] });
 

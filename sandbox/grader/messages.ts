@@ -155,6 +155,8 @@ export type Matcher =
   | { op: "equals"; value: string | number | boolean }
   | { op: "oneOf"; values: (string | number | boolean)[] }
   | { op: "regex"; source: string; says?: Bilingual }
+  /** Equal to a field of other objects (`values`, what they hold now), or `nothing` when there is none to compare with. */
+  | { op: "sameAs"; values: (string | number | boolean)[]; says?: Bilingual }
   | { op: "gte" | "lte"; value: number }
   | { op: "exists"; value: boolean };
 
@@ -169,6 +171,8 @@ export function matcherExpectedText(m: Matcher, unit?: FieldName["unit"]): Bilin
     }
     case "regex":
       return m.says ?? { en: `matching ${code(m.source)}`, ko: `${code(m.source)} 패턴에 맞는 값` };
+    case "sameAs":
+      return m.says ?? (m.values.length === 1 ? showValue(m.values[0], unit) : matcherExpectedText({ op: "oneOf", values: m.values }, unit));
     case "gte": {
       const v = showValue(m.value, unit);
       return { en: `at least ${v.en}`, ko: `${v.ko} 이상` };
@@ -183,6 +187,12 @@ export function matcherExpectedText(m: Matcher, unit?: FieldName["unit"]): Bilin
 }
 
 /** A port given by name: "`http` (port `80`)", or a name the container has no port for. */
+/** A sameAs expectation with nothing to compare with: "there is no Node named `minikube`". */
+export function sameAsNothing(object: Bilingual, f: FieldName, s: SelectionText): Bilingual {
+  const none = nothingSelected(s);
+  return { en: `${object.en}: ${f.en} cannot be compared. ${none.en}`, ko: `${object.ko}: ${topic(f.ko)} 비교할 대상이 없습니다. ${none.ko}` };
+}
+
 export function namedPortValue(name: string, resolved: number | undefined): Bilingual {
   if (resolved === undefined) return { en: `${code(name)}, a name no port of the container has`, ko: `컨테이너에 없는 포트 이름 ${code(name)}` };
   return { en: `${code(name)} (port ${code(String(resolved))})`, ko: `${code(name)}(${code(String(resolved))}번 포트)` };
@@ -226,6 +236,7 @@ export function fieldMismatch(object: Bilingual, f: FieldName, m: Matcher, found
     case "lte":
       return prefix({ en: `${f.en} should be ${want.en}, ${foundEn}.`, ko: `${subject(f.ko)} ${mustBe(want.ko)} 하는데 ${foundKo}.` });
     case "equals":
+    case "sameAs":
       return prefix({ en: `${f.en} should be ${want.en}, ${foundEn}.`, ko: `${subject(f.ko)} ${mustBe(want.ko)} 하는데 ${foundKo}.` });
   }
 }

@@ -301,3 +301,32 @@ describe("the configuration kubectl apply recorded", () => {
     expect(evaluateSelectCheck(applied, [catalog("not json {")]).status).toBe("fail");
   });
 });
+
+describe("a value equal to a field of another object", () => {
+  const facts = (data: Record<string, string>): KubeObject => ({ kind: "ConfigMap", metadata: { name: "cluster-facts", namespace: "default" }, data } as KubeObject);
+  const node: KubeObject = { kind: "Node", metadata: { name: "minikube" }, status: { nodeInfo: { kubeletVersion: "v1.31.0" } } };
+  const schedulers: KubeObject[] = ["kube-scheduler-minikube", "kube-scheduler-m02"].map((name) => ({ kind: "Pod", metadata: { name, namespace: "kube-system", labels: { component: "kube-scheduler" } } }));
+  const says = { en: "the version the node's `kubelet` reports", ko: "노드의 `kubelet`이 보고하는 버전" };
+  const kubelet = check({ select: { kind: "ConfigMap", name: "cluster-facts" }, expect: [{ path: "data.kubelet", sameAs: { kind: "Node", name: "minikube", path: "status.nodeInfo.kubeletVersion" }, says }] });
+  const scheduler = check({ select: { kind: "ConfigMap", name: "cluster-facts" }, expect: [{ path: "data.scheduler", sameAs: { kind: "Pod", namespace: "kube-system", labels: { component: "kube-scheduler" }, path: "metadata.name" } }] });
+
+  it("compares with what the other object holds now, saying what is meant rather than giving the answer away", () => {
+    expect(evaluateSelectCheck(kubelet, [facts({ kubelet: "v1.31.0" })], related([node])).status).toBe("pass");
+    const wrong = evaluateSelectCheck(kubelet, [facts({ kubelet: "1.31.0" })], related([node]));
+    expect(wrong.status).toBe("fail");
+    expect(wrong.message.en).toBe("ConfigMap `cluster-facts`: key `kubelet` should be the version the node's `kubelet` reports, but it is `1.31.0`.");
+    expect(wrong.message.ko).toBe("컨피그맵 `cluster-facts`: `kubelet` 키가 노드의 `kubelet`이 보고하는 버전이어야 하는데 지금은 `1.31.0`입니다.");
+    expect(JSON.stringify(wrong)).not.toContain("v1.31.0");
+  });
+
+  it("accepts any of several objects the selector picks, and says when there is none", () => {
+    expect(evaluateSelectCheck(scheduler, [facts({ scheduler: "kube-scheduler-m02" })], related(schedulers)).status).toBe("pass");
+    expect(evaluateSelectCheck(scheduler, [facts({ scheduler: "kube-scheduler" })], related(schedulers)).message.en).toBe(
+      "ConfigMap `cluster-facts`: key `scheduler` should be one of `kube-scheduler-minikube`, `kube-scheduler-m02`, but it is `kube-scheduler`.",
+    );
+    const none = evaluateSelectCheck(kubelet, [facts({ kubelet: "v1.31.0" })], related([]));
+    expect(none.status).toBe("fail");
+    expect(none.message.en).toBe("ConfigMap `cluster-facts`: key `kubelet` cannot be compared. There is no Node named `minikube`.");
+    expect(none.message.ko).toBe("컨피그맵 `cluster-facts`: `kubelet` 키는 비교할 대상이 없습니다. 클러스터에 노드 `minikube`가 없습니다.");
+  });
+});

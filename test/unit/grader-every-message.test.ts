@@ -27,6 +27,9 @@ const matchers: say.Matcher[] = [
   { op: "oneOf", values: ["IfNotPresent", "Always"] },
   { op: "regex", source: "^wordpress:", says: { en: "a WordPress image", ko: "WordPress 이미지" } },
   { op: "regex", source: "^v[0-9]+$" },
+  { op: "sameAs", values: ["v1.31.0"] },
+  { op: "sameAs", values: ["kube-scheduler-a", "kube-scheduler-b"] },
+  { op: "sameAs", values: ["v1.31.0"], says: { en: "the version the node's `kubelet` reports", ko: "노드의 `kubelet`이 보고하는 버전" } },
   { op: "gte", value: 2 },
   { op: "lte", value: 5 },
   { op: "exists", value: true },
@@ -61,6 +64,7 @@ const samples: Record<string, () => Bilingual[]> = {
   countMismatch: () => selections.flatMap((s) => counts.flatMap((c) => [0, 2].map((n) => say.countMismatch(s, c, n)))),
   countMatched: () => selections.flatMap((s) => [0, 1, 3].map((n) => say.countMatched(s, n))),
   matcherExpectedText: () => matchers.flatMap((m) => [say.matcherExpectedText(m), say.matcherExpectedText(m, "count"), say.matcherExpectedText(m, "seconds")]),
+  sameAsNothing: () => selections.map((s) => say.sameAsNothing(web, say.fieldName("data.kubelet"), s)),
   namedPortValue: () => [say.namedPortValue("http", 80), say.namedPortValue("web", undefined)],
   fieldMismatch: () =>
     matchers.flatMap((m) =>
