@@ -94,6 +94,36 @@ describe("the cluster, as the learner", () => {
     });
   });
 
+  // The supervisor's keep-alive round (one curl for readyz, the lease, the node and the
+  // mirror pods) stands in for a kubelet: what it finds missing it puts back.
+  it("renews the node lease and puts back a deleted mirror pod and a deleted node, as a kubelet does", async () => {
+    const renewTime = async () => (await lab.ok("kubectl -n kube-node-lease get lease minikube -o jsonpath='{.spec.renewTime}'")).trim();
+    const first = await renewTime();
+    await lab.waitFor("the node lease renewed", async () => (await renewTime()) !== first, { timeoutMs: 60_000, intervalMs: 1000 });
+
+    const uid = async (what: string) => (await lab.ok(`kubectl get ${what} -o jsonpath='{.metadata.uid}'`)).trim();
+    const podBefore = await uid("-n kube-system pod kube-scheduler-minikube");
+    await lab.ok("kubectl -n kube-system delete pod kube-scheduler-minikube --wait=false");
+    await lab.waitFor("a new kube-scheduler-minikube mirror pod, Running and ready", async () => {
+      const r = await lab.sh("kubectl -n kube-system get pod kube-scheduler-minikube -o jsonpath='{.metadata.uid} {.status.phase} {.status.containerStatuses[0].ready}'");
+      const [u, phase, ready] = r.stdout.trim().split(" ");
+      return r.code === 0 && u !== podBefore && phase === "Running" && ready === "true";
+    });
+
+    const nodeBefore = await uid("node minikube");
+    await lab.ok("kubectl delete node minikube");
+    await lab.waitFor("node minikube registered again and Ready", async () => {
+      const r = await lab.sh("kubectl get node minikube -o jsonpath='{.metadata.uid} {.status.conditions[?(@.type==\"Ready\")].status}'");
+      const [u, ready] = r.stdout.trim().split(" ");
+      return r.code === 0 && u !== nodeBefore && ready === "True";
+    });
+    // The node's deletion took its mirror pods (owned by the node) along; they come back.
+    await lab.waitFor("all four control-plane pods back, Running", async () => {
+      const out = await lab.ok("kubectl -n kube-system get pods -l tier=control-plane --field-selector=status.phase=Running -o name");
+      return out.trim().split("\n").filter(Boolean).length === 4;
+    });
+  });
+
   it("minikube status reports the real state through stop and start", async () => {
     await lab.ok("kubectl create deployment keep --image=nginx:1.25 --replicas=2");
     const running = await lab.sh("minikube status");
