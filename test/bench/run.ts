@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 
 interface Row {
   metric: string;
-  unit: "ms" | "s" | "MiB" | "ratio" | "labs" | "CPU s/min";
+  unit: "ms" | "s" | "MiB" | "ratio" | "labs" | "CPU s/min" | "% core";
   samples: number[];
   /** Which statistic the target applies to, and its bound. */
   target?: { stat: "p50" | "p95" | "p99" | "min" | "max"; op: "<=" | ">="; value: number; text: string };
@@ -90,6 +90,20 @@ await measure("cluster", async () => {
   ];
 });
 
+await measure("idle", async () => {
+  const { idleLabCpu } = await import("./idle-cpu.bench-lib");
+  const r = await idleLabCpu({ labs: 4 });
+  const mean = r.percentPerLab.reduce((a, v) => a + v, 0) / r.percentPerLab.length;
+  const parts = Object.entries(r.percentByComponent)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(", ");
+  return [
+    { metric: `lab CPU, idle sim lab (${r.labs} labs, ${Math.round(r.windowSeconds)} s)`, unit: "% core", samples: r.percentPerLab, note: `per component (% of a core): ${parts}` },
+    { metric: "idle sim labs per core (CPU)", unit: "labs", samples: [Math.floor(100 / mean)] },
+  ];
+});
+
 await measure("labs", async () => {
   const labs = await import("./labs.bench-lib");
   const out: Row[] = [];
@@ -137,7 +151,7 @@ await measure("grader", async () => {
 
 // ---- the table ----------------------------------------------------------------------------------
 const fmt = (v: number, unit: Row["unit"]) =>
-  Number.isNaN(v) ? "–" : unit === "ratio" || unit === "CPU s/min" ? v.toFixed(2) : unit === "labs" ? String(Math.round(v)) : v >= 100 ? String(Math.round(v)) : v.toFixed(1);
+  Number.isNaN(v) ? "–" : unit === "ratio" || unit === "CPU s/min" || unit === "% core" ? v.toFixed(2) : unit === "labs" ? String(Math.round(v)) : v >= 100 ? String(Math.round(v)) : v.toFixed(1);
 
 const header = ["metric", "n", "median", "p95", "p99", "unit", "target", "result"];
 const lines = rows.map((r) => {
