@@ -104,6 +104,23 @@ await measure("idle", async () => {
   ];
 });
 
+await measure("node", async () => {
+  const node = await import("./node.bench-lib");
+  const cold = await node.coldStart(3);
+  const idle = await node.idle();
+  const build = await node.imageBuildTime().catch(() => [] as number[]);
+  return [
+    { metric: "node lab cold start, container create → node Ready", unit: "ms", samples: cold.nodeReady, note: "the real kubelet registered minikube" },
+    { metric: "node lab cold start, container create → first pod Running", unit: "ms", samples: cold.firstPod, target: { stat: "p95", op: "<=", value: 15_000, text: "p95 ≤ 15 s" } },
+    { metric: "node lab cold start, container create → lab ready (CoreDNS answering)", unit: "ms", samples: cold.labReady },
+    { metric: "node lab memory, idle (CoreDNS + one pod)", unit: "MiB", samples: idle.memory, target: { stat: "p95", op: "<=", value: 700, text: "≤ 700 MB" } },
+    { metric: "lab CPU, idle node lab (CoreDNS + one pod)", unit: "% core", samples: idle.cpu.map((s) => (s / 60) * 100), note: "the lab's cgroup CPU time over 30 s" },
+    build.length
+      ? { metric: "node lab image build (last build)", unit: "ms", samples: build, note: "sandbox/cluster/node/build-image.sh on a built sim image and cached binaries" }
+      : { metric: "node lab image build", unit: "ms", samples: [], unavailable: "no timing record of a node image build on this host" },
+  ];
+});
+
 await measure("labs", async () => {
   const labs = await import("./labs.bench-lib");
   const out: Row[] = [];

@@ -95,6 +95,7 @@ export class Lab {
     const name = `kubelab-test-${randomBytes(4).toString("hex")}`;
     const options = labContainerOptions({
       name,
+      profile: opts.profile,
       image: opts.image ?? LAB_IMAGE,
       labels: { [TEST_LABEL]: "1", ...(opts.labels ?? {}) },
       memoryBytes: opts.memoryBytes,

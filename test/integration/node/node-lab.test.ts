@@ -82,6 +82,8 @@ describe("a node lab from the Docker provider", () => {
     expect((await ok("kubectl get nodes -o name")).trim()).toBe("node/minikube");
     // kwok does not run in a node lab.
     expect((await sh("pgrep -x kwok")).code).not.toBe(0);
+    expect(await ok("minikube status")).toMatch(/kubelet: Running\napiserver: Running/);
+    expect((await ok("minikube ip")).trim()).toBe("192.168.49.2");
   });
 
   it("serves nginx by ClusterIP and NodePort from the shell, by DNS name from a pod, and both replicas answer", async () => {
