@@ -69,6 +69,20 @@ RUN dpkg -i /tmp/debs/*.deb >/dev/null && rm -rf /tmp/debs
 COPY bin/ /usr/local/bin/
 COPY cni/ /opt/cni/bin/
 COPY node/ /opt/kubelab/node/
+# The image catalogue goes into containerd's store here, once, instead of in every lab: a new
+# lab's (empty) containerd volume is filled from this directory by Docker when it is created.
+# Content and image records only (nothing can be mounted in a build); the CRI plugin unpacks
+# an image when a container first uses it. Pinned, so the kubelet's image GC never takes one.
+RUN set -e; mkdir -p /run/containerd; \
+    printf 'version = 4\nroot = "/var/lib/containerd"\nstate = "/run/containerd"\ndisabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.runtime", "io.containerd.cri.v1.images"]\n' >/tmp/seed.toml; \
+    containerd --config /tmp/seed.toml >/tmp/seed.log 2>&1 & cpid=$!; \
+    for i in $(seq 100); do ctr version >/dev/null 2>&1 && break; sleep 0.1; done; \
+    for f in /opt/kubelab/node/images/*.tar; do ctr -n k8s.io images import --no-unpack "$f" >/dev/null 2>&1; done; \
+    for ref in $(ctr -n k8s.io images ls -q 2>/dev/null | grep -v '^sha256:'); do ctr -n k8s.io images label "$ref" io.cri-containerd.pinned=pinned >/dev/null 2>&1; done; \
+    test "$(ctr -n k8s.io images ls -q 2>/dev/null | grep -vc '^sha256:')" -eq "$(wc -l </opt/kubelab/node/images/references.txt)"; \
+    kill "$cpid"; wait "$cpid" || true; \
+    cp /opt/kubelab/node/images/digest /var/lib/containerd/.kubelab-images; \
+    rm -f /opt/kubelab/node/images/*.tar /tmp/seed.toml /tmp/seed.log; rm -rf /run/containerd
 # The snapshot of profile sim (kwok's node and pods) is replaced by one without a Node: the
 # lab's kubelet registers `minikube` when the lab starts.
 ENV KUBELAB_PROFILE=node
