@@ -11,7 +11,7 @@ vi.hoisted(() => {
 
 import { createSession, deleteSession } from "@/app/_lib/auth/accounts-core";
 import { findSessionUser, type Role, type SessionUser } from "@/app/_lib/auth/session-core";
-import { type AdminContext, setUserRole } from "@/app/_lib/data/admin";
+import { setUserRole } from "@/app/_lib/data/admin";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { cohortCsv, cohortMatrix, type CsvLabels, learnerDetail, resetLearnerLab, watchCohort } from "@/app/_lib/data/cohort-progress";
 import {
@@ -41,7 +41,7 @@ async function user(key: string, role: Role, email: string | null, displayName: 
 
 /** The context a request by this user (or by nobody) would have; no lab runtime in this process. */
 function as(who: SessionUser | null): DataContext {
-  return { db, asker: async () => who, labs: () => undefined };
+  return { db, asker: async () => who, runtime: () => undefined };
 }
 
 const inTwoWeeks = () => new Date(Date.now() + 14 * 86_400_000).toISOString();
@@ -355,7 +355,7 @@ describe("an open live stream whose listener loses the right to watch (issue 12)
   async function signedIn(key: string, role: Role): Promise<{ ctx: DataContext; token: string; user: SessionUser }> {
     const row = await db.user.create({ data: { role, email: `${key}@example.com`, displayName: key } });
     const { token } = await createSession(db, row.id);
-    const ctx: DataContext = { db, asker: () => findSessionUser(db, token), labs: () => undefined };
+    const ctx: DataContext = { db, asker: () => findSessionUser(db, token), runtime: () => undefined };
     return { ctx, token, user: (await findSessionUser(db, token))! };
   }
 
@@ -380,7 +380,7 @@ describe("an open live stream whose listener loses the right to watch (issue 12)
     const admin = await signedIn("stream-admin", "admin");
     const id = (await createCohort({ name: "Demoted", lessonIds: null, startsAt: lastWeek(), endsAt: inTwoWeeks() }, teacherNow.ctx)).id;
     const stream = await openStream(teacherNow.ctx, id);
-    const adminCtx: AdminContext = { db, asker: admin.ctx.asker, runtime: () => undefined };
+    const adminCtx: DataContext = { db, asker: admin.ctx.asker, runtime: () => undefined };
     expect(await setUserRole({ userId: teacherNow.user.userId, role: "learner" }, adminCtx)).toEqual({ ok: true });
     const text = await stream.readToEnd();
     expect(text).toContain("event: ready");

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { signUp, verifyCredentials } from "@/app/_lib/auth/accounts-core";
 import { AuthError } from "@/app/_lib/auth/guards";
 import { createAnonymousSession, findSessionUser, type SessionUser } from "@/app/_lib/auth/session-core";
-import { type AdminContext, createInstructor, labCapacity, listLabs, listUsers, setUserRole, stopLab } from "@/app/_lib/data/admin";
+import type { DataContext } from "@/app/_lib/data/data-context";
+import { createInstructor, labCapacity, listLabs, listUsers, setUserRole, stopLab } from "@/app/_lib/data/admin";
 import { createSession } from "@/app/_lib/auth/accounts-core";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { freshDatabase } from "@/test/support/database";
@@ -17,12 +18,15 @@ async function account(db: PrismaClient, email: string, role: "learner" | "instr
   return (await findSessionUser(db, (await createSession(db, made.userId)).token))!;
 }
 
-function context(db: PrismaClient, asker: SessionUser | null, ended: string[] = []): AdminContext {
+function context(db: PrismaClient, asker: SessionUser | null, ended: string[] = []): DataContext {
   return {
     db,
     asker: async () => asker,
     runtime: () => ({
+      // A stand-in for the lab manager (a unit test runs no labs): what the admin functions ask of it.
       manager: {
+        view: async () => ({ state: "none" }),
+        reset: async () => ({ state: "none" }),
         summary: async () => ({ capacity: 4, queue: 0, poolSize: 1, byStatus: { ready: 1 } }),
         endLab: async (id: string) => {
           const { count } = await db.sandbox.updateMany({ where: { id, status: { in: ["ready", "starting", "pooled"] } }, data: { status: "ended", endReason: "removed" } });

@@ -6,28 +6,12 @@ import { z } from "zod";
 import { emailSchema, passwordSchema, displayNameSchema, signUp } from "@/app/_lib/auth/accounts-core";
 import { assertRole } from "@/app/_lib/auth/guards";
 import { ROLES, roleOf, type Role, type SessionUser } from "@/app/_lib/auth/session-core";
-import type { PrismaClient } from "@/prisma/generated/client";
+import { type DataContext, requestContext } from "./data-context";
 import type { LabManager } from "@/sandbox/manager/manager";
 import { ACTIVE_STATUSES } from "@/sandbox/manager/view";
-import { type Provider, providerStateSchema } from "@/sandbox/providers/types";
+import { providerStateSchema } from "@/sandbox/providers/types";
 
-export interface AdminContext {
-  db: PrismaClient;
-  asker(): Promise<SessionUser | null>;
-  runtime(): { manager: Pick<LabManager, "summary" | "endLab">; provider: Pick<Provider, "memoryBytes"> } | undefined;
-}
-
-/** The context of the current request; tests build their own over a fresh database. */
-export async function requestAdminContext(): Promise<AdminContext> {
-  const [{ db }, { currentUser }, { labRuntimeIfRunning }] = await Promise.all([
-    import("@/app/_lib/db/client"),
-    import("@/app/_lib/auth/session"),
-    import("@/app/_lib/lab/runtime"),
-  ]);
-  return { db, asker: currentUser, runtime: labRuntimeIfRunning };
-}
-
-async function admin(ctx: AdminContext): Promise<SessionUser> {
+async function admin(ctx: DataContext): Promise<SessionUser> {
   return assertRole(await ctx.asker(), "admin");
 }
 
@@ -44,8 +28,8 @@ export interface AdminLab {
 }
 
 /** Every active lab (pooled, starting, ready) and every queue place, newest first. */
-export async function listLabs(ctx?: AdminContext): Promise<AdminLab[]> {
-  ctx ??= await requestAdminContext();
+export async function listLabs(ctx?: DataContext): Promise<AdminLab[]> {
+  ctx ??= await requestContext();
   await admin(ctx);
   const rows = await ctx.db.sandbox.findMany({
     where: { status: { in: [...ACTIVE_STATUSES, "queued"] } },
@@ -83,8 +67,8 @@ function safeJson(text: string): unknown {
 export type LabCapacity = Awaited<ReturnType<LabManager["summary"]>> | null;
 
 /** Capacity, pool and queue from the manager; null when this process runs no labs. */
-export async function labCapacity(ctx?: AdminContext): Promise<LabCapacity> {
-  ctx ??= await requestAdminContext();
+export async function labCapacity(ctx?: DataContext): Promise<LabCapacity> {
+  ctx ??= await requestContext();
   await admin(ctx);
   return (await ctx.runtime()?.manager.summary()) ?? null;
 }
@@ -93,8 +77,8 @@ export const sandboxIdSchema = z.string().min(1).max(64).regex(/^[a-z0-9]+$/);
 
 export type StopLabResult = { ok: true } | { ok: false; reason: "not-found" | "no-runtime" };
 
-export async function stopLab(sandboxId: string, ctx?: AdminContext): Promise<StopLabResult> {
-  ctx ??= await requestAdminContext();
+export async function stopLab(sandboxId: string, ctx?: DataContext): Promise<StopLabResult> {
+  ctx ??= await requestContext();
   await admin(ctx);
   const id = sandboxIdSchema.parse(sandboxId);
   const manager = ctx.runtime()?.manager;
@@ -112,8 +96,8 @@ export interface AdminUser {
 }
 
 /** Accounts (anonymous learners are only counted). */
-export async function listUsers(ctx?: AdminContext): Promise<{ accounts: AdminUser[]; anonymous: number }> {
-  ctx ??= await requestAdminContext();
+export async function listUsers(ctx?: DataContext): Promise<{ accounts: AdminUser[]; anonymous: number }> {
+  ctx ??= await requestContext();
   await admin(ctx);
   const [rows, anonymous] = await Promise.all([
     ctx.db.user.findMany({ where: { email: { not: null } }, orderBy: { createdAt: "asc" }, take: 2000 }),
@@ -130,8 +114,8 @@ export const setRoleSchema = z.object({ userId: z.string().min(1).max(64).regex(
 export type SetRoleResult = { ok: true } | { ok: false; reason: "not-found" | "own-role" };
 
 /** "An admin makes an instructor." An admin cannot change their own role, so there is always one left. */
-export async function setUserRole(input: z.input<typeof setRoleSchema>, ctx?: AdminContext): Promise<SetRoleResult> {
-  ctx ??= await requestAdminContext();
+export async function setUserRole(input: z.input<typeof setRoleSchema>, ctx?: DataContext): Promise<SetRoleResult> {
+  ctx ??= await requestContext();
   const me = await admin(ctx);
   const { userId, role } = setRoleSchema.parse(input);
   if (userId === me.userId) return { ok: false, reason: "own-role" };
@@ -154,8 +138,8 @@ export const createInstructorSchema = z.object({ email: emailSchema, password: p
 
 export type CreateInstructorResult = { ok: true; userId: string } | { ok: false; reason: "emailTaken" };
 
-export async function createInstructor(input: z.input<typeof createInstructorSchema>, locale: string, ctx?: AdminContext): Promise<CreateInstructorResult> {
-  ctx ??= await requestAdminContext();
+export async function createInstructor(input: z.input<typeof createInstructorSchema>, locale: string, ctx?: DataContext): Promise<CreateInstructorResult> {
+  ctx ??= await requestContext();
   await admin(ctx);
   const data = createInstructorSchema.parse(input);
   const result = await signUp(ctx.db, { ...data, locale, role: "instructor", currentUserId: null });

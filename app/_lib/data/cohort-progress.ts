@@ -123,7 +123,7 @@ export interface LearnerDetail {
 const ATTEMPTS_SHOWN = 20;
 
 async function labStateOf(ctx: DataContext, userId: string): Promise<LearnerDetail["lab"]> {
-  const labs = ctx.labs();
+  const labs = ctx.runtime()?.manager;
   const row = await ctx.db.sandbox.findFirst({ where: { userId }, orderBy: { createdAt: "desc" } });
   const lastActivityAt = row?.lastActivityAt.toISOString() ?? null;
   if (!labs) return { state: "unavailable", lastActivityAt };
@@ -165,7 +165,7 @@ export async function learnerDetail(cohortId: unknown, learnerId: unknown, ctx?:
 export async function resetLearnerLab(cohortId: unknown, learnerId: unknown, ctx?: DataContext): Promise<LearnerDetail["lab"]> {
   ctx ??= await requestContext();
   const { learner } = await taughtLearner(ctx, cohortId, learnerId);
-  const labs = ctx.labs();
+  const labs = ctx.runtime()?.manager;
   if (labs) await labs.reset(learner.id);
   return labStateOf(ctx, learner.id);
 }

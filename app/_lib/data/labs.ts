@@ -4,7 +4,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { peerAddress } from "@/app/_lib/auth/peer-address";
 import { consume, limits } from "@/app/_lib/auth/rate-limit";
-import { currentOrAnonymousUser, currentUser } from "@/app/_lib/auth/session";
+import { currentOrAnonymousUser, currentUser, sessionRechecker } from "@/app/_lib/auth/session";
 import { grading } from "@/app/_lib/grader/grading";
 import { labRuntime, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
 import { lessonLabProfile } from "@/app/_lib/lessons/catalog";
@@ -32,6 +32,32 @@ export async function myLabStatus(): Promise<{ available: boolean; unavailable?:
   const hasLab = view.state === "ready" || view.state === "starting" || view.state === "queued";
   if (!runtime.manager.engine.up && !hasLab) return { available: false, unavailable: "engine", view };
   return { available: true, view };
+}
+
+/** The caller's own lab as it changes, for the lab event stream (/api/lab/events). */
+export type LabWatch =
+  | { kind: "unavailable" }
+  | { kind: "no-session" }
+  | {
+      kind: "watching";
+      view(): Promise<LabView>;
+      subscribe(listener: () => void): () => void;
+      /** Whether the session that opened the watch still names the same learner (a sign-out, expiry). */
+      stillMine(): Promise<boolean>;
+    };
+
+export async function watchMyLab(): Promise<LabWatch> {
+  const runtime = labRuntimeIfRunning();
+  if (!runtime) return { kind: "unavailable" };
+  const user = await currentUser();
+  if (!user) return { kind: "no-session" };
+  const sessionNow = await sessionRechecker();
+  return {
+    kind: "watching",
+    view: () => runtime.manager.view(user.userId),
+    subscribe: (listener) => runtime.manager.subscribe(user.userId, listener),
+    stillMine: async () => (await sessionNow())?.userId === user.userId,
+  };
 }
 
 export async function startMyLab(locale: string, lessonId: string | null = null): Promise<LabView> {
