@@ -135,6 +135,40 @@ kubectl wait --for=condition=Ready pod/reader --timeout=120s`, 150_000);
     expect(await ok("kubectl exec reader -- cat /etc/greeting/message")).toBe("hello from a configmap");
   });
 
+  it("forwards a local port to a pod (kubectl port-forward)", async () => {
+    const out = await ok(`kubectl port-forward deployment/shop 18080:80 >/tmp/pf.log 2>&1 & pf=$!
+for i in $(seq 50); do curl -s -m 2 http://127.0.0.1:18080/ && break; sleep 0.2; done
+kill $pf`);
+    expect(out).toContain("Welcome to nginx!");
+  });
+
+  it("keeps a pod whose readiness probe fails out of the Service's endpoints", async () => {
+    await ok(`cat <<'EOF' | kubectl apply -f -
+apiVersion: v1
+kind: Pod
+metadata: {name: unready, labels: {app: shop}}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.25
+    readinessProbe:
+      tcpSocket: {port: 8081}
+      periodSeconds: 1
+EOF
+kubectl wait --for=jsonpath='{.status.phase}'=Running pod/unready --timeout=120s`, 150_000);
+    const ip = (await ok("kubectl get pod unready -o jsonpath='{.status.podIP}'")).trim();
+    expect(ip).toMatch(/^10\.244\./);
+    // Running but never Ready: the Service's endpoints list it as not ready, and traffic goes elsewhere.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await ok("kubectl get pod unready -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}'")).trim()).toBe("False");
+    const slices = JSON.parse(await ok("kubectl get endpointslices -l kubernetes.io/service-name=shop -o json"));
+    const endpoint = slices.items
+      .flatMap((s: { endpoints?: Array<{ addresses: string[]; conditions: { ready: boolean } }> }) => s.endpoints ?? [])
+      .find((e: { addresses: string[] }) => e.addresses.includes(ip));
+    expect(endpoint?.conditions.ready).toBe(false);
+    await ok("kubectl delete pod unready --wait=false");
+  });
+
   it("restarts a container whose liveness probe fails", async () => {
     await ok(`cat <<'EOF' | kubectl apply -f -
 apiVersion: v1
@@ -166,6 +200,11 @@ EOF`);
     expect(["ErrImagePull", "ImagePullBackOff"]).toContain(reason);
     await until("ImagePullBackOff", async () =>
       (await ok("kubectl get pod nothere -o jsonpath='{.status.containerStatuses[0].state.waiting.reason}'")).trim() === "ImagePullBackOff");
+    // A Deployment stalled on a mistyped tag comes back with rollout undo.
+    await ok("kubectl set image deployment/shop nginx=nginx:1.999");
+    await until("the new ReplicaSet's pull failure", async () => /ErrImagePull|ImagePullBackOff/.test(await ok("kubectl get pods -l app=shop")));
+    await ok("kubectl rollout undo deployment/shop && kubectl rollout status deployment/shop --timeout=120s", 150_000);
+    expect(await ok("kubectl get deployment shop -o jsonpath='{.spec.template.spec.containers[0].image}'")).toBe("nginx:1.25");
   });
 });
 
