@@ -208,6 +208,25 @@ EOF`);
   });
 });
 
+describe("a node lab after minikube delete (the lab's reset)", () => {
+  it("has none of the learner's pods, Services or containers left, and the node and DNS still work", async () => {
+    expect(await ok("minikube delete", 150_000)).toMatch(/running again/);
+    expect((await ok("kubectl get deployments,services,configmaps -o name")).trim().split("\n").sort()).toEqual(["configmap/kube-root-ca.crt", "service/kubernetes"]);
+    // The kubelet stops what the reset deleted: only the sandbox of CoreDNS and its container stay.
+    await until("the learner's containers to stop", async () => {
+      const r = await provider.exec(lab!, ["crictl", "--runtime-endpoint", "unix:///run/containerd/containerd.sock", "ps", "-q"], { user: "root" });
+      return r.stdout.trim().split("\n").filter(Boolean).length === 1;
+    });
+    expect((await ok("kubectl get node minikube -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}'")).trim()).toBe("True");
+    await ok("kubectl run after --image=busybox:1.36 --restart=Never -- nslookup kubernetes.default.svc.cluster.local");
+    const answer = await until("the lookup after the reset", async () => {
+      const phase = (await ok("kubectl get pod after -o jsonpath='{.status.phase}'")).trim();
+      return phase === "Succeeded" || phase === "Failed" ? ok("kubectl logs after") : false;
+    });
+    expect(answer).toMatch(/Address:\s+10\.96\.0\.1/);
+  });
+});
+
 describe("the node profile's opt-in", () => {
   it("is refused with a clear reason when the operator has not opted in", async () => {
     const closed = new DockerProvider({ installationId, version: "it" });
