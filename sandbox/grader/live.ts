@@ -211,7 +211,16 @@ export function startLiveChecks(opts: {
     // A kind selected in one namespace only is watched there: kube-system's pods change
     // every few seconds and would re-grade for nothing.
     const specs = kinds.map((kind) => {
-      const namespaces = new Set(exercises.flatMap((e) => e.checks.flatMap((c) => (c.select && kindsRead(c).includes(kind) ? [c.select.namespace] : []))));
+      // (A sameAs expectation reads its kind in a namespace of its own, kube-system's scheduler pod.)
+      const namespaces = new Set(
+        exercises.flatMap((e) =>
+          e.checks.flatMap((c) => {
+            if (!c.select || !kindsRead(c).includes(kind)) return [];
+            const own = (c.expect ?? []).flatMap((x) => (x.sameAs?.kind === kind ? [x.sameAs.namespace] : []));
+            return c.select.kind === kind || own.length === 0 ? [c.select.namespace, ...own] : own;
+          }),
+        ),
+      );
       return `${apiPathOf(kind, namespaces.size === 1 ? [...namespaces][0] : undefined) ?? ""}|${resourceOf(kind)}`;
     });
     while (!stopped) {
