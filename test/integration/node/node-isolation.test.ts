@@ -14,6 +14,16 @@ let provider: DockerProvider;
 let lab: ProviderState | undefined;
 let failure: unknown;
 
+async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => false as const);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 async function sh(command: string, timeoutMs = 60_000): Promise<{ code: number; out: string }> {
   const r = await provider.exec(lab!, ["bash", "-lc", command], { user: "learner", timeoutMs });
   return { code: r.exitCode, out: r.stdout + r.stderr };
@@ -119,6 +129,30 @@ EOF`)).toMatch(/kubelab/);
 
   it("reaching the node's kubelet API through the apiserver (nodes/proxy)", async () => {
     expect(await refused("kubectl get --raw /api/v1/nodes/minikube/proxy/pods")).toMatch(/forbidden/i);
+  });
+
+  it("a memory hog in a pod without limits: the pod is killed, the lab's cluster lives on", async () => {
+    await sh(pod("hog", "  containers: [{name: c, image: busybox:1.36, command: [sh, -c, 'tail /dev/zero']}]"));
+    const killed = await until("the hog to be OOM-killed", async () => {
+      const st = JSON.parse((await sh("kubectl get pod hog -o json")).out).status?.containerStatuses?.[0];
+      return (st?.restartCount ?? 0) >= 1 || st?.state?.terminated ? st : false;
+    });
+    expect(killed.lastState?.terminated?.exitCode ?? killed.state?.terminated?.exitCode).toBe(137);
+    const state = JSON.parse((await provider.exec(lab!, ["kubelab-cluster", "status", "--json"], { user: "root" })).stdout);
+    for (const c of ["etcd", "kube-apiserver", "containerd", "kubelet"]) expect(state.components[c].restarts, c).toBe(0);
+    expect((await sh("kubectl get node minikube -o name")).out.trim()).toBe("node/minikube");
+    await sh("kubectl delete pod hog --grace-period=0 --force");
+  });
+
+  it("a fork bomb in a pod: stopped at the pod's process limit, the cluster still answers", async () => {
+    await sh(pod("bomb", "  containers: [{name: c, image: busybox:1.36, command: [sh, -c, 'f() { f | f & }; f; sleep 3600']}]"));
+    await until("the bomb to run", async () => (await sh("kubectl get pod bomb -o jsonpath='{.status.phase}'")).out.trim() === "Running");
+    await new Promise((r) => setTimeout(r, 5000));
+    // The pod's pids cgroup caps it (kubelet podPidsLimit), well under the lab's own limit.
+    const pids = await provider.exec(lab!, ["sh", "-c", "cat /sys/fs/cgroup/pids/kubepods*/besteffort/pod$(kubectl --kubeconfig /var/lib/kubelab/kubeconfig/admin.conf get pod bomb -o jsonpath='{.metadata.uid}')/pids.max"], { user: "root" });
+    expect(pids.stdout.trim()).toBe("1024");
+    const r = await sh("kubectl get nodes -o name && kubectl run alive --image=busybox:1.36 --restart=Never -- true && kubectl delete pod bomb --grace-period=0 --force");
+    expect(r.code, r.out).toBe(0);
   });
 
   it("still lets the learner do the course's work: pods, Services, RBAC of their own, CSRs to read", async () => {
