@@ -28,8 +28,16 @@ function stats(samples: number[]) {
 }
 
 const rows: Row[] = [];
-const only = process.argv.slice(2);
-const wanted = (part: string) => only.length === 0 || only.includes(part);
+// `--name value` options go to the parts that read them (class: --learners, --browsers, --minutes, --faults).
+const argv = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? (argv[i + 1] && !argv[i + 1]!.startsWith("--") ? argv[i + 1] : "true") : undefined;
+};
+const PARTS = ["site", "cluster", "idle", "labs", "hostile", "grader", "class"];
+const only = argv.filter((a) => PARTS.includes(a));
+// The class takes 15–25 minutes of the whole host: only when asked for by name.
+const wanted = (part: string) => (only.length === 0 && part !== "class") || only.includes(part);
 
 async function measure(part: string, fn: () => Promise<Row[]>): Promise<void> {
   if (!wanted(part)) return;
@@ -166,6 +174,26 @@ await measure("grader", async () => {
   ];
 });
 
+await measure("class", async () => {
+  const { runClass } = await import("./class.bench-lib");
+  const { classRows } = await import("./class-report.bench-lib");
+  const { classFaults, prepareDataDir } = await import("./class-faults.bench-lib");
+  const faults = option("faults") ? classFaults(option("faults")!) : undefined;
+  const disk = faults?.names.includes("disk") ? prepareDataDir() : undefined;
+  try {
+    const report = await runClass({
+      learners: Number(option("learners") ?? 40),
+      browsers: Number(option("browsers") ?? 2),
+      minutes: Number(option("minutes") ?? 8),
+      duringClass: faults?.run,
+      dataDir: disk?.dir,
+    });
+    return classRows(report, faults?.results);
+  } finally {
+    disk?.remove();
+  }
+});
+
 // ---- the table ----------------------------------------------------------------------------------
 const fmt = (v: number, unit: Row["unit"]) =>
   Number.isNaN(v) ? "–" : unit === "ratio" || unit === "CPU s/min" || unit === "% core" ? v.toFixed(2) : unit === "labs" ? String(Math.round(v)) : v >= 100 ? String(Math.round(v)) : v.toFixed(1);
@@ -195,6 +223,6 @@ const table = [
 console.log(table);
 mkdirSync("data/bench", { recursive: true });
 // A run of some parts only (`tsx test/bench/run.ts grader`) must not replace the full table.
-const outName = only.length === 0 ? "latest" : `latest-${only.join("-")}`;
+const outName = only.length === 0 ? "latest" : `latest-${only.join("-")}${option("learners") ? `-${option("learners")}` : ""}`;
 writeFileSync(`data/bench/${outName}.md`, table + "\n");
 writeFileSync(`data/bench/${outName}.json`, JSON.stringify({ date: today, machine, rows: rows.map((r) => ({ ...r, stats: r.unavailable ? null : stats(r.samples) })) }, null, 2));

@@ -1,0 +1,57 @@
+// The class bench's rows for run.ts's table: one row per figure the issue asks for, errors by
+// kind in the notes, and a row per fault with its recovery time and what learners saw.
+import type { ClassReport } from "./class.bench-lib";
+import type { FaultResult } from "./class-faults.bench-lib";
+
+export interface ClassRow {
+  metric: string;
+  unit: "ms" | "s" | "MiB" | "ratio" | "labs" | "CPU s/min" | "% core";
+  samples: number[];
+  note?: string;
+  unavailable?: string;
+}
+
+const s = (ms: number[]) => ms.map((v) => v / 1000);
+
+export function classRows(r: ClassReport, faults?: FaultResult[]): ClassRow[] {
+  const c = r.cls;
+  const errors = [...c.errors.byKind.entries()].map(([k, n]) => `${k} ×${n} (e.g. ${c.errors.examples.get(k) || "–"})`).join("; ");
+  const outcomes = [...c.checkOutcomes.entries()].map(([k, n]) => `${k} ${n}`).join(", ");
+  const rows: ClassRow[] = [
+    {
+      metric: `class: labs ready of ${r.learners} simulated + ${r.browsers} browser learners`,
+      unit: "labs",
+      samples: [r.startedLabs],
+      note: `${r.learners} learners (every third signed up and enrolled, the rest anonymous) and ${r.browsers} Chromium pages pressed Start within the first minute; pool 2; ${r.classMinutes} min of class after the last lab was ready; ${r.note}`,
+    },
+    { metric: "class: Start → lab ready (status poll)", unit: "s", samples: s(c.readyMs) },
+    { metric: "class: Start → terminal prompt", unit: "s", samples: s(c.promptMs) },
+    { metric: "class: Chromium click → usable prompt", unit: "s", samples: s(c.browserPromptMs) },
+    { metric: "class: Check round trip", unit: "ms", samples: c.checkMs, note: `answers: ${outcomes || "none"}` },
+    { metric: "class: keystroke echo (typing the lessons' commands)", unit: "ms", samples: c.echoMs },
+    {
+      metric: "class: pass in a lab → instructor's stream shows it",
+      unit: "ms",
+      samples: c.matrixMs,
+      note: `${c.matrixMs.length} passes of enrolled learners, from the moment the solution's last command came back to the prompt (the pass is in the lab) until the dashboard stream's progress frame for it (found by the live watch or a Check); ${c.learnerPasses} passes seen by learners in all`,
+    },
+    { metric: "class: errors (must be 0)", unit: "labs", samples: [c.errors.total()], note: errors || "none" },
+    { metric: "class: server CPU (% of one core, 10 s windows)", unit: "% core", samples: r.sampler.serverCpuPct },
+    { metric: "class: server RSS", unit: "MiB", samples: r.sampler.serverRssMiB },
+    { metric: "class: host MemAvailable", unit: "MiB", samples: r.sampler.hostAvailMiB },
+    { metric: "class: host load average (1 min)", unit: "ratio", samples: r.sampler.load1 },
+    { metric: "class: lab CPU while its learner is idle (10 s windows)", unit: "% core", samples: r.sampler.labIdlePct },
+    { metric: "class: lab CPU while its learner types and runs commands", unit: "% core", samples: r.sampler.labBusyPct },
+  ];
+  for (const f of faults ?? []) {
+    const errs = [...f.errors.byKind.entries()].map(([k, n]) => `${k} ×${n}`).join("; ");
+    rows.push({
+      metric: `fault: ${f.name} → every terminal, live stream and dashboard back`,
+      unit: "s",
+      samples: f.recoveryMs === null ? [] : [f.recoveryMs / 1000],
+      unavailable: f.recoveryMs === null ? `not recovered: ${f.detail}` : undefined,
+      note: `${f.detail}; Checks during recovery: ${f.checks.error} said error, ${f.checks.fail} fail, ${f.checks.other} other; learners saw: ${errs || "nothing"}; database: ${f.dbDiff}`,
+    });
+  }
+  return rows;
+}
