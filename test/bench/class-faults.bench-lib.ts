@@ -28,7 +28,8 @@ export interface FaultResult {
   recoveryMs: number | null;
   detail: string;
   errors: Errors;
-  checks: { error: number; fail: number; other: number };
+  /** Check answers from the fault until recovery, by answer (pass, fail, error, not-saved, failed = no answer, …). */
+  checks: Record<string, number>;
   dbDiff: string;
 }
 
@@ -98,6 +99,7 @@ async function waitBack(cls: ClassRun, since: number, opts: { reopened: boolean 
   while (performance.now() - since < RECOVERY_LIMIT_MS) {
     const r = await everyoneBack(cls, since, opts);
     if (r.ok) return { ms: performance.now() - since, missing: "" };
+    if (r.missing !== last) process.stderr.write(`[class]   waiting for: ${r.missing}\n`);
     last = r.missing;
     await sleep(2000);
   }
@@ -110,13 +112,9 @@ async function withFault(cls: ClassRun, name: string, cause: (t0: number) => Pro
   cls.paused = true;
   await sleep(1500);
   const before = await snapshot(cls);
-  const checks = { error: 0, fail: 0, other: 0 };
+  const checks: Record<string, number> = {};
   cls.fault = name;
-  cls.onCheck = (label) => {
-    if (label === "error" || label === "not-saved" || label === "failed" || label === "threw" || label.startsWith("http")) checks.error++;
-    else if (label === "fail") checks.fail++;
-    else checks.other++;
-  };
+  cls.onCheck = (label) => void (checks[label] = (checks[label] ?? 0) + 1);
   const t0 = performance.now();
   let result: { ms: number | null; detail: string };
   try {

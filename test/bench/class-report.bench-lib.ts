@@ -33,15 +33,16 @@ export function classRows(r: ClassReport, faults?: FaultResult[]): ClassRow[] {
       metric: "class: pass in a lab → instructor's stream shows it",
       unit: "ms",
       samples: c.matrixMs,
-      note: `${c.matrixMs.length} passes of enrolled learners, from the moment the solution's last command came back to the prompt (the pass is in the lab) until the dashboard stream's progress frame for it (found by the live watch or a Check); ${c.learnerPasses} passes seen by learners in all`,
+      note: `${c.matrixMs.length} passes of enrolled learners, from the learner's first sight of the pass (live frame or Check answer, both from the same grading) to the dashboard stream's progress frame; negative when the dashboard heard first; ${c.learnerPasses} passes seen by learners in all`,
     },
     { metric: "class: errors (must be 0)", unit: "labs", samples: [c.errors.total()], note: errors || "none" },
     { metric: "class: server CPU (% of one core, 10 s windows)", unit: "% core", samples: r.sampler.serverCpuPct },
     { metric: "class: server RSS", unit: "MiB", samples: r.sampler.serverRssMiB },
     { metric: "class: host MemAvailable", unit: "MiB", samples: r.sampler.hostAvailMiB },
     { metric: "class: host load average (1 min)", unit: "ratio", samples: r.sampler.load1 },
-    { metric: "class: lab CPU while its learner is idle (10 s windows)", unit: "% core", samples: r.sampler.labIdlePct },
+    { metric: "class: lab CPU while its learner reads (live checks on, Check every 30 s)", unit: "% core", samples: r.sampler.labIdlePct },
     { metric: "class: lab CPU while its learner types and runs commands", unit: "% core", samples: r.sampler.labBusyPct },
+    { metric: "class: lab CPU of labs with no simulated learner (warm pool, Chromium)", unit: "% core", samples: r.sampler.labOtherPct },
   ];
   for (const f of faults ?? []) {
     const errs = [...f.errors.byKind.entries()].map(([k, n]) => `${k} ×${n}`).join("; ");
@@ -50,7 +51,7 @@ export function classRows(r: ClassReport, faults?: FaultResult[]): ClassRow[] {
       unit: "s",
       samples: f.recoveryMs === null ? [] : [f.recoveryMs / 1000],
       unavailable: f.recoveryMs === null ? `not recovered: ${f.detail}` : undefined,
-      note: `${f.detail}; Checks during recovery: ${f.checks.error} said error, ${f.checks.fail} fail, ${f.checks.other} other; learners saw: ${errs || "nothing"}; database: ${f.dbDiff}`,
+      note: `${f.detail}; Checks from the fault until recovery: ${Object.entries(f.checks).map(([k, n]) => `${k} ${n}`).join(", ") || "none"}; learners saw: ${errs || "nothing"}; database: ${f.dbDiff}`,
     });
   }
   return rows;

@@ -219,21 +219,18 @@ export class ClassRun {
   }
 
   /**
-   * The learner's solution is in the lab (its last command came back to the prompt): from here
-   * the clock runs until the instructor's stream shows the pass, found by the live watch or a Check.
+   * The learner saw the pass (live frame or Check answer): the dashboard's clock starts here.
+   * Both come from the same grading, so this is the server's fan-out to the instructor, plus
+   * the instructor stream's own way over the network; negative when the dashboard heard first.
    */
-  solved(userId: string, step: Step): void {
+  passed(userId: string, step: Step): void {
+    this.learnerPasses++;
     const key = `${userId}/${step.lessonId}/${step.exerciseId}`;
     if (this.passes.has(key)) return;
     const at = Date.now();
     this.passes.set(key, { at });
     const seen = this.matrixSeen.get(key);
     if (seen !== undefined) this.matrixMs.push(seen - at);
-  }
-
-  /** The learner saw the pass (Check answer or live frame). */
-  passed(_userId: string, _step: Step): void {
-    this.learnerPasses++;
   }
 
   learnerPasses = 0;
@@ -361,7 +358,13 @@ export class SimLearner {
         if (!this.labGone) void this.reconnect();
       }
     });
-    await this.waitUntil(() => this.wsAttached && /\$ $/.test(stripAnsi(this.screenText)), 120_000, "the terminal prompt");
+    await this.waitUntil(() => this.wsAttached, 30_000, "the terminal attached");
+    // A terminal attached again after an outage shows the shell as it was, maybe with a
+    // half-typed line or a command still running; the learner presses Ctrl+C for a fresh prompt
+    // (and types the step again). On a new lab it just prints another prompt.
+    this.screenText = "";
+    ws.send(encodeClient({ op: Op.Input, data: new TextEncoder().encode("\x03") }));
+    await this.waitUntil(() => /\$ $/.test(stripAnsi(this.screenText)), 30_000, "the terminal prompt");
   }
 
   statusSeen?: string;
@@ -513,7 +516,6 @@ export class SimLearner {
           }
         } while (this.interrupted && !until());
         this.busy = false;
-        if (this.enrolled) this.cls.solved(this.userId, step);
         await this.check();
         // A learner reads the lesson and presses Check again (the interval above) until it passes.
         const deadline = Date.now() + 120_000;
@@ -660,6 +662,7 @@ export class ResourceSampler {
   readonly load1: number[] = [];
   readonly labIdlePct: number[] = [];
   readonly labBusyPct: number[] = [];
+  readonly labOtherPct: number[] = [];
   private timer?: NodeJS.Timeout;
   private last?: { t: number; server: number; labs: Map<string, number> };
 
@@ -690,15 +693,17 @@ export class ResourceSampler {
     if (this.last) {
       const secs = (t - this.last.t) / 1000;
       this.serverCpuPct.push((100 * (server.cpu - this.last.server)) / secs);
-      const busyOwners = new Set(c.learners.filter((l) => l.busy).map((l) => l.sandboxId));
+      const bySandbox = new Map(c.learners.filter((l) => l.sandboxId).map((l) => [l.sandboxId, l]));
       for (const ct of containers) {
         const before = this.last.labs.get(ct.Id);
         const now = labs.get(ct.Id);
         if (before === undefined || now === undefined) continue;
         const pct = (100 * (now - before)) / secs;
-        const sandbox = ct.Labels[LABEL.sandbox] ?? "";
-        if (busyOwners.has(sandbox)) this.labBusyPct.push(pct);
-        else if (ct.Labels[LABEL.owner] !== "pool") this.labIdlePct.push(pct);
+        const learner = bySandbox.get(ct.Labels[LABEL.sandbox] ?? "");
+        // A lab of no simulated learner: a warm one in the pool, or a Chromium learner's.
+        if (!learner) this.labOtherPct.push(pct);
+        else if (learner.busy) this.labBusyPct.push(pct);
+        else this.labIdlePct.push(pct);
       }
     }
     this.serverRssMiB.push(server.rssMiB);
