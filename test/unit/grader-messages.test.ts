@@ -151,6 +151,17 @@ describe("wrong and alternative answers", () => {
   });
 });
 
+describe("command checks", () => {
+  // Issue 15: a check that must stay a command says, in both languages, the value it found
+  // (the last line it printed fills {found}), never just "it did not hold".
+  it("each say in both languages what they found", () => {
+    const silent = course.flatMap(({ lessonId, exercise }) =>
+      exercise.checks.filter((c) => c.command && !(c.says?.fail.en.includes("{found}") && c.says.fail.ko.includes("{found}"))).map((c) => `${lessonId}/${exercise.id}/${c.id}`),
+    );
+    expect(silent, "command checks whose fail message does not say what they found").toEqual([]);
+  });
+});
+
 describe("the rule itself", () => {
   const bad = (text: Bilingual) => problemsOf({ message: text });
   it("catches a script, a path, JSON, English on a Korean card and a repeated word", () => {
