@@ -1,7 +1,9 @@
 // The WebSocket side of the terminal. One shell per lab, shared by every tab of its
 // learner and kept alive for a grace period after the last tab goes, so a reload or a
 // dropped connection finds the same shell. A headless xterm mirrors the screen, and a new
-// connection first receives that screen, then the live output.
+// connection first receives that screen, then the live output. Every mirror gets its output a
+// slice at a time through one pump (mirror-pump.ts), so floods in many shells cannot hold the
+// server's thread away from everyone else's sockets.
 //
 // Nothing a client sends or fails to read may grow the server without bound: output waits on
 // the socket's own buffer as well as on acknowledgements (which a client can forge), input a
@@ -20,6 +22,7 @@ import {
   LOW_WATERMARK, MAX_EARLY_BYTES, MAX_EARLY_FRAMES, MAX_FRAME_BYTES, MAX_QUEUED_INPUT_BYTES, Op, outputFrames,
   type TerminalSize, type TerminalStatus,
 } from "./protocol";
+import { MirrorPump, type PumpedMirror } from "./mirror-pump";
 
 const { Terminal: HeadlessTerminal } = xtermHeadless as unknown as typeof import("@xterm/headless");
 
@@ -79,14 +82,17 @@ export interface BridgeStats {
   droppedInputBytes: number;
   /** Resizes passed on to shells since the start (after coalescing). */
   resizesApplied: number;
+  /** Output waiting to be parsed into the shells' screen mirrors, over all shells. */
+  mirrorBacklogBytes: number;
+  /** The most output handed to one mirror to parse in one go, since the start. */
+  mirrorLargestSlice: number;
 }
 
 const SCROLLBACK = 2000;
 /**
- * Output handed to the headless mirror but not yet parsed. Parsing happens in time slices on
- * the server's one thread and can be slower than a shell prints (`cat /dev/urandom`, several
- * floods at once); xterm.js throws once 50 MB are pending, which would escape the TTY's data
- * handler and bring the whole server down. Above this the shell is paused like for a slow
+ * Output for the headless mirror not yet parsed. Parsing happens a slice at a time on the
+ * server's one thread (mirror-pump.ts) and can be slower than a shell prints (`cat
+ * /dev/urandom`, several floods at once). Above this the shell is paused like for a slow
  * browser; below the low mark it reads again.
  */
 const MIRROR_HIGH = 1024 * 1024;
@@ -97,8 +103,17 @@ const CLOSE = {
 /** An input-dropped notice is sent at most this often to one client, however much is dropped. */
 const DROP_NOTICE_MS = 1000;
 
-class ShellSession {
+class ShellSession implements PumpedMirror {
   readonly clients = new Set<Client>();
+  /** Output waiting for the pump, oldest first. */
+  private queue: Uint8Array[] = [];
+  /** Bytes the shell printed since it started, and how many of them the mirror has parsed. */
+  private printed = 0;
+  private parsed = 0;
+  /** Joining clients waiting for the mirror to reach where they joined. */
+  private cuts: Array<{ at: number; resolve(screen: Uint8Array): void }> = [];
+  /** The pump's callback while a slice of this mirror is being parsed. */
+  private parsing?: () => void;
   private readonly screen: InstanceType<typeof HeadlessTerminal>;
   private readonly serializer = new SerializeAddon();
   private graceTimer?: NodeJS.Timeout;
@@ -118,16 +133,16 @@ class ShellSession {
     private readonly graceMs: number,
     private readonly counters: { droppedInputBytes: number; resizesApplied: number },
     private readonly resizeIntervalMs: number,
+    private readonly pump: MirrorPump,
   ) {
     // logLevel off: binary output makes the parser warn on the console for every bad sequence.
     this.screen = new HeadlessTerminal({ cols: size.cols, rows: size.rows, scrollback: SCROLLBACK, allowProposedApi: true, logLevel: "off" });
     this.screen.loadAddon(this.serializer);
     tty.onData((data) => {
+      this.queue.push(data);
+      this.printed += data.length;
       this.unparsed += data.length;
-      this.screen.write(data, () => {
-        this.unparsed -= data.length;
-        if (this.mirrorBehind && this.unparsed <= MIRROR_LOW) this.setMirrorBehind(false);
-      });
+      this.pump.request(this);
       if (!this.mirrorBehind && this.unparsed >= MIRROR_HIGH) this.setMirrorBehind(true);
       for (const c of this.clients) c.output(data);
     });
@@ -150,8 +165,52 @@ class ShellSession {
     clearTimeout(this.graceTimer);
     this.clients.add(client);
     return new Promise((resolve) => {
-      this.screen.write("", () => resolve(new TextEncoder().encode(this.serializer.serialize({ scrollback: SCROLLBACK }))));
+      // Output queued for the mirror is parsed up to this point (the pump stops a slice here),
+      // then the screen is read; output after it is held by the client.
+      this.cuts.push({ at: this.printed, resolve });
+      this.settleCuts();
     });
+  }
+
+  get mirrorBacklog(): number {
+    return this.closed ? 0 : this.unparsed;
+  }
+
+  /** For the pump: parses the next slice of queued output, stopping at a joining client's cut. */
+  parseNext(maxBytes: number, done: () => void): boolean {
+    if (this.closed || this.queue.length === 0) return false;
+    const cut = this.cuts.find((c) => c.at > this.parsed);
+    const limit = Math.min(maxBytes, cut ? cut.at - this.parsed : maxBytes);
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    while (size < limit && this.queue.length > 0) {
+      const head = this.queue[0]!;
+      const take = Math.min(head.length, limit - size);
+      parts.push(take === head.length ? head : head.subarray(0, take));
+      if (take === head.length) this.queue.shift();
+      else this.queue[0] = head.subarray(take);
+      size += take;
+    }
+    const slice = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    this.pump.noteSlice(size);
+    this.parsing = done;
+    this.screen.write(slice, () => {
+      if (this.closed) return;
+      this.parsing = undefined;
+      this.parsed += size;
+      this.unparsed -= size;
+      if (this.mirrorBehind && this.unparsed <= MIRROR_LOW) this.setMirrorBehind(false);
+      this.settleCuts();
+      done();
+    });
+    return true;
+  }
+
+  /** Hands each joining client whose cut the mirror has reached the screen as it is now. */
+  private settleCuts(): void {
+    while (this.cuts.length > 0 && this.cuts[0]!.at <= this.parsed) {
+      this.cuts.shift()!.resolve(new TextEncoder().encode(this.serializer.serialize({ scrollback: SCROLLBACK })));
+    }
   }
 
   remove(client: Client): void {
@@ -227,6 +286,13 @@ class ShellSession {
     clearTimeout(this.resizeTimer);
     this.tty.close();
     this.screen.dispose();
+    // A slice being parsed will never report back from a disposed terminal: free the pump's
+    // place, and let joining clients go on (they are told the shell is gone).
+    const parsing = this.parsing;
+    this.parsing = undefined;
+    parsing?.();
+    for (const cut of this.cuts.splice(0)) cut.resolve(new Uint8Array());
+    this.queue = [];
     this.onClosed(this);
   }
 }
@@ -358,6 +424,8 @@ export class TerminalBridge {
   private readonly perAddress = new Map<string, number>();
   private readonly limits: BridgeLimits;
   private readonly counters = { droppedInputBytes: 0, resizesApplied: 0 };
+  /** One pump for every mirror: how much parsing the server does at a time, however many shells flood. */
+  private readonly pump = new MirrorPump();
   private heartbeat: NodeJS.Timeout;
   private rechecking: NodeJS.Timeout;
   private connections = 0;
@@ -406,7 +474,12 @@ export class TerminalBridge {
     for (const ws of this.wss.clients) bufferedBytes += ws.bufferedAmount;
     let queuedInputBytes = 0;
     for (const s of this.sessions.values()) queuedInputBytes += s.queuedInput;
-    return { connections: this.connections, shells: this.sessions.size, bufferedBytes, queuedInputBytes, ...this.counters };
+    let mirrorBacklogBytes = 0;
+    for (const s of this.sessions.values()) mirrorBacklogBytes += s.mirrorBacklog;
+    return {
+      connections: this.connections, shells: this.sessions.size, bufferedBytes, queuedInputBytes, mirrorBacklogBytes,
+      mirrorLargestSlice: this.pump.largestSlice, ...this.counters,
+    };
   }
 
   close(): void {
@@ -581,7 +654,7 @@ export class TerminalBridge {
       const tty = await this.deps.provider.attach(state, size, env);
       const session = new ShellSession(sandboxId, tty, size, (s) => {
         if (this.sessions.get(sandboxId) === s) this.sessions.delete(sandboxId);
-      }, this.deps.graceMs, this.counters, this.limits.resizeIntervalMs);
+      }, this.deps.graceMs, this.counters, this.limits.resizeIntervalMs, this.pump);
       this.sessions.set(sandboxId, session);
       return session;
     })().finally(() => this.opening.delete(sandboxId));

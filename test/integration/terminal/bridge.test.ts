@@ -16,6 +16,7 @@ import { TerminalBridge } from "@/sandbox/terminal/bridge";
 import {
   decodeServer, encodeClient, encodeInput, HIGH_WATERMARK, MAX_FRAME_BYTES, MAX_OUTPUT_CHUNK, MAX_QUEUED_INPUT_BYTES, Op, type ServerFrame,
 } from "@/sandbox/terminal/protocol";
+import { SLICE_BYTES } from "@/sandbox/terminal/mirror-pump";
 import { signTerminalToken } from "@/sandbox/terminal/token";
 import { freshDatabase } from "../../support/database";
 import { LAB_IMAGE, requireDockerAndImage } from "../../support/docker";
@@ -306,6 +307,38 @@ const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Hostile clients written for these tests. Each attack ran against the bridge of before this
 // change and got through (unbounded buffers, a socket per request, every resize to dockerd).
 describe("terminal bridge under attack", () => {
+  it("parses a flood into the screen mirror a slice at a time, and a tab that joins after it sees the whole screen", async () => {
+    // Before: each shell's output went to its headless mirror as it came (64 KiB reads), and
+    // xterm.js parsed each mirror in time slices of its own; 40 flooding shells held every
+    // other learner's echo back for their turns, one after another.
+    const learner = await newGuest();
+    const t = await TestTerminal.open(await learner.token(), learner.cookie);
+    let second: TestTerminal | undefined;
+    try {
+      await t.waitFor(/learner@minikube/);
+      const done = `flood-done-${randomBytes(3).toString("hex")}`;
+      // head cuts the last line short: the marker goes on a line of its own.
+      t.type(`yes kubelab-mirror | head -c 4000000; echo; echo ${done}\r`);
+      await t.waitForLine(done, 60_000);
+      expect(t.received).toBeGreaterThan(4_000_000);
+      await until("the mirror to catch up", () => bridge.stats().mirrorBacklogBytes, (n) => n === 0, 30_000);
+      // Never more than one slice handed to a mirror at once.
+      expect(bridge.stats().mirrorLargestSlice).toBeGreaterThan(0);
+      expect(bridge.stats().mirrorLargestSlice).toBeLessThanOrEqual(SLICE_BYTES);
+      // Nothing was left out: a tab that joins now gets the flood's end and the prompt after it.
+      second = await TestTerminal.open(await learner.token(), learner.cookie);
+      await second.waitForLine(done);
+      expect(second.lines().at(-1)).toMatch(/learner@minikube/);
+      const marker = `after-flood-${randomBytes(3).toString("hex")}`;
+      second.type(`echo ${marker}\r`);
+      await second.waitForLine(marker);
+      await t.waitForLine(marker);
+    } finally {
+      t.ws.close();
+      second?.ws.close();
+    }
+  });
+
   it("holds a client that forges acks and never reads at the watermark, drops it, and other learners' echo goes on", async () => {
     const victim = await newGuest();
     const calm = await TestTerminal.open(await victim.token(), victim.cookie);
