@@ -9,7 +9,8 @@ const localeSchema = z.enum(routing.locales);
 
 /** The lesson only says which profile to start (its front matter decides, never the client). */
 export async function startLabAction(locale: unknown, lessonId: unknown = null) {
-  return startMyLab(localeSchema.parse(locale), lessonIdSchema.nullable().parse(lessonId));
+  // A page that is not a known lesson (a 404 under /lessons/) still starts a sim lab.
+  return startMyLab(localeSchema.parse(locale), lessonIdSchema.nullable().catch(null).parse(lessonId));
 }
 
 export async function stopLabAction() {
