@@ -29,7 +29,7 @@ export function endsWithBatchim(word: string): boolean {
   if (/[lmn]$/.test(lower)) return true; // 그린, 컴, 엘
   if (/ck$/.test(lower)) return true; // 백
   const before = lower.at(-2) ?? "";
-  if (/[ptkb]$/.test(lower) && (VOWELS.has(before) || /(pp|tt)$/.test(lower))) return true; // 앱, 셋, 북, 웹
+  if (/[ptkbc]$/.test(lower) && (VOWELS.has(before) || /(pp|tt)$/.test(lower))) return true; // 앱, 셋, 북, 웹, 독
   return false;
 }
 

@@ -1,7 +1,7 @@
 // The results document (the contract the UI renders), its outcome rule, and the grader's
 // sentences that do not come from evaluating objects: commands, unreadable labs, setup.
 import { describe, expect, it } from "vitest";
-import { endsWithBatchim, mustBe, subject } from "@/sandbox/grader/korean";
+import { endsWithBatchim, mustBe, subject, toward } from "@/sandbox/grader/korean";
 import * as say from "@/sandbox/grader/messages";
 import { outcomeOf, parseStoredResults, RESULTS_VERSION, resultsDocumentSchema } from "@/sandbox/grader/results";
 
@@ -128,6 +128,10 @@ describe("Korean particles", () => {
     expect(mustBe("`Recreate`")).toBe("`Recreate`여야");
     expect(subject("`web`")).toBe("`web`이"); // 웹
     expect(subject("`app`")).toBe("`app`이"); // 앱
+    expect(subject("`doc`")).toBe("`doc`이"); // 독
+    expect(toward("`doc`")).toBe("`doc`으로");
+    expect(toward("`spec`")).toBe("`spec`으로"); // 스펙
+    expect(toward("`pod`")).toBe("`pod`로"); // 파드
     expect(subject("`LoadBalancer`")).toBe("`LoadBalancer`가"); // 로드밸런서
     expect(subject("`ClusterIP`")).toBe("`ClusterIP`가"); // 클러스터아이피
     expect(subject("`/usr/share/nginx/html`")).toBe("`/usr/share/nginx/html`이"); // 에이치티엠엘
