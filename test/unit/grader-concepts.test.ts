@@ -268,7 +268,7 @@ describe("an Ingress whose backends exist", () => {
     const missing = backends(portal([{ host: "docs.example.com", service: "doc", port: { number: 80 } }]));
     expect(missing.status).toBe("fail");
     expect(missing.message.en).toBe("Ingress `portal` sends requests for `docs.example.com/` to Service `doc`, which does not exist.");
-    expect(missing.message.ko).toBe("인그레스 `portal`은 `docs.example.com/` 요청을 서비스 `doc`로 보내는데, 그런 서비스가 없습니다.");
+    expect(missing.message.ko).toBe("인그레스 `portal`은 `docs.example.com/` 요청을 서비스 `doc`으로 보내는데, 그런 서비스가 없습니다.");
     const noPort = backends(portal([{ host: "status.example.com", service: "status", port: { number: 80 } }]));
     expect(noPort.message.en).toBe("Ingress `portal` sends requests for `status.example.com/` to port `80` of Service `status`, which has no such port (it has `http 5678`).");
     expect(noPort.message.ko).toBe("인그레스 `portal`은 `status.example.com/` 요청을 서비스 `status`의 `80` 포트로 보내는데, 그 서비스에는 그런 포트가 없습니다(있는 포트: `http 5678`).");
