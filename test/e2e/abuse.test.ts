@@ -100,10 +100,10 @@ beforeAll(async () => {
     KUBELAB_TRUSTED_PROXIES: "127.0.0.1",
     KUBELAB_MAX_WAITING_LABS_PER_ADDRESS: String(WAITING_CAP),
   });
-  const started = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"]);
+  const started = await call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en" }]);
   cookie = cookieFrom(started.setCookies, "kubelab_session")!;
   expect(cookie, started.raw.slice(0, 300)).toBeDefined();
-  await until("the lab to be ready", async () => ((await call("app/_lib/lab/actions.ts", "labStatusAction", [], cookie)).value as { view: { state: string } }).view.state, (s) => s === "ready", READY_MS);
+  await until("the lab to be ready", async () => ((await call("app/_lib/lab/actions.ts", "labStatusAction", [], cookie)).value as { data: { view: { state: string } } }).data.view.state, (s) => s === "ready", READY_MS);
 }, READY_MS + 60_000);
 
 afterAll(async () => {
@@ -137,18 +137,23 @@ describe("one learner against the server's limits", { timeout: 120_000 }, () => 
     const answers = await Promise.all(
       Array.from({ length: 40 }, () => call("app/_lib/grader/actions.ts", "checkExerciseAction", [{ lessonId: LESSON, exerciseId: "scale-web" }], cookie)),
     );
-    const kinds = answers.map((a) => (a.value as { kind: string }).kind);
+    // A graded Check answers with its data; a refused one with the "rateLimited" key.
+    type Answer = { ok: true; data: { kind: string } } | { ok: false; error: string; retryAfterSeconds?: number };
+    const kinds = answers.map((a) => {
+      const v = a.value as Answer;
+      return v.ok ? v.data.kind : v.error;
+    });
     expect(kinds.filter((k) => k === "graded").length).toBeGreaterThan(0);
     expect(kinds.filter((k) => k === "graded").length).toBeLessThanOrEqual(20);
-    expect(kinds.filter((k) => k === "too-often").length).toBeGreaterThanOrEqual(20);
-    const refusal = answers.find((a) => (a.value as { kind: string }).kind === "too-often")!.value as { retryAfterSeconds: number };
+    expect(kinds.filter((k) => k === "rateLimited").length).toBeGreaterThanOrEqual(20);
+    const refusal = answers.find((a) => (a.value as Answer).ok === false)!.value as { retryAfterSeconds: number };
     expect(refusal.retryAfterSeconds).toBeGreaterThan(0);
   });
 
   it("cuts off the open terminal and live stream within a minute of a real sign-out", async () => {
-      const ticket = (await call("app/_lib/lab/actions.ts", "terminalTicketAction", [], cookie)).value as { ok: boolean; token: string };
+      const ticket = (await call("app/_lib/lab/actions.ts", "terminalTicketAction", [], cookie)).value as { ok: boolean; data: { token: string } };
       expect(ticket.ok).toBe(true);
-      const ws = new WebSocket(`${server.baseURL.replace("http", "ws")}/terminal?token=${encodeURIComponent(ticket.token)}`, { headers: { cookie } });
+      const ws = new WebSocket(`${server.baseURL.replace("http", "ws")}/terminal?token=${encodeURIComponent(ticket.data.token)}`, { headers: { cookie } });
       const statuses: string[] = [];
       ws.on("message", (raw: Buffer) => {
         const f = decodeServer(new Uint8Array(raw));
@@ -178,9 +183,9 @@ describe("one learner against the server's limits", { timeout: 120_000 }, () => 
     const queued: { cookie: string; position: number }[] = [];
     let refusals = 0;
     for (let batch = 0; batch < 3; batch++) {
-      const answers = await Promise.all(Array.from({ length: 10 }, () => call("app/_lib/lab/actions.ts", "startLabAction", ["en"], undefined, attacker)));
+      const answers = await Promise.all(Array.from({ length: 10 }, () => call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en" }], undefined, attacker)));
       for (const a of answers) {
-        const view = a.value as { state: string; position?: number; waitingPerAddressLimit?: number };
+        const view = (a.value as { data: { state: string; position?: number; waitingPerAddressLimit?: number } }).data;
         if (view.state === "queued") queued.push({ cookie: cookieFrom(a.setCookies, "kubelab_session")!, position: view.position! });
         else if (view.waitingPerAddressLimit === WAITING_CAP) refusals++;
       }
@@ -188,20 +193,20 @@ describe("one learner against the server's limits", { timeout: 120_000 }, () => 
     expect(queued.length).toBe(WAITING_CAP);
     expect(refusals).toBe(30 - WAITING_CAP);
     // Once the address is full, a further cookie-less start is refused before any identity is made.
-    const more = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"], undefined, attacker);
-    expect(more.value).toEqual({ state: "none", waitingPerAddressLimit: WAITING_CAP });
+    const more = await call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en" }], undefined, attacker);
+    expect(more.value).toEqual({ ok: true, data: { state: "none", waitingPerAddressLimit: WAITING_CAP } });
     expect(cookieFrom(more.setCookies, "kubelab_session")).toBeUndefined();
     // One learner holds one place: pressing Start again keeps it and takes no other.
-    const again = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"], queued[0]!.cookie, attacker);
-    expect(again.value).toMatchObject({ state: "queued", position: queued[0]!.position });
+    const again = await call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en" }], queued[0]!.cookie, attacker);
+    expect(again.value).toMatchObject({ ok: true, data: { state: "queued", position: queued[0]!.position } });
 
     // A class member behind the same proxy, from another address, is next in line after them.
-    const member = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"], undefined, { "x-forwarded-for": "198.51.100.20" });
-    expect(member.value).toMatchObject({ state: "queued", position: WAITING_CAP + 1 });
+    const member = await call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en" }], undefined, { "x-forwarded-for": "198.51.100.20" });
+    expect(member.value).toMatchObject({ ok: true, data: { state: "queued", position: WAITING_CAP + 1 } });
     // Leaving the queue frees the address's place for its next learner.
     await call("app/_lib/lab/actions.ts", "stopLabAction", [], queued[0]!.cookie, attacker);
-    const next = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"], undefined, attacker);
-    expect(next.value).toMatchObject({ state: "queued" });
+    const next = await call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en" }], undefined, attacker);
+    expect(next.value).toMatchObject({ ok: true, data: { state: "queued" } });
     for (const c of [...queued.slice(1).map((q) => q.cookie), cookieFrom(next.setCookies, "kubelab_session")!, cookieFrom(member.setCookies, "kubelab_session")!]) {
       await call("app/_lib/lab/actions.ts", "stopLabAction", [], c);
     }
@@ -211,10 +216,10 @@ describe("one learner against the server's limits", { timeout: 120_000 }, () => 
     let identities = 0;
     let refused = 0;
     for (let batch = 0; batch < 15; batch++) {
-      const answers = await Promise.all(Array.from({ length: 10 }, () => call("app/_lib/lab/actions.ts", "startLabAction", ["en"])));
+      const answers = await Promise.all(Array.from({ length: 10 }, () => call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en" }])));
       for (const a of answers) {
         if (cookieFrom(a.setCookies, "kubelab_session")) identities++;
-        else if ((a.value as { retryAfterSeconds?: number }).retryAfterSeconds) refused++;
+        else if ((a.value as { data?: { retryAfterSeconds?: number } }).data?.retryAfterSeconds) refused++;
       }
     }
     // 120 starts per address in ten minutes, one of them the learner's above.

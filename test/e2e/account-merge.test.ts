@@ -26,7 +26,7 @@ const form = (fields: Record<string, string>) => {
   return f;
 };
 type Status = { available: boolean; view: { state: string; sandboxId?: string } };
-const status = async (cookie: string) => (await call("app/_lib/lab/actions.ts", "labStatusAction", [], cookie)).value as Status;
+const status = async (cookie: string) => ((await call("app/_lib/lab/actions.ts", "labStatusAction", [], cookie)).value as { data: Status }).data;
 
 let accountCookie: string | undefined;
 
@@ -42,7 +42,7 @@ describe("signing in while anonymous", { timeout: READY_MS + 60_000 }, () => {
     await call("app/_lib/auth/actions.ts", "signOutAction", [form({})], cookieFrom(made.setCookies, "kubelab_session"));
 
     // Anonymous: starting a lab makes a cookie identity.
-    const started = await call("app/_lib/lab/actions.ts", "startLabAction", ["en"]);
+    const started = await call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en" }]);
     const anonymous = cookieFrom(started.setCookies, "kubelab_session");
     expect(anonymous, `${started.status}: ${started.raw.slice(0, 300)}`).toBeDefined();
     if (!(await status(anonymous!)).available) throw new Error("this server runs no labs (Docker engine or lab image missing): the hand-over cannot be shown");
@@ -59,6 +59,6 @@ describe("signing in while anonymous", { timeout: READY_MS + 60_000 }, () => {
     // The anonymous identity is gone with its session.
     expect((await status(anonymous!)).view).toEqual({ state: "none" });
     const who = await call("app/_lib/auth/actions.ts", "accountStatusAction", [], anonymous);
-    expect(who.value).toMatchObject({ signedIn: false });
+    expect(who.value).toMatchObject({ ok: true, data: { signedIn: false } });
   });
 });

@@ -52,56 +52,56 @@ const value = (a: ActionAnswer) => {
 const signInOrForbidden = (a: ActionAnswer, caller: Caller) => {
   const v = value(a);
   expect(v.ok).toBe(false);
-  if (caller === "nobody") expect(v.error).toBe("sign-in");
-  else expect(["forbidden", "not-found"]).toContain(v.error);
+  if (caller === "nobody") expect(v.error).toBe("signIn");
+  else expect(["forbidden", "notFound"]).toContain(v.error);
 };
-const adminRefusal = (a: ActionAnswer) => expect(value(a)).toMatchObject({ ok: false, result: "forbidden" });
+const adminRefusal = (a: ActionAnswer) => expect(value(a)).toMatchObject({ ok: false, error: "forbidden" });
 const ALL: Caller[] = ["nobody", "learner", "otherInstructor"];
-const cohortLearner = (f: Fixture) => [f.cohortId, f.victimId];
+const cohortLearner = (f: Fixture) => [{ cohortId: f.cohortId, learnerId: f.victimId }];
 
 const ACTIONS: Record<string, ActionRule> = {
   "app/_lib/lab/actions.ts#startLabAction": {
     why: "Open to every visitor (a lab belongs to whoever asks); bad input is refused before anything starts.",
     callers: ["nobody", "learner"],
-    args: () => ["not-a-locale"],
-    expectRefused: (a) => expect(a.threw).toBe(true),
+    args: () => [{ locale: "not-a-locale" }],
+    expectRefused: (a) => expect(value(a)).toEqual({ ok: false, error: "invalidInput", fields: { locale: "invalid" } }),
   },
   "app/_lib/lab/actions.ts#stopLabAction": {
     why: "Acts on the caller's own lab only; with none there is nothing to stop.",
     callers: ["nobody", "learner"],
     args: () => [],
-    expectRefused: (a) => expect(value(a)).toEqual({ state: "none" }),
+    expectRefused: (a) => expect(value(a)).toEqual({ ok: true, data: { state: "none" } }),
   },
   "app/_lib/lab/actions.ts#resetLabAction": {
     why: "Acts on the caller's own lab only.",
     callers: ["nobody", "learner"],
     args: () => [],
-    expectRefused: (a) => expect(value(a)).toEqual({ state: "none" }),
+    expectRefused: (a) => expect(value(a)).toEqual({ ok: true, data: { state: "none" } }),
   },
   "app/_lib/lab/actions.ts#resetForLessonAction": {
     why: "Acts on the caller's own lab only (a reset, then the lesson's setups); with none there is nothing to reset.",
     callers: ["nobody", "learner"],
-    args: () => [EXERCISE_LESSON],
-    expectRefused: (a) => expect(value(a)).toEqual({ state: "none" }),
+    args: () => [{ lessonId: EXERCISE_LESSON }],
+    expectRefused: (a) => expect(value(a)).toEqual({ ok: true, data: { state: "none" } }),
   },
   "app/_lib/lab/actions.ts#labStatusAction": {
     why: "Reports the caller's own lab only.",
     callers: ["nobody", "learner"],
     args: () => [],
-    expectRefused: (a) => expect(value(a)).toMatchObject({ view: { state: "none" } }),
+    expectRefused: (a) => expect(value(a)).toMatchObject({ ok: true, data: { view: { state: "none" } } }),
   },
   "app/_lib/lab/actions.ts#terminalTicketAction": {
     why: "A terminal ticket is only for the caller's own ready lab.",
     callers: ["nobody", "learner"],
     args: () => [],
-    expectRefused: (a, caller) => expect(value(a)).toEqual({ ok: false, reason: caller === "nobody" ? "no-session" : "no-lab" }),
+    expectRefused: (a, caller) => expect(value(a)).toEqual({ ok: false, error: caller === "nobody" ? "signIn" : "noLab" }),
   },
   "app/_lib/auth/actions.ts#signInAction": {
     why: "Anyone may try; a wrong password gets no session.",
     callers: ["nobody"],
     args: (f) => [{}, form({ email: f.victim.email, password: "not the password", locale: "en", next: "/en" })],
     expectRefused: (a) => {
-      expect(value(a).error).toBe("invalidCredentials");
+      expect(value(a)).toMatchObject({ ok: false, error: "invalidCredentials" });
       expect(cookieFrom(a.setCookies, SESSION)).toBeUndefined();
     },
   },
@@ -110,7 +110,7 @@ const ACTIONS: Record<string, ActionRule> = {
     callers: ["nobody"],
     args: () => [{}, form({ email: "not an email", password: "short", locale: "en", next: "/en" })],
     expectRefused: (a) => {
-      expect(value(a)).toMatchObject({ error: "invalidInput", fieldErrors: { email: "email", password: "passwordTooShort" } });
+      expect(value(a)).toMatchObject({ ok: false, error: "invalidInput", fields: { email: "email", password: "passwordTooShort" }, values: { email: "not an email" } });
       expect(cookieFrom(a.setCookies, SESSION)).toBeUndefined();
     },
   },
@@ -124,7 +124,7 @@ const ACTIONS: Record<string, ActionRule> = {
     why: "Says who the caller is, and no one else.",
     callers: ["nobody", "learner"],
     args: () => [],
-    expectRefused: (a, caller, f) => expect(value(a)).toMatchObject(caller === "nobody" ? { signedIn: false, email: null } : { signedIn: true, email: f.learnerEmail }),
+    expectRefused: (a, caller, f) => expect(value(a)).toMatchObject({ ok: true, data: caller === "nobody" ? { signedIn: false, email: null } : { signedIn: true, email: f.learnerEmail } }),
   },
   "app/_lib/admin/actions.ts#stopLabAdminAction": {
     why: "Admins only.",
@@ -153,7 +153,7 @@ const ACTIONS: Record<string, ActionRule> = {
   "app/_lib/cohort/actions.ts#regenerateInviteAction": {
     why: "Only the cohort's own instructor (or an admin).",
     callers: ALL,
-    args: (f) => [f.cohortId],
+    args: (f) => [{ cohortId: f.cohortId }],
     expectRefused: signInOrForbidden,
   },
   "app/_lib/cohort/actions.ts#removeLearnerAction": { why: "Only the cohort's own instructor.", callers: ALL, args: cohortLearner, expectRefused: signInOrForbidden },
@@ -163,26 +163,26 @@ const ACTIONS: Record<string, ActionRule> = {
   "app/_lib/cohort/actions.ts#joinCohortAction": {
     why: "Joining needs an account (a learner with the code may join: that is what invites are for).",
     callers: ["nobody"],
-    args: (f) => [f.inviteCode],
-    expectRefused: (a) => expect(value(a)).toMatchObject({ ok: false, error: "sign-in" }),
+    args: (f) => [{ code: f.inviteCode }],
+    expectRefused: (a) => expect(value(a)).toEqual({ ok: false, error: "signIn" }),
   },
   "app/_lib/grader/actions.ts#checkExerciseAction": {
     why: "Grades the caller's own lab only; without one there is nothing to grade.",
     callers: ["nobody", "learner"],
     args: () => [{ lessonId: EXERCISE_LESSON, exerciseId: "scale-web" }],
-    expectRefused: (a) => expect(value(a)).toMatchObject({ kind: "no-lab" }),
+    expectRefused: (a) => expect(value(a)).toMatchObject({ ok: true, data: { kind: "no-lab" } }),
   },
   "app/_lib/grader/actions.ts#lessonProgressAction": {
     why: "The caller's own progress only.",
     callers: ["nobody", "learner"],
     args: () => [{ lessonId: EXERCISE_LESSON }],
-    expectRefused: (a) => expect(value(a)).toEqual([]),
+    expectRefused: (a) => expect(value(a)).toEqual({ ok: true, data: [] }),
   },
   "app/_lib/lessons/catalog-actions.ts#catalogProgressAction": {
     why: "The caller's own progress only.",
     callers: ["nobody", "learner"],
     args: () => [],
-    expectRefused: (a) => expect(value(a)).toEqual({ lessons: [], last: null }),
+    expectRefused: (a) => expect(value(a)).toEqual({ ok: true, data: { lessons: [], last: null } }),
   },
 };
 
@@ -269,10 +269,10 @@ beforeAll(async () => {
   const learner = await signUp(learnerEmail, `learner-${stamp}-password`, `Learner ${stamp}`);
 
   const cohort = await call("app/_lib/cohort/actions.ts", "createCohortAction", [{ name: `Cohort ${stamp}`, lessonIds: null, startsAt: "2026-11-01T00:00:00Z", endsAt: "2027-01-01T00:00:00Z" }], made.a);
-  const cohortId = (cohort.value as { value: { id: string } }).value.id;
-  const invite = await call("app/_lib/cohort/actions.ts", "regenerateInviteAction", [cohortId], made.a);
-  const inviteCode = (invite.value as { value: { inviteCode: string } }).value.inviteCode;
-  const joined = await call("app/_lib/cohort/actions.ts", "joinCohortAction", [inviteCode], victimCookie);
+  const cohortId = (cohort.value as { data: { id: string } }).data.id;
+  const invite = await call("app/_lib/cohort/actions.ts", "regenerateInviteAction", [{ cohortId }], made.a);
+  const inviteCode = (invite.value as { data: { inviteCode: string } }).data.inviteCode;
+  const joined = await call("app/_lib/cohort/actions.ts", "joinCohortAction", [{ code: inviteCode }], victimCookie);
   expect(joined.value, joined.raw.slice(0, 300)).toMatchObject({ ok: true });
 
   // The victim's id, as the admin page shows it to an admin.
@@ -291,7 +291,7 @@ describe("authorization of every server action", { timeout: 240_000 }, () => {
   });
 
   it("the fixture is real: the cohort's instructor does see the victim (so the refusals below mean something)", async () => {
-    const detail = await call("app/_lib/cohort/actions.ts", "learnerDetailAction", [f.cohortId, f.victimId], f.cookies.instructorA);
+    const detail = await call("app/_lib/cohort/actions.ts", "learnerDetailAction", [{ cohortId: f.cohortId, learnerId: f.victimId }], f.cookies.instructorA);
     expect(detail.value).toMatchObject({ ok: true });
     expect(detail.raw).toContain(f.victim.name);
     const csv = await get(`/api/cohorts/${f.cohortId}/csv`, f.cookies.instructorA);
@@ -317,8 +317,8 @@ describe("authorization of every server action", { timeout: 240_000 }, () => {
     }
     // What the refused actions would have changed is unchanged.
     const status = await call("app/_lib/auth/actions.ts", "accountStatusAction", [], f.cookies.victim);
-    expect(status.value).toMatchObject({ signedIn: true, role: "learner" });
-    const detail = await call("app/_lib/cohort/actions.ts", "learnerDetailAction", [f.cohortId, f.victimId], f.cookies.instructorA);
+    expect(status.value).toMatchObject({ ok: true, data: { signedIn: true, role: "learner" } });
+    const detail = await call("app/_lib/cohort/actions.ts", "learnerDetailAction", [{ cohortId: f.cohortId, learnerId: f.victimId }], f.cookies.instructorA);
     expect(detail.value).toMatchObject({ ok: true });
   });
 

@@ -58,11 +58,11 @@ describe("a Docker engine that does not answer", () => {
   });
 
   it("hands out no shell: no lab starts, no terminal ticket, no local lab", async () => {
-    const started = await call("startLabAction", ["en"]);
-    // The action refuses (it throws; Next sends only a digest); it never returns a lab.
-    expect(started.threw).toBe(true);
+    const started = await call("startLabAction", [{ locale: "en" }]);
+    // The action refuses with the key the panel explains; it never returns a lab.
+    expect(started.value).toEqual({ ok: false, error: "engineUnavailable" });
     const cookie = cookieFrom(started.setCookies, "kubelab_session");
-    const status = (await call("labStatusAction", [], cookie)).value as { available: boolean; unavailable?: string; view: { state: string } };
+    const status = ((await call("labStatusAction", [], cookie)).value as { data: { available: boolean; unavailable?: string; view: { state: string } } }).data;
     expect(status).toMatchObject({ available: false, unavailable: "engine", view: { state: "none" } });
     const ticket = (await call("terminalTicketAction", [], cookie)).value as { ok: boolean };
     expect(ticket.ok).toBe(false);

@@ -75,7 +75,7 @@ describe("open event streams", { timeout: 180_000 }, () => {
 
     const teacherCookie = session(await call("app/_lib/auth/actions.ts", "signInAction", [{}, form({ ...instructor, locale: "en", next: "/en" })]));
     const made = await call("app/_lib/cohort/actions.ts", "createCohortAction", [{ name: `Revoked ${stamp}`, lessonIds: null, startsAt: "2026-11-01T00:00:00Z", endsAt: "2027-06-01T00:00:00Z" }], teacherCookie);
-    const cohortId = (made.value as { value: { id: string } }).value.id;
+    const cohortId = (made.value as { data: { id: string } }).data.id;
 
     const teacher = await browser.newPage({ baseURL, viewport: { width: 1280, height: 800 } });
     await teacher.context().addCookies([{ name: "kubelab_session", value: teacherCookie.split("=")[1]!, url: baseURL }]);

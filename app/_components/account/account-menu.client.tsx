@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import { accountStatusAction, signOutAction } from "@/app/_lib/auth/actions";
 import type { AccountStatus } from "@/app/_lib/data/accounts";
 import { Link, usePathname } from "@/app/_lib/i18n/navigation";
+import { dataOf } from "@/app/_lib/actions/result";
 
 export function AccountMenu() {
   const t = useTranslations("Nav");
@@ -16,7 +17,7 @@ export function AccountMenu() {
   useEffect(() => {
     let live = true;
     accountStatusAction()
-      .then((s) => live && setStatus(s))
+      .then((s) => live && setStatus(dataOf(s)))
       .catch(() => live && setStatus({ signedIn: false, email: null, displayName: null, role: null }));
     return () => {
       live = false;

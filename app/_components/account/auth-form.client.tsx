@@ -3,22 +3,19 @@
 // server action); once hydrated, errors appear beside the fields and what was typed stays.
 import { useLocale, useTranslations } from "next-intl";
 import { useActionState } from "react";
+import { ActionError, FieldError } from "@/app/_components/actions/action-messages";
+import type { ActionResult } from "@/app/_lib/actions/result";
 import { signInAction, signUpAction } from "@/app/_lib/auth/actions";
-import type { AuthFormState } from "@/app/_lib/auth/form-state";
 import { Link } from "@/app/_lib/i18n/navigation";
 
 export function AuthForm({ mode, next }: { mode: "sign-in" | "sign-up"; next: string }) {
   const t = useTranslations("Auth");
   const locale = useLocale();
-  const [state, submit, pending] = useActionState<AuthFormState, FormData>(mode === "sign-in" ? signInAction : signUpAction, {});
-  const fieldError = (field: "email" | "password" | "displayName") => {
-    const key = state.fieldErrors?.[field];
-    return key ? (
-      <span className="auth-field-error" id={`${field}-error`} data-testid={`${field}-error`}>
-        {t(`fieldErrors.${key}`)}
-      </span>
-    ) : null;
-  };
+  // A success redirects, so the state only ever holds a refusal (or nothing yet).
+  const [state, submit, pending] = useActionState<ActionResult<never> | null, FormData>(mode === "sign-in" ? signInAction : signUpAction, null);
+  const failure = state && !state.ok ? state : null;
+  const invalid = (field: string) => (failure?.fields?.[field] ? true : undefined);
+  const fieldError = (field: "email" | "password" | "displayName") => <FieldError failure={failure} field={field} className="auth-field-error" id={`${field}-error`} testId={`${field}-error`} />;
   const otherMode = mode === "sign-in" ? "sign-up" : "sign-in";
   const otherHref = next === `/${locale}` ? `/${otherMode}` : `/${otherMode}?next=${encodeURIComponent(next)}`;
 
@@ -26,15 +23,11 @@ export function AuthForm({ mode, next }: { mode: "sign-in" | "sign-up"; next: st
     <form action={submit} className="auth-form" data-testid={`${mode}-form`} noValidate>
       <input type="hidden" name="locale" value={locale} />
       <input type="hidden" name="next" value={next} />
-      {state.error ? (
-        <p className="auth-error" role="alert" data-testid="auth-error" data-error={state.error}>
-          {t(`errors.${state.error}`, { minutes: Math.max(1, Math.ceil((state.retryAfterSeconds ?? 0) / 60)) })}
-        </p>
-      ) : null}
+      {failure ? <ActionError failure={failure} className="auth-error" testId="auth-error" /> : null}
       {mode === "sign-up" ? (
         <label className="auth-field">
           <span>{t("displayName")}</span>
-          <input name="displayName" type="text" autoComplete="nickname" maxLength={60} defaultValue={state.values?.displayName ?? ""} aria-invalid={state.fieldErrors?.displayName ? true : undefined} />
+          <input name="displayName" type="text" autoComplete="nickname" maxLength={60} defaultValue={failure?.values?.displayName ?? ""} aria-invalid={invalid("displayName")} />
           <span className="auth-hint">{t("displayNameHint")}</span>
           {fieldError("displayName")}
         </label>
@@ -46,9 +39,9 @@ export function AuthForm({ mode, next }: { mode: "sign-in" | "sign-up"; next: st
           type="email"
           autoComplete="email"
           required
-          defaultValue={state.values?.email ?? ""}
-          aria-invalid={state.fieldErrors?.email ? true : undefined}
-          aria-describedby={state.fieldErrors?.email ? "email-error" : undefined}
+          defaultValue={failure?.values?.email ?? ""}
+          aria-invalid={invalid("email")}
+          aria-describedby={invalid("email") && "email-error"}
         />
         {fieldError("email")}
       </label>
@@ -60,8 +53,8 @@ export function AuthForm({ mode, next }: { mode: "sign-in" | "sign-up"; next: st
           autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
           required
           minLength={mode === "sign-up" ? 10 : undefined}
-          aria-invalid={state.fieldErrors?.password ? true : undefined}
-          aria-describedby={state.fieldErrors?.password ? "password-error" : undefined}
+          aria-invalid={invalid("password")}
+          aria-describedby={invalid("password") && "password-error"}
         />
         {mode === "sign-up" ? <span className="auth-hint">{t("passwordHint")}</span> : null}
         {fieldError("password")}

@@ -11,6 +11,7 @@ import { useEffect, useState } from "react";
 import { Link } from "@/app/_lib/i18n/navigation";
 import { catalogProgressAction } from "@/app/_lib/lessons/catalog-actions";
 import type { CatalogProgress } from "@/app/_lib/data/catalog-progress";
+import { dataOf } from "@/app/_lib/actions/result";
 
 const LAST_LESSON_KEY = "kubelab:last-lesson";
 const FRESH_MS = 3000;
@@ -19,7 +20,7 @@ let asked: { at: number; answer: Promise<CatalogProgress> } | undefined;
 
 function catalogProgress(): Promise<CatalogProgress> {
   if (!asked || Date.now() - asked.at > FRESH_MS) {
-    asked = { at: Date.now(), answer: catalogProgressAction().catch(() => EMPTY) };
+    asked = { at: Date.now(), answer: catalogProgressAction().then(dataOf).catch(() => EMPTY) };
   }
   return asked.answer;
 }

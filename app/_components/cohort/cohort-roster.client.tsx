@@ -14,7 +14,7 @@ export function CohortRoster({ cohortId, removed }: { cohortId: string; removed:
   if (removed.length === 0) return null;
   const readmit = (userId: string) =>
     startTransition(async () => {
-      await readmitLearnerAction(cohortId, userId);
+      await readmitLearnerAction({ cohortId, learnerId: userId });
       router.refresh();
     });
   return (

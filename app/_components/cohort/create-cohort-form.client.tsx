@@ -4,6 +4,8 @@
 // the last moment of the end day. A refusal keeps everything typed and names the field.
 import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
+import { ActionError, FieldError } from "@/app/_components/actions/action-messages";
+import type { ActionFailure } from "@/app/_lib/actions/result";
 import { useRouter } from "@/app/_lib/i18n/navigation";
 import { createCohortAction } from "@/app/_lib/cohort/actions";
 import "./cohort.css";
@@ -28,7 +30,7 @@ export function CreateCohortForm({ lessons }: { lessons: LessonOption[] }) {
   const [chosen, setChosen] = useState<string[]>([]);
   const [startsOn, setStartsOn] = useState(() => day(new Date()));
   const [endsOn, setEndsOn] = useState(() => day(new Date(Date.now() + 30 * 86_400_000)));
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<ActionFailure | null>(null);
   const [pending, startTransition] = useTransition();
 
   const submit = (event: React.FormEvent) => {
@@ -40,31 +42,19 @@ export function CreateCohortForm({ lessons }: { lessons: LessonOption[] }) {
         startsAt: instant(startsOn, false),
         endsAt: instant(endsOn, true),
       });
-      if (result.ok) {
-        router.push(`/dashboard/${result.value.id}`);
-        return;
-      }
-      if (result.error === "invalid" && result.issues) {
-        setErrors(Object.fromEntries(result.issues.map((i) => [i.field, i.code])));
-      } else {
-        setErrors({ form: result.error });
-      }
+      if (result.ok) router.push(`/dashboard/${result.data.id}`);
+      else setFailure(result);
     });
   };
 
-  const errorFor = (field: string) =>
-    errors[field] ? (
-      <p className="cohort-field-error" id={`cohort-${field}-error`} role="alert">
-        {t.has(`errors.${errors[field]}`) ? t(`errors.${errors[field]}`) : t("errors.other")}
-      </p>
-    ) : null;
+  const errorFor = (field: string) => <FieldError failure={failure} field={field} id={`cohort-${field}-error`} className="cohort-field-error" />;
 
   return (
     <form className="cohort-form" onSubmit={submit} data-testid="create-cohort" noValidate>
       <h2>{t("title")}</h2>
       <label>
         {t("name")}
-        <input name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required aria-invalid={!!errors.name} aria-describedby={errors.name ? "cohort-name-error" : undefined} />
+        <input name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required aria-invalid={!!failure?.fields?.name} aria-describedby={failure?.fields?.name ? "cohort-name-error" : undefined} />
       </label>
       {errorFor("name")}
       <fieldset>
@@ -104,11 +94,7 @@ export function CreateCohortForm({ lessons }: { lessons: LessonOption[] }) {
       </div>
       {errorFor("startsAt")}
       {errorFor("endsAt")}
-      {errors.form ? (
-        <p className="cohort-field-error" role="alert">
-          {t("errors.other")}
-        </p>
-      ) : null}
+      {failure && !failure.fields ? <ActionError failure={failure} className="cohort-field-error" /> : null}
       <button type="submit" className="cohort-button primary" disabled={pending} data-testid="create-cohort-submit">
         {pending ? t("creating") : t("submit")}
       </button>

@@ -27,10 +27,10 @@ export function InviteLink({ cohortId, inviteCode, ended }: { cohortId: string; 
 
   const regenerate = () =>
     startTransition(async () => {
-      const result = await regenerateInviteAction(cohortId);
+      const result = await regenerateInviteAction({ cohortId });
       setConfirming(false);
       if (result.ok) {
-        setCode(result.value.inviteCode);
+        setCode(result.data.inviteCode);
         setStatus("regenerated");
       } else setStatus("failed");
     });

@@ -35,9 +35,9 @@ export function LearnerDetailPanel(props: {
 
   useEffect(() => {
     let current = true;
-    void learnerDetailAction(cohortId, userId).then((result) => {
+    void learnerDetailAction({ cohortId, learnerId: userId }).then((result) => {
       if (!current) return;
-      if (result.ok) setDetail(result.value);
+      if (result.ok) setDetail(result.data);
       else setFailed(true);
     });
     return () => {
@@ -47,14 +47,14 @@ export function LearnerDetailPanel(props: {
 
   const reset = () =>
     startTransition(async () => {
-      const result = await resetLearnerLabAction(cohortId, userId);
-      if (result.ok) setDetail((d) => (d ? { ...d, lab: result.value } : d));
+      const result = await resetLearnerLabAction({ cohortId, learnerId: userId });
+      if (result.ok) setDetail((d) => (d ? { ...d, lab: result.data } : d));
       else setFailed(true);
     });
 
   const remove = () =>
     startTransition(async () => {
-      const result = await removeLearnerAction(cohortId, userId);
+      const result = await removeLearnerAction({ cohortId, learnerId: userId });
       if (result.ok) props.onRemoved();
       else setFailed(true);
     });

@@ -7,6 +7,7 @@ import { checkExerciseAction, lessonProgressAction } from "@/app/_lib/grader/act
 import type { LiveFrame, ProgressSnapshot } from "@/app/_lib/grader/live-frames";
 import type { ResultsDocument } from "@/sandbox/grader/results";
 import { afterCheck, afterLive } from "./latch";
+import { dataOf } from "@/app/_lib/actions/result";
 
 export type CheckFailure = "no-lab" | "unreachable" | "too-often" | "not-saved";
 
@@ -75,7 +76,7 @@ export async function loadProgress(lessonId: string): Promise<void> {
   if (loading.has(lessonId) || lessons.get(lessonId)?.loaded) return;
   loading.add(lessonId);
   try {
-    const rows = await lessonProgressAction({ lessonId });
+    const rows = dataOf(await lessonProgressAction({ lessonId }));
     update(lessonId, (s) => {
       const cards = { ...s.cards };
       for (const row of rows) {
@@ -101,7 +102,13 @@ export async function loadProgress(lessonId: string): Promise<void> {
 export async function checkExercise(lessonId: string, exerciseId: string): Promise<void> {
   updateCard(lessonId, exerciseId, (c) => ({ ...c, checking: true, failure: null }));
   try {
-    const answer = await checkExerciseAction({ lessonId, exerciseId });
+    const result = await checkExerciseAction({ lessonId, exerciseId });
+    if (!result.ok && result.error === "rateLimited") {
+      const retryAfterSeconds = result.retryAfterSeconds ?? 1;
+      updateCard(lessonId, exerciseId, (c) => ({ ...c, checking: false, failure: "too-often", retryAfterSeconds }));
+      return;
+    }
+    const answer = dataOf(result);
     if (answer.kind === "graded") {
       const { results, progress } = answer;
       updateCard(lessonId, exerciseId, (c) => ({ ...c, ...afterCheck(c, results), checking: false, checkedHere: true, progress }));
@@ -109,9 +116,6 @@ export async function checkExercise(lessonId: string, exerciseId: string): Promi
       // The learner sees what the grader found; the attempt count stays, since nothing was kept.
       const { results } = answer;
       updateCard(lessonId, exerciseId, (c) => ({ ...c, ...afterCheck(c, results), checking: false, checkedHere: true, failure: "not-saved" }));
-    } else if (answer.kind === "too-often") {
-      const { retryAfterSeconds } = answer;
-      updateCard(lessonId, exerciseId, (c) => ({ ...c, checking: false, failure: "too-often", retryAfterSeconds }));
     } else {
       updateCard(lessonId, exerciseId, (c) => ({ ...c, checking: false, failure: "no-lab" }));
     }

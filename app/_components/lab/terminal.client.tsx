@@ -28,7 +28,8 @@ type HostElement = HTMLDivElement & { kubelabBuffer?: () => string; kubelabCurso
 
 async function freshTicket(): Promise<Ticket> {
   const ticket = await terminalTicketAction();
-  return ticket.ok ? { ok: true, token: ticket.token } : ticket;
+  if (ticket.ok) return { ok: true, token: ticket.data.token };
+  return { ok: false, reason: ticket.error === "signIn" ? "no-session" : "no-lab" };
 }
 
 function socketURL(token: string, cols: number, rows: number): string {

@@ -7,6 +7,7 @@ import { labStatusAction, resetForLessonAction, resetLabAction, startLabAction, 
 import { type LabView, labViewSchema } from "@/sandbox/manager/view";
 import { mergeView, type ViewSource } from "./lab-view-order";
 import { followEventStream } from "@/app/_components/sse/follow-event-stream";
+import { dataOf } from "@/app/_lib/actions/result";
 
 const ENGINE_RETRY_MS = 15_000;
 
@@ -45,7 +46,7 @@ export function useLabView(): LabViewControl {
 
   const refresh = useCallback(async () => {
     try {
-      const status = await labStatusAction();
+      const status = dataOf(await labStatusAction());
       setAvailable(status.available);
       setUnavailable(status.unavailable ?? null);
       apply(status.view, "action");
@@ -110,10 +111,10 @@ export function useLabView(): LabViewControl {
     unavailable,
     pending,
     failed,
-    start: (locale, lessonId) => run("start", () => startLabAction(locale, lessonId ?? null)),
-    stop: () => run("stop", () => stopLabAction()),
-    reset: () => run("reset", () => resetLabAction()),
-    resetLesson: (lessonId) => run("resetLesson", () => resetForLessonAction(lessonId)),
+    start: (locale, lessonId) => run("start", async () => dataOf(await startLabAction({ locale: locale as "ko" | "en" /* the server refuses any other */, lessonId: lessonId ?? null }))),
+    stop: () => run("stop", async () => dataOf(await stopLabAction())),
+    reset: () => run("reset", async () => dataOf(await resetLabAction())),
+    resetLesson: (lessonId) => run("resetLesson", async () => dataOf(await resetForLessonAction({ lessonId }))),
     refresh,
   };
 }

@@ -1,35 +1,42 @@
 "use server";
-// The lab panel's server actions: thin wrappers that check their input and call the data layer.
+// The lab panel's server actions: thin validated actions (validated-action.ts) over the data layer.
 import { z } from "zod";
+import { refuse, validatedAction } from "@/app/_lib/actions/validated-action";
 import { routing } from "@/app/_lib/i18n/routing";
 import { myLabStatus, resetMyLab, resetMyLabForLesson, startMyLab, stopMyLab, terminalTicket } from "@/app/_lib/data/labs";
 import { lessonIdSchema } from "@/app/_lib/lessons/schema";
+import { EngineUnavailableError } from "@/sandbox/manager/engine-watch";
 
-const localeSchema = z.enum(routing.locales);
+/** The container engine is away: the panel says so and offers Start again once it is back. */
+const refusalFor = (error: unknown) => (error instanceof EngineUnavailableError ? { error: "engineUnavailable" as const } : undefined);
+const none = z.undefined();
 
 /** The lesson only says which profile to start (its front matter decides, never the client). */
-export async function startLabAction(locale: unknown, lessonId: unknown = null) {
+export const startLabAction = validatedAction(
   // A page that is not a known lesson (a 404 under /lessons/) still starts a sim lab.
-  return startMyLab(localeSchema.parse(locale), lessonIdSchema.nullable().catch(null).parse(lessonId));
-}
+  z.strictObject({ locale: z.enum(routing.locales), lessonId: lessonIdSchema.nullable().catch(null) }),
+  ({ locale, lessonId }) => startMyLab(locale, lessonId),
+  { name: "startLab", refusalFor },
+);
 
-export async function stopLabAction() {
-  return stopMyLab();
-}
+export const stopLabAction = validatedAction(none, () => stopMyLab(), { name: "stopLab", refusalFor });
 
-export async function resetLabAction() {
-  return resetMyLab();
-}
+export const resetLabAction = validatedAction(none, () => resetMyLab(), { name: "resetLab", refusalFor });
 
 /** Reset, then the lesson's setups: the lesson as it starts, whatever earlier lessons left. */
-export async function resetForLessonAction(lessonId: unknown) {
-  return resetMyLabForLesson(lessonIdSchema.parse(lessonId));
-}
+export const resetForLessonAction = validatedAction(z.strictObject({ lessonId: lessonIdSchema }), ({ lessonId }) => resetMyLabForLesson(lessonId), {
+  name: "resetForLesson",
+  refusalFor,
+});
 
-export async function labStatusAction() {
-  return myLabStatus();
-}
+export const labStatusAction = validatedAction(none, () => myLabStatus(), { name: "labStatus", refusalFor });
 
-export async function terminalTicketAction() {
-  return terminalTicket();
-}
+export const terminalTicketAction = validatedAction(
+  none,
+  async () => {
+    const ticket = await terminalTicket();
+    if (!ticket.ok) refuse(ticket.reason === "no-session" ? "signIn" : "noLab");
+    return { token: ticket.token };
+  },
+  { name: "terminalTicket", refusalFor },
+);
