@@ -19,7 +19,7 @@ export interface GradeTarget {
   exec(cmd: string[], options?: ExecOptions): Promise<ExecResult>;
 }
 
-export function gradeTarget(provider: Provider, state: ProviderState): GradeTarget {
+export function gradeTarget(provider: Pick<Provider, "exec">, state: ProviderState): GradeTarget {
   return { exec: (cmd, options) => provider.exec(state, cmd, options) };
 }
 

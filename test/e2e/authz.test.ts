@@ -55,7 +55,7 @@ const signInOrForbidden = (a: ActionAnswer, caller: Caller) => {
   if (caller === "nobody") expect(v.error).toBe("signIn");
   else expect(["forbidden", "notFound"]).toContain(v.error);
 };
-const adminRefusal = (a: ActionAnswer) => expect(value(a)).toMatchObject({ ok: false, error: "forbidden" });
+const adminRefusal = (a: ActionAnswer, caller: Caller) => expect(value(a)).toMatchObject({ ok: false, error: caller === "nobody" ? "signIn" : "forbidden" });
 const ALL: Caller[] = ["nobody", "learner", "otherInstructor"];
 const cohortLearner = (f: Fixture) => [{ cohortId: f.cohortId, learnerId: f.victimId }];
 

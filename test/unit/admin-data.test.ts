@@ -33,8 +33,16 @@ function context(db: PrismaClient, asker: SessionUser | null, ended: string[] = 
           if (count) ended.push(id);
           return count === 1;
         },
+        // The learner's own Check asks these; the admin functions never do.
+        readyLab: async () => null,
+        touch: () => {},
       },
-      provider: { memoryBytes: async () => 270 * 1024 * 1024 },
+      provider: {
+        memoryBytes: async () => 270 * 1024 * 1024,
+        exec: async () => {
+          throw new Error("no lab runs in a unit test");
+        },
+      },
     }),
   };
 }

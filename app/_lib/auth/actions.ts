@@ -17,7 +17,7 @@ type Outcome = Awaited<ReturnType<typeof signInWithPassword>>;
 
 /** A refused sign-in or sign-up keeps its own key (invalidCredentials, emailTaken, rateLimited). */
 function unlessRefused(outcome: Outcome, locale: string, next: string): never {
-  if (!outcome.ok) refuse(outcome.error ?? "unexpected", { retryAfterSeconds: outcome.retryAfterSeconds, values: outcome.values as Record<string, string> | undefined });
+  if (!outcome.ok) refuse(outcome.error, { ...(outcome.retryAfterSeconds && { retryAfterSeconds: outcome.retryAfterSeconds }), values: outcome.values });
   redirect(safeNextPath(next, locale));
 }
 

@@ -9,7 +9,6 @@ import {
   signUp,
   verifyCredentials,
 } from "@/app/_lib/auth/accounts-core";
-import type { AuthFormState } from "@/app/_lib/auth/form-state";
 import { peerAddress } from "@/app/_lib/auth/peer-address";
 import { consume, forgive, limits } from "@/app/_lib/auth/rate-limit";
 import { clearSessionCookie, currentSessionToken, currentUser, setSessionCookie } from "@/app/_lib/auth/session";
@@ -17,8 +16,12 @@ import type { Role } from "@/app/_lib/auth/session-core";
 import { db } from "@/app/_lib/db/client";
 import { labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
 import { logger } from "@/app/_lib/log";
+import { type DataContext, requestContext } from "./data-context";
 
-type Outcome = { ok: true } | ({ ok: false } & AuthFormState);
+/** A refusal's error is a key of "Actions.errors"; `values` is what was typed (never the password). */
+type Outcome =
+  | { ok: true }
+  | { ok: false; error: "invalidCredentials" | "emailTaken" | "rateLimited"; retryAfterSeconds?: number; values: { email: string; displayName?: string } };
 
 async function startSession(userId: string): Promise<void> {
   // A new token at every sign-in: a cookie planted before (session fixation) is worth nothing after.
@@ -82,8 +85,9 @@ export interface AccountStatus {
 }
 
 /** For the header of prerendered pages: who is this browser, as far as the cookie says. */
-export async function myAccountStatus(): Promise<AccountStatus> {
-  const user = await currentUser();
+export async function myAccountStatus(ctx?: DataContext): Promise<AccountStatus> {
+  ctx ??= await requestContext();
+  const user = await ctx.asker();
   if (!user?.email) return { signedIn: false, email: null, displayName: null, role: null };
   return { signedIn: true, email: user.email, displayName: user.displayName, role: user.role };
 }

@@ -2,9 +2,8 @@
 // touched, and which lesson they worked on last. The user comes from the session; nobody can
 // ask for someone else's.
 import "server-only";
-import { currentUser } from "@/app/_lib/auth/session";
-import { db } from "@/app/_lib/db/client";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
+import { type DataContext, requestContext } from "./data-context";
 
 export interface LessonProgressSummary {
   lessonId: string;
@@ -22,10 +21,11 @@ export interface CatalogProgress {
 
 export const NO_CATALOG_PROGRESS: CatalogProgress = { lessons: [], last: null };
 
-export async function myCatalogProgress(): Promise<CatalogProgress> {
-  const user = await currentUser();
+export async function myCatalogProgress(ctx?: DataContext): Promise<CatalogProgress> {
+  ctx ??= await requestContext();
+  const user = await ctx.asker();
   if (!user) return NO_CATALOG_PROGRESS;
-  const rows = await db.progress.findMany({
+  const rows = await ctx.db.progress.findMany({
     where: { userId: user.userId },
     select: { lessonId: true, exerciseId: true, firstPassedAt: true, lastAttemptAt: true },
   });

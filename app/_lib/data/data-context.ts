@@ -20,8 +20,8 @@ export interface DataContext {
 }
 
 export interface DataRuntime {
-  manager: Pick<LabManager, "view" | "reset" | "summary" | "endLab">;
-  provider: Pick<Provider, "memoryBytes">;
+  manager: Pick<LabManager, "view" | "reset" | "summary" | "endLab" | "readyLab" | "touch">;
+  provider: Pick<Provider, "memoryBytes" | "exec">;
 }
 
 /** The context of the current request; modules load lazily so importing this costs nothing. */

@@ -1,14 +1,13 @@
 // The Check button: grade the current learner's exercise on their own ready lab (through the
 // grading service, as live checks do) and store it.
 import "server-only";
-import { currentUser } from "@/app/_lib/auth/session";
-import { labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import type { ProgressSnapshot } from "@/app/_lib/grader/live-frames";
 import { gradeTarget } from "@/sandbox/grader/engine";
 import type { ResultsDocument } from "@/sandbox/grader/results";
 import { grading } from "@/app/_lib/grader/grading";
 import { isStorageFull } from "@/app/_lib/db/storage-full";
+import { type DataContext, requestContext } from "./data-context";
 import { recordResults } from "./progress";
 
 export type CheckAnswer =
@@ -19,11 +18,12 @@ export type CheckAnswer =
   | { kind: "no-lab" }
   | { kind: "unknown-exercise" };
 
-export async function checkMyExercise(lessonId: string, exerciseId: string): Promise<CheckAnswer> {
+export async function checkMyExercise(lessonId: string, exerciseId: string, ctx?: DataContext): Promise<CheckAnswer> {
   const exercise = lessonExercises(lessonId).find((e) => e.id === exerciseId);
   if (!exercise) return { kind: "unknown-exercise" };
-  const user = await currentUser();
-  const runtime = labRuntimeIfRunning();
+  ctx ??= await requestContext();
+  const user = await ctx.asker();
+  const runtime = ctx.runtime();
   if (!user || !runtime) return { kind: "no-lab" };
   const lab = await runtime.manager.readyLab(user.userId);
   if (!lab) return { kind: "no-lab" };
@@ -31,7 +31,7 @@ export async function checkMyExercise(lessonId: string, exerciseId: string): Pro
   runtime.manager.touch(lab.sandboxId);
   let recorded;
   try {
-    recorded = await recordResults(user.userId, lab.sandboxId, results);
+    recorded = await recordResults(user.userId, lab.sandboxId, results, {}, ctx);
   } catch (error) {
     if (isStorageFull(error)) return { kind: "not-saved", results };
     throw error;
