@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import { labContainerOptions, LAB_DEFAULTS, type LabContainerSpec } from "../../../sandbox/providers/docker-lab-options";
+import { waitFor } from "../../support/until";
 
 export const LAB_IMAGE = process.env.KUBELAB_LAB_IMAGE ?? LAB_DEFAULTS.image;
 /** Every lab a test creates carries this label, so a crashed run's leftovers can be found. */
@@ -156,31 +157,9 @@ export class Lab {
     return JSON.parse(await this.ok(`kubectl ${kubectlArgs} -o json`)) as T;
   }
 
-  /**
-   * Polls `check` until it returns a truthy value, which is returned. Bounded by timeoutMs;
-   * on timeout the error names what was awaited and the last value or error seen.
-   */
-  async waitFor<T>(
-    what: string,
-    check: () => Promise<T | false | undefined | null>,
-    { timeoutMs = 120_000, intervalMs = 500 }: { timeoutMs?: number; intervalMs?: number } = {},
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await check();
-        if (v) return v;
-        last = v;
-      } catch (err) {
-        last = err;
-      }
-      if (Date.now() > deadline) {
-        const seen = last instanceof Error ? last.message : JSON.stringify(last);
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
-      }
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
+  /** Polls until `check` answers (test/support/until.ts). */
+  waitFor<T>(what: string, check: () => Promise<T | false | undefined | null>, options?: { timeoutMs?: number; intervalMs?: number }): Promise<T> {
+    return waitFor(what, check, options);
   }
 
   inspect(): Promise<Docker.ContainerInspectInfo> {

@@ -2,32 +2,14 @@
 // pod or a credential could reach the lab container's root (and from there, with SYS_ADMIN,
 // the host) is tried for real in the learner's shell, and each must be refused with a clear
 // message and change nothing. One lab for the whole file.
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DockerProvider } from "@/sandbox/providers/docker";
-import type { ProviderState } from "@/sandbox/providers/types";
-import { requireDockerAndImage } from "../../support/docker";
-import { NODE_LAB_IMAGE, requireNodeImage } from "../../support/node-lab";
+import { describe, expect, it } from "vitest";
+import { useNodeLab } from "../../support/node-lab";
+import { waitFor } from "../../support/until";
 
-const installationId = `ni${randomBytes(4).toString("hex")}`;
-let provider: DockerProvider;
-let lab: ProviderState | undefined;
-let failure: unknown;
+const node = useNodeLab("node-isolation");
+const { sh } = node;
+const until = <T>(what: string, check: () => Promise<T | false | null | undefined>, timeoutMs = 120_000) => waitFor(what, check, { timeoutMs });
 
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => false as const);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-async function sh(command: string, timeoutMs = 60_000): Promise<{ code: number; out: string }> {
-  const r = await provider.exec(lab!, ["bash", "-lc", command], { user: "learner", timeoutMs });
-  return { code: r.exitCode, out: r.stdout + r.stderr };
-}
 /** The command must fail, saying why. */
 async function refused(command: string): Promise<string> {
   const r = await sh(command);
@@ -41,25 +23,6 @@ metadata: {name: ${name}}
 spec:
 ${spec}
 EOF`;
-
-beforeAll(async () => {
-  try {
-    await requireDockerAndImage();
-    await requireNodeImage();
-    provider = new DockerProvider({ installationId, version: "it", node: { enabled: true, image: NODE_LAB_IMAGE } });
-    lab = await provider.start({ sandboxId: "node-isolation", profile: "node", ownerId: null });
-    await provider.waitReady(lab, 180_000);
-  } catch (error) {
-    failure = error;
-  }
-});
-beforeEach(() => {
-  if (failure) throw failure;
-});
-afterAll(async () => {
-  if (lab) await provider.stop(lab);
-  provider?.close();
-});
 
 describe("a node lab refuses the learner", () => {
   it("a privileged pod", async () => {
@@ -138,7 +101,7 @@ EOF`)).toMatch(/kubelab/);
       return (st?.restartCount ?? 0) >= 1 || st?.state?.terminated ? st : false;
     });
     expect(killed.lastState?.terminated?.exitCode ?? killed.state?.terminated?.exitCode).toBe(137);
-    const state = JSON.parse((await provider.exec(lab!, ["kubelab-cluster", "status", "--json"], { user: "root" })).stdout);
+    const state = JSON.parse((await node.provider.exec(node.lab, ["kubelab-cluster", "status", "--json"], { user: "root" })).stdout);
     for (const c of ["etcd", "kube-apiserver", "containerd", "kubelet"]) expect(state.components[c].restarts, c).toBe(0);
     expect((await sh("kubectl get node minikube -o name")).out.trim()).toBe("node/minikube");
     await sh("kubectl delete pod hog --grace-period=0 --force");
@@ -149,7 +112,7 @@ EOF`)).toMatch(/kubelab/);
     await until("the bomb to run", async () => (await sh("kubectl get pod bomb -o jsonpath='{.status.phase}'")).out.trim() === "Running");
     await new Promise((r) => setTimeout(r, 5000));
     // The pod's pids cgroup caps it (kubelet podPidsLimit), well under the lab's own limit.
-    const pids = await provider.exec(lab!, ["sh", "-c", "cat /sys/fs/cgroup/pids/kubepods*/besteffort/pod$(kubectl --kubeconfig /var/lib/kubelab/kubeconfig/admin.conf get pod bomb -o jsonpath='{.metadata.uid}')/pids.max"], { user: "root" });
+    const pids = await node.provider.exec(node.lab, ["sh", "-c", "cat /sys/fs/cgroup/pids/kubepods*/besteffort/pod$(kubectl --kubeconfig /var/lib/kubelab/kubeconfig/admin.conf get pod bomb -o jsonpath='{.metadata.uid}')/pids.max"], { user: "root" });
     expect(pids.stdout.trim()).toBe("1024");
     const r = await sh("kubectl get nodes -o name && kubectl run alive --image=busybox:1.36 --restart=Never -- true && kubectl delete pod bomb --grace-period=0 --force");
     expect(r.code, r.out).toBe(0);

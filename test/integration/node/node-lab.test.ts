@@ -2,67 +2,20 @@
 // options learners get), then everything a learner does with real pods, typed as the learner
 // in the lab's shell: the node, Services by ClusterIP, NodePort and DNS name, logs, exec,
 // probes and failed pulls. One lab start for the whole file: each costs a core for ~15 s.
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DockerProvider } from "@/sandbox/providers/docker";
 import { NODE_LAB_CAPABILITIES } from "@/sandbox/providers/docker-lab-options";
-import { ProfileUnavailableError, type ProviderState } from "@/sandbox/providers/types";
-import { requireDockerAndImage } from "../../support/docker";
-import { NODE_LAB_IMAGE, requireNodeImage } from "../../support/node-lab";
+import { ProfileUnavailableError } from "@/sandbox/providers/types";
+import { useNodeLab } from "../../support/node-lab";
+import { waitFor } from "../../support/until";
 
-const installationId = `nd${randomBytes(4).toString("hex")}`;
-let provider: DockerProvider;
-let lab: ProviderState | undefined;
-let failure: unknown;
-
-/** A bash login shell as the learner, as the terminal runs it. */
-async function sh(command: string, timeoutMs = 60_000): Promise<{ code: number; out: string }> {
-  const r = await provider.exec(lab!, ["bash", "-lc", command], { user: "learner", timeoutMs });
-  return { code: r.exitCode, out: r.stdout + r.stderr };
-}
-async function ok(command: string, timeoutMs = 60_000): Promise<string> {
-  const r = await sh(command, timeoutMs);
-  if (r.code !== 0) throw new Error(`\`${command}\` exited with ${r.code}:\n${r.out}`);
-  return r.out;
-}
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = v;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-beforeAll(async () => {
-  try {
-    await requireDockerAndImage();
-    await requireNodeImage();
-    provider = new DockerProvider({ installationId, version: "it", node: { enabled: true, image: NODE_LAB_IMAGE } });
-    lab = await provider.start({ sandboxId: "node-it", profile: "node", ownerId: null });
-    await provider.waitReady(lab, 180_000);
-  } catch (error) {
-    failure = error;
-  }
-});
-beforeEach(() => {
-  if (failure) throw failure;
-});
-afterAll(async () => {
-  if (lab) await provider.stop(lab);
-  provider?.close();
-});
+const node = useNodeLab("node-it");
+const { sh, ok } = node;
+const until = <T>(what: string, check: () => Promise<T | false | null | undefined>, timeoutMs = 120_000) => waitFor(what, check, { timeoutMs });
 
 describe("a node lab from the Docker provider", () => {
   it("is created with the node profile's narrow privileges, not --privileged", async () => {
-    const info = await (provider as unknown as { docker: import("dockerode") }).docker.getContainer(lab!.ref).inspect();
+    const info = await (node.provider as unknown as { docker: import("dockerode") }).docker.getContainer(node.lab.ref).inspect();
     const hc = info.HostConfig as typeof info.HostConfig & { CgroupnsMode?: string };
     expect(hc.Privileged).toBe(false);
     expect(hc.CapDrop).toEqual(["ALL"]);
@@ -70,7 +23,7 @@ describe("a node lab from the Docker provider", () => {
     expect(hc.CgroupnsMode).toBe("private");
     expect(hc.NetworkMode).toBe("none");
     expect(info.Config.Labels["org.kubelab.profile"]).toBe("node");
-    expect(lab!.profile).toBe("node");
+    expect(node.lab.profile).toBe("node");
   });
 
   it("has one node, minikube, Ready, backed by a real kubelet and containerd", async () => {
@@ -214,7 +167,7 @@ describe("a node lab after minikube delete (the lab's reset)", () => {
     expect((await ok("kubectl get deployments,services,configmaps -o name")).trim().split("\n").sort()).toEqual(["configmap/kube-root-ca.crt", "service/kubernetes"]);
     // The kubelet stops what the reset deleted: only the sandbox of CoreDNS and its container stay.
     await until("the learner's containers to stop", async () => {
-      const r = await provider.exec(lab!, ["crictl", "--runtime-endpoint", "unix:///run/containerd/containerd.sock", "ps", "-q"], { user: "root" });
+      const r = await node.provider.exec(node.lab, ["crictl", "--runtime-endpoint", "unix:///run/containerd/containerd.sock", "ps", "-q"], { user: "root" });
       return r.stdout.trim().split("\n").filter(Boolean).length === 1;
     });
     expect((await ok("kubectl get node minikube -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}'")).trim()).toBe("True");
@@ -229,7 +182,7 @@ describe("a node lab after minikube delete (the lab's reset)", () => {
 
 describe("the node profile's opt-in", () => {
   it("is refused with a clear reason when the operator has not opted in", async () => {
-    const closed = new DockerProvider({ installationId, version: "it" });
+    const closed = new DockerProvider({ installationId: node.installationId, version: "it" });
     await expect(closed.start({ sandboxId: "node-refused", profile: "node", ownerId: null })).rejects.toThrow(ProfileUnavailableError);
     await expect(closed.start({ sandboxId: "node-refused", profile: "node", ownerId: null })).rejects.toThrow(/KUBELAB_NODE_LABS=unsafe-sys-admin/);
     expect((await closed.list()).filter((l) => l.sandboxId === "node-refused")).toEqual([]);
