@@ -9,18 +9,16 @@
 //
 // While a fault is caused the learners stop typing (as people look up when their screen
 // changes) and then type their current step again from its first line.
-import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { promisify } from "node:util";
 import { LABEL } from "@/sandbox/providers/types";
+import { restartDockerd } from "../support/dockerd";
 import { startServer } from "../support/server";
 import { type ClassRun, Errors, type SimLearner } from "./class.bench-lib";
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const RECOVERY_LIMIT_MS = 5 * 60_000;
 
 export interface FaultResult {
@@ -143,26 +141,9 @@ async function serverKill(cls: ClassRun): Promise<FaultResult> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function dockerdRestart(cls: ClassRun): Promise<FaultResult> {
   return withFault(cls, "dockerd restart", async (t0) => {
-    if (process.getuid?.() !== 0) throw new Error("restarting dockerd needs root");
-    const pid = Number(readFileSync("/var/run/docker.pid", "utf8").trim());
-    process.kill(pid, "SIGTERM");
-    try {
-      for (let i = 0; i < 150 && alive(pid); i++) await sleep(100);
-      await sleep(3000);
-    } finally {
-      await run("bash", [path.join(root, "sandbox/host/ensure-docker.sh")], { timeout: 90_000 });
-    }
+    await restartDockerd(3000);
     const up = performance.now() - t0;
     const back = await waitBack(cls, t0, { reopened: false });
     return { ms: back.ms, detail: `engine answering again after ${(up / 1000).toFixed(1)} s${back.missing ? `; still missing: ${back.missing}` : ""}` };

@@ -9,23 +9,18 @@
 // This stops the host's shared Docker engine for a few seconds (every Docker call on the host
 // fails meanwhile), so it runs as root, keeps the outage short, and always leaves dockerd
 // running, even when it fails.
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { promisify } from "node:util";
 import Docker from "dockerode";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "@/sandbox/providers/types";
 import { launchBrowser } from "../support/browser";
 import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
+import { ensureDocker, restartDockerd } from "../support/dockerd";
 import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
 import { screen, startLab, TERMINAL, terminalState, waitForShell } from "../support/lab-page";
 import { type RunningServer, startServer } from "../support/server";
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const LESSON = "98-exercise-fixture";
 const FIRST_START_MS = 150_000;
 const ANSWER_MS = 60_000;
@@ -42,32 +37,6 @@ const card = '[data-testid="exercise"][data-exercise-id="scale-web"]';
 const attr = (selector: string, name: string) => page.getAttribute(selector, name);
 const labs = async () =>
   (await docker.listContainers({ filters: { label: [`${LABEL.installation}=${installation}`] } })).map((c) => ({ id: c.Id, sandbox: c.Labels[LABEL.sandbox] }));
-
-async function ensureDocker(): Promise<void> {
-  await run("bash", [path.join(root, "sandbox/host/ensure-docker.sh")], { timeout: 90_000 });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Stops the engine that serves /var/run/docker.sock, keeps it away for `outageMs`, starts it again as the set-up does. */
-async function restartDockerd(outageMs: number): Promise<void> {
-  const pid = Number(readFileSync("/var/run/docker.pid", "utf8").trim());
-  process.kill(pid, "SIGTERM");
-  try {
-    for (let i = 0; i < 150 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    if (alive(pid)) throw new Error(`dockerd (pid ${pid}) did not stop within 15 s`);
-    await new Promise((r) => setTimeout(r, outageMs));
-  } finally {
-    await ensureDocker();
-  }
-}
 
 beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error("this test restarts dockerd, so it must run as root (as `npm test` does in CI)");

@@ -4,9 +4,6 @@
 // learner had recorded before stays recorded. The kill is a real `docker kill` (SIGKILL) of the
 // real lab container.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import Docker from "dockerode";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,14 +11,14 @@ import { LABEL } from "@/sandbox/providers/types";
 import en from "@/app/_lib/i18n/messages/en.json";
 import ko from "@/app/_lib/i18n/messages/ko.json";
 import { launchBrowser } from "../support/browser";
-import { requireDockerAndImage } from "../support/docker";
-import { TERMINAL, waitForShell } from "../support/lab-page";
+import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
+import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
+import { startLab, TERMINAL } from "../support/lab-page";
 import { type RunningServer, startServer } from "../support/server";
 
 const LESSON = "98-exercise-fixture";
 const FIRST_START_MS = 150_000;
 const ANSWER_MS = 60_000;
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const installation = `kil${randomBytes(4).toString("hex")}`;
 
 let docker: Docker;
@@ -36,9 +33,7 @@ const labs = async () =>
 
 beforeAll(async () => {
   docker = await requireDockerAndImage();
-  const content = mkdtempSync(path.join(tmpdir(), "kubelab-killed-content-"));
-  mkdirSync(path.join(content, "lessons"));
-  symlinkSync(path.join(root, "test/fixtures/content-exercise/lessons/01-scale-web"), path.join(content, "lessons", LESSON));
+  const content = makeContentDir("killed", { lessons: { [LESSON]: EXERCISE_FIXTURE } });
   server = await startServer({
     KUBELAB_CONTENT_DIR: content,
     KUBELAB_SECRET: `killed-${randomBytes(24).toString("hex")}`,
@@ -52,9 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } })) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  }
+  await removeInstallationLabs(installation);
 });
 
 describe("a learner's lab container is killed during class", { timeout: 120_000 }, () => {
@@ -64,9 +57,7 @@ describe("a learner's lab container is killed during class", { timeout: 120_000 
     "a learner passes an exercise in a lab",
     async () => {
       await page.goto(`/ko/lessons/${LESSON}`);
-      await page.click('[data-testid="lab-start"]');
-      await expect.poll(() => attr('[data-testid="lab-state"]', "data-state"), { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
-      await waitForShell(page, ANSWER_MS);
+      await startLab(page, FIRST_START_MS);
       await page.click(TERMINAL);
       await page.keyboard.type("kubectl scale deployment web --replicas=3");
       await page.keyboard.press("Enter");
@@ -89,9 +80,7 @@ describe("a learner's lab container is killed during class", { timeout: 120_000 
   });
 
   it("gets a working new lab from the offer, and the earlier pass is still recorded", async () => {
-    await page.click('[data-testid="lab-start"]');
-    await expect.poll(() => attr('[data-testid="lab-state"]', "data-state"), { timeout: FIRST_START_MS, interval: 250 }).toBe("ready");
-    await waitForShell(page, ANSWER_MS);
+    await startLab(page, FIRST_START_MS);
     const now = await labs();
     expect(now).toHaveLength(1);
     expect(now[0]).not.toBe(first[0]);
