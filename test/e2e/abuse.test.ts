@@ -13,7 +13,7 @@ import { WebSocket } from "ws";
 import { LIVE_EVENT, liveFrameSchema, type LiveFrame } from "@/app/_lib/grader/live-frames";
 import { LABEL } from "@/sandbox/providers/types";
 import { decodeServer, Op } from "@/sandbox/terminal/protocol";
-import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
+import { removeInstallationLabs, requireDockerAndImage, runningLabsOf } from "../support/docker";
 import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
 import { buildActions, callAction, cookieFrom, pagePathOf } from "../support/server-action";
 import { type RunningServer, startServer } from "../support/server";
@@ -68,7 +68,7 @@ function openLive(withCookie: string) {
 }
 
 async function labContainer(): Promise<Docker.Container> {
-  const found = await docker.listContainers({ filters: { label: [`${LABEL.installation}=${installation}`] } });
+  const found = await runningLabsOf(installation);
   if (found.length !== 1) throw new Error(`expected one lab, found ${found.length}`);
   return docker.getContainer(found[0]!.Id);
 }

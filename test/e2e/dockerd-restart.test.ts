@@ -15,7 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "@/sandbox/providers/types";
 import { launchBrowser } from "../support/browser";
-import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
+import { removeInstallationLabs, requireDockerAndImage, runningLabsOf } from "../support/docker";
 import { ensureDocker, restartDockerd } from "../support/dockerd";
 import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
 import { screen, startLab, TERMINAL, terminalState, waitForShell } from "../support/lab-page";
@@ -36,7 +36,7 @@ let page: Page;
 const card = '[data-testid="exercise"][data-exercise-id="scale-web"]';
 const attr = (selector: string, name: string) => page.getAttribute(selector, name);
 const labs = async () =>
-  (await docker.listContainers({ filters: { label: [`${LABEL.installation}=${installation}`] } })).map((c) => ({ id: c.Id, sandbox: c.Labels[LABEL.sandbox] }));
+  (await runningLabsOf(installation)).map((c) => ({ id: c.Id, sandbox: c.Labels[LABEL.sandbox] }));
 
 beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error("this test restarts dockerd, so it must run as root (as `npm test` does in CI)");

@@ -7,11 +7,10 @@ import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LABEL } from "@/sandbox/providers/types";
 import en from "@/app/_lib/i18n/messages/en.json";
 import ko from "@/app/_lib/i18n/messages/ko.json";
 import { launchBrowser } from "../support/browser";
-import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
+import { removeInstallationLabs, requireDockerAndImage, runningLabsOf } from "../support/docker";
 import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
 import { startLab, TERMINAL } from "../support/lab-page";
 import { type RunningServer, startServer } from "../support/server";
@@ -29,7 +28,7 @@ let page: Page;
 const card = '[data-testid="exercise"][data-exercise-id="scale-web"]';
 const attr = (selector: string, name: string) => page.getAttribute(selector, name);
 const labs = async () =>
-  (await docker.listContainers({ filters: { label: [`${LABEL.installation}=${installation}`] } })).filter((c) => c.Labels[LABEL.owner] !== "pool").map((c) => c.Id);
+  (await runningLabsOf(installation, { pool: false })).map((c) => c.Id);
 
 beforeAll(async () => {
   docker = await requireDockerAndImage();

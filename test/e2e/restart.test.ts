@@ -6,9 +6,8 @@ import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LABEL } from "@/sandbox/providers/types";
 import { launchBrowser } from "../support/browser";
-import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
+import { removeInstallationLabs, requireDockerAndImage, runningLabsOf } from "../support/docker";
 import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
 import { startLab, TERMINAL, waitForShell } from "../support/lab-page";
 import { freePort, type RunningServer, startServer } from "../support/server";
@@ -29,7 +28,7 @@ const card = '[data-testid="exercise"][data-exercise-id="scale-web"]';
 const terminal = TERMINAL;
 const attr = (selector: string, name: string) => page.getAttribute(selector, name);
 const labs = async () =>
-  (await docker.listContainers({ filters: { label: [`${LABEL.installation}=${installation}`] } })).filter((c) => c.Labels[LABEL.owner] !== "pool").map((c) => c.Id);
+  (await runningLabsOf(installation, { pool: false })).map((c) => c.Id);
 
 const waitForPrompt = () => waitForShell(page, ANSWER_MS);
 

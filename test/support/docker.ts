@@ -20,6 +20,12 @@ export async function requireDockerAndImage(): Promise<Docker> {
   return docker;
 }
 
+/** The running containers of one installation: its labs, and its warm pool unless `pool` is false. */
+export async function runningLabsOf(installation: string, { pool = true }: { pool?: boolean } = {}): Promise<Docker.ContainerInfo[]> {
+  const found = await new Docker().listContainers({ filters: { label: [`${LABEL.installation}=${installation}`] } });
+  return pool ? found : found.filter((c) => c.Labels[LABEL.owner] !== "pool");
+}
+
 /**
  * Removes every container of one installation (its labs and its warm pool), whatever state the
  * test left them in. Quiet when no engine answers: then there is nothing to remove either.
