@@ -45,19 +45,32 @@ if [[ "$(cat node_modules/.kubelab-deps 2>/dev/null)" != "$deps_hash" ]]; then
   echo "$deps_hash" > node_modules/.kubelab-deps
 fi
 
-# --- Prisma client --------------------------------------------------------------------------------
-# `prisma generate` needs no schema engine, but the CLI insists that one exists; any file will do.
-prisma_hash="$(hash_of prisma/schema.prisma package-lock.json)"
-if [[ "$(cat prisma/generated/.kubelab-schema 2>/dev/null)" != "$prisma_hash" ]]; then
-  log "generating the Prisma client"
+# --- Prisma clients -------------------------------------------------------------------------------
+# One schema source (prisma/schema.prisma, SQLite); prisma/providers.ts writes the PostgreSQL
+# variant from it, and each provider gets its own client (prisma/README.md). DATABASE_URL
+# picks one at run time. `prisma generate` needs no schema engine, but the CLI insists that
+# one exists; any file will do.
+prisma_hash="$(hash_of prisma/schema.prisma prisma/providers.ts package-lock.json)"
+if [[ "$(cat prisma/generated/.kubelab-schema 2>/dev/null)" != "$prisma_hash" || "$(cat prisma/postgresql/generated/.kubelab-schema 2>/dev/null)" != "$prisma_hash" ]]; then
+  log "generating the Prisma clients (SQLite, PostgreSQL)"
   engine="${PRISMA_SCHEMA_ENGINE_BINARY:-}"
   if [[ -z "$engine" || ! -e "$engine" ]]; then export PRISMA_SCHEMA_ENGINE_BINARY="$root/package.json"; fi
-  npx --no-install prisma generate >/dev/null
+  npx --no-install tsx prisma/providers.ts >/dev/null
+  npx --no-install prisma generate --schema prisma/schema.prisma >/dev/null
+  npx --no-install prisma generate --schema prisma/postgresql/schema.prisma >/dev/null
   echo "$prisma_hash" > prisma/generated/.kubelab-schema
+  echo "$prisma_hash" > prisma/postgresql/generated/.kubelab-schema
 fi
 
 # The database is migrated by server.ts at every start (prisma/migrate.ts), not here: tests
 # make their own databases, and doing it twice only costs a tsx start-up.
+
+# --- PostgreSQL for the data layer's tests ------------------------------------------------------------
+# The data layer's tests run on SQLite and on PostgreSQL (vitest.config.ts): Debian's
+# PostgreSQL in a loopback cluster of its own, installed once when missing and we are root.
+if [[ "$mode" == test ]]; then
+  bash sandbox/host/postgres-test.sh
+fi
 
 # --- Chromium for the end-to-end tests ---------------------------------------------------------------
 if [[ "$mode" == test && ! -x "${KUBELAB_CHROMIUM:-/usr/bin/chromium}" ]]; then

@@ -7,7 +7,7 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /** SQLite file (default) or, later, a PostgreSQL URL. */
+  /** The database, chosen by the URL alone: file:… is SQLite (default), postgres(ql)://… is PostgreSQL. */
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: or postgresql://")
@@ -44,6 +44,14 @@ const schema = z.object({
    * behind one NAT address shares it: raise it for a class larger than this that starts together.
    */
   KUBELAB_MAX_WAITING_LABS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000).default(20),
+  /** Labs that boot at once; more only slow each other down on a small host (measure with `npm run bench -- cold-starts`). */
+  KUBELAB_MAX_CONCURRENT_STARTS: z.coerce.number().int().min(1).max(64).default(2),
+  /** How long before a scheduled class its labs are warmed (one per enrolled learner without a lab, within capacity). */
+  KUBELAB_CLASS_WARM_LEAD_MIN: z.coerce.number().min(0).max(24 * 60).default(10),
+  /** How long after a class's start a lab warmed for it waits for its learner before it is ended. */
+  KUBELAB_CLASS_HOLD_MIN: z.coerce.number().min(0.05).max(24 * 60).default(20),
+  /** How often the class scheduler looks for classes to warm labs for. */
+  KUBELAB_CLASS_SCHEDULER_INTERVAL_SEC: z.coerce.number().int().min(1).max(3600).default(30),
   /** How often labs are checked for idleness, age and health. */
   KUBELAB_CULL_INTERVAL_SEC: z.coerce.number().int().min(1).max(3600).default(30),
   /** Ended labs and abandoned anonymous learners are deleted this many days on (expired sessions at once). */
