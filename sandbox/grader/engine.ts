@@ -8,52 +8,22 @@
 // never `fail`: the learner must not be told their work is wrong when we could not look.
 import { z } from "zod";
 import type { Check, Exercise } from "@/sandbox/grader/exercise-schema";
-import { ExecOutputLimitError, type ExecOptions, type ExecResult, type Provider, type ProviderState } from "@/sandbox/providers/types";
+import { ExecOutputLimitError, type ExecResult } from "@/sandbox/providers/types";
+import { AS_GRADER, execBounded, type GradeTarget, LAB_BIN, TIMED_OUT } from "./lab-exec";
+import { runBehaviourCheck } from "./behaviour";
 import { evaluateSelectCheck, type KubeObject, kindsRead } from "./evaluate";
 import { resourceOf } from "./kinds";
 import * as say from "./messages";
 import { type Bilingual, type CheckResult, documentCheck, outcomeOf, RESULTS_VERSION, type ResultsDocument } from "./results";
 
-/** Provider.exec bound to one lab. */
-export interface GradeTarget {
-  exec(cmd: string[], options?: ExecOptions): Promise<ExecResult>;
-}
-
-export function gradeTarget(provider: Pick<Provider, "exec">, state: ProviderState): GradeTarget {
-  return { exec: (cmd, options) => provider.exec(state, cmd, options) };
-}
+export { AS_GRADER, execBounded, GRADER_MAX_OUTPUT_BYTES, type GradeTarget, gradeTarget, LAB_BIN, TIMED_OUT } from "./lab-exec";
 
 export const DEFAULT_GRADE_TIMEOUT_MS = 8000;
-
-/**
- * Bytes of output one grader exec may return. A lesson's objects print well under 1 MiB;
- * 10,000 ConfigMaps print tens of MiB, which would be held in the server's memory.
- */
-export const GRADER_MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
-
-/** Binaries of the lab image, by absolute path (the local provider maps /usr/local/bin). */
-export const LAB_BIN = { timeout: "/usr/bin/timeout", bash: "/bin/bash", kubectl: "/usr/local/bin/kubectl" } as const;
-
-/** How the grader runs its own commands in a lab. */
-export const AS_GRADER = { user: "grader", maxOutputBytes: GRADER_MAX_OUTPUT_BYTES } as const satisfies Omit<ExecOptions, "timeoutMs">;
-
-/**
- * Runs `cmd` in the lab under coreutils' `timeout`, so a command that hangs is killed INSIDE
- * the lab (the provider's own timeout only stops waiting for it). Exit 124/137 means the
- * in-lab timeout fired. As the learner unless options say otherwise (a solution or an
- * exercise's set-up acts for the learner); the grader's reads pass AS_GRADER.
- */
-export function execBounded(target: GradeTarget, cmd: string[], timeoutMs: number, options: Omit<ExecOptions, "timeoutMs"> = {}): Promise<ExecResult> {
-  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-  return target.exec([LAB_BIN.timeout, "-k", "1", String(seconds), ...cmd], { user: "learner", ...options, timeoutMs: timeoutMs + 3000 });
-}
 
 /** The message for an exec that failed (thrown), bilingual: too much output, or unreadable. */
 function unreadable(error: unknown): Bilingual {
   return error instanceof ExecOutputLimitError ? say.outputTooLarge(error.limitBytes) : say.labUnreadable((error as Error).message);
 }
-
-export const TIMED_OUT = new Set([124, 137]);
 
 export type ClusterRead =
   | { ok: true; byKind: Map<string, KubeObject[]>; unknownKinds: Set<string> }
@@ -158,7 +128,8 @@ export async function gradeExercise(
       if (check.command !== undefined) return runCommandCheck(check as Check & { command: string }, target, timeoutMs, labReadable);
       const r = await read!;
       if (!r.ok) return { ...base(check), status: "error", message: r.tooLarge ?? say.checkNotRun() };
-      const kind = check.select!.kind;
+      if (!check.select) return runBehaviourCheck(check, (k) => r.byKind.get(k) ?? [], target, timeoutMs);
+      const kind = check.select.kind;
       if (r.unknownKinds.has(kind)) return { ...base(check), status: "fail", message: say.unknownKind(kind), found: "0" };
       return evaluateSelectCheck(check, r.byKind.get(kind) ?? [], (k) => r.byKind.get(k) ?? []);
     }),

@@ -120,8 +120,11 @@ describe("one learner against the server's limits", { timeout: 120_000 }, () => 
     await until("every tab to see the lab watched", () => tabs.map((t) => t.frames.some((f) => f.type === "watching")), (seen) => seen.every(Boolean), 90_000);
     await until("every tab to get results", () => tabs.map((t) => t.frames.some((f) => f.type === "results")), (seen) => seen.every(Boolean), 60_000);
     await until("a watcher in the lab", watchersInLab, (n) => n >= 1, 30_000);
+    // Never more than one: six tabs sharing nothing would be six. Zero for a moment is allowed:
+    // on a loaded host the watch can miss its liveness deadline and be started again (the
+    // "live watch in the lab ended (no answer)" warning), which is recovery, not sharing.
     for (let i = 0; i < 5; i++) {
-      expect(await watchersInLab()).toBe(1);
+      expect(await watchersInLab()).toBeLessThanOrEqual(1);
       await new Promise((r) => setTimeout(r, 300));
     }
     const more = Array.from({ length: 7 }, () => openLive(cookie));

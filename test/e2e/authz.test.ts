@@ -160,6 +160,20 @@ const ACTIONS: Record<string, ActionRule> = {
   "app/_lib/cohort/actions.ts#readmitLearnerAction": { why: "Only the cohort's own instructor.", callers: ALL, args: cohortLearner, expectRefused: signInOrForbidden },
   "app/_lib/cohort/actions.ts#learnerDetailAction": { why: "Only the cohort's own instructor sees a learner's attempts.", callers: ALL, args: cohortLearner, expectRefused: signInOrForbidden },
   "app/_lib/cohort/actions.ts#resetLearnerLabAction": { why: "Only the cohort's own instructor resets a learner's lab.", callers: ALL, args: cohortLearner, expectRefused: signInOrForbidden },
+  "app/_lib/cohort/actions.ts#classScheduleAction": { why: "Only the cohort's own instructor sees its class schedule and labs.", callers: ALL, args: (f) => [{ cohortId: f.cohortId }], expectRefused: signInOrForbidden },
+  "app/_lib/cohort/actions.ts#scheduleClassAction": {
+    why: "Only the cohort's own instructor schedules its classes (each warms labs on this host).",
+    callers: ALL,
+    args: (f) => [{ cohortId: f.cohortId, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString() }],
+    expectRefused: signInOrForbidden,
+  },
+  "app/_lib/cohort/actions.ts#startClassNowAction": { why: "Only the cohort's own instructor starts a class (it warms labs at once).", callers: ALL, args: (f) => [{ cohortId: f.cohortId }], expectRefused: signInOrForbidden },
+  "app/_lib/cohort/actions.ts#cancelClassAction": {
+    why: "Only the cohort's own instructor takes a class off the schedule.",
+    callers: ALL,
+    args: (f) => [{ cohortId: f.cohortId, sessionId: "c".repeat(25) }],
+    expectRefused: signInOrForbidden,
+  },
   "app/_lib/cohort/actions.ts#joinCohortAction": {
     why: "Joining needs an account (a learner with the code may join: that is what invites are for).",
     callers: ["nobody"],
@@ -195,13 +209,23 @@ interface RouteRule {
   status: Partial<Record<Caller, number[]>>;
 }
 
-const ROUTES: Record<string, RouteRule> = {
+const ROUTES: Record<string, RouteRule | RouteRule[]> = {
   "/api/health": { why: "Public by design: counts, never owners.", url: () => "/api/health", status: { nobody: [200, 503], learner: [200, 503] } },
   "/api/lab/events": { why: "The caller's own lab only.", url: () => "/api/lab/events", status: { nobody: [401], learner: [200] } },
   "/api/lessons/[lessonId]/live": { why: "Live checks of the caller's own lab only.", url: () => `/api/lessons/${EXERCISE_LESSON}/live`, status: { nobody: [401], learner: [200] } },
   "/api/cohorts/[cohortId]/events": { why: "The cohort's instructor (or an admin) only.", url: (f) => `/api/cohorts/${f.cohortId}/events`, status: { nobody: [401], learner: [403], otherInstructor: [403, 404] } },
   "/api/cohorts/[cohortId]/csv": { why: "The cohort's instructor (or an admin) only.", url: (f) => `/api/cohorts/${f.cohortId}/csv`, status: { nobody: [401], learner: [403], otherInstructor: [403, 404] } },
+  "/api/lab/picture": [
+    { why: "The caller's own lab's picture.", url: () => "/api/lab/picture", status: { nobody: [401], learner: [200] } },
+    {
+      why: "A learner's picture: the instructor of a cohort they are in (or an admin) only; a learner asking for a classmate's is refused.",
+      url: (f) => `/api/lab/picture?cohort=${f.cohortId}&learner=${f.victimId}`,
+      status: { nobody: [401], learner: [403], otherInstructor: [403, 404] },
+    },
+  ],
 };
+/** A route's rules: one per way of asking it (a query that names someone else is its own rule). */
+const rulesOf = (route: string): RouteRule[] => [ROUTES[route]!].flat();
 
 // ---- helpers ----------------------------------------------------------------------------------
 
@@ -352,18 +376,19 @@ describe("authorization of every route under app/api", { timeout: 120_000 }, () 
 
   it("refuses or answers with the caller's own data only", async () => {
     for (const route of routes) {
-      const rule = ROUTES[route]!;
-      for (const [caller, statuses] of Object.entries(rule.status) as [Caller, number[]][]) {
-        const answer = await get(rule.url(f), cookieOf(caller));
-        expect(statuses, `${route} as ${caller}: status ${answer.status}: ${answer.text.slice(0, 200)}`).toContain(answer.status);
-        expectNothingOfTheVictim(answer.text, `${route} as ${caller}`);
+      for (const rule of rulesOf(route)) {
+        for (const [caller, statuses] of Object.entries(rule.status) as [Caller, number[]][]) {
+          const answer = await get(rule.url(f), cookieOf(caller));
+          expect(statuses, `${rule.url(f)} as ${caller}: status ${answer.status}: ${answer.text.slice(0, 200)}`).toContain(answer.status);
+          expectNothingOfTheVictim(answer.text, `${route} as ${caller}`);
+        }
       }
     }
   });
 
   it("refuses a POST from a foreign origin on every route", async () => {
     for (const route of routes) {
-      const res = await fetch(new URL(ROUTES[route]!.url(f), baseURL), { method: "POST", headers: { origin: FOREIGN, cookie: f.cookies.instructorA }, body: "{}" });
+      const res = await fetch(new URL(rulesOf(route)[0]!.url(f), baseURL), { method: "POST", headers: { origin: FOREIGN, cookie: f.cookies.instructorA }, body: "{}" });
       expect(res.status >= 400 && res.status < 500, `${route}: POST from ${FOREIGN} answered ${res.status}`).toBe(true);
       await res.body?.cancel();
     }

@@ -8,6 +8,7 @@ import type { DataContext } from "@/app/_lib/data/data-context";
 import { createInstructor, labCapacity, listLabs, listUsers, setUserRole, stopLab } from "@/app/_lib/data/admin";
 import { createSession } from "@/app/_lib/auth/accounts-core";
 import type { PrismaClient } from "@/prisma/generated/client";
+import { standInRuntime, testContext } from "@/test/support/data-context";
 import { freshDatabase } from "@/test/support/database";
 
 async function account(db: PrismaClient, email: string, role: "learner" | "instructor" | "admin"): Promise<SessionUser> {
@@ -19,32 +20,19 @@ async function account(db: PrismaClient, email: string, role: "learner" | "instr
 }
 
 function context(db: PrismaClient, asker: SessionUser | null, ended: string[] = []): DataContext {
-  return {
-    db,
-    asker: async () => asker,
-    runtime: () => ({
-      // A stand-in for the lab manager (a unit test runs no labs): what the admin functions ask of it.
-      manager: {
-        view: async () => ({ state: "none" }),
-        reset: async () => ({ state: "none" }),
-        summary: async () => ({ capacity: 4, queue: 0, poolSize: 1, byStatus: { ready: 1 } }),
-        endLab: async (id: string) => {
-          const { count } = await db.sandbox.updateMany({ where: { id, status: { in: ["ready", "starting", "pooled"] } }, data: { status: "ended", endReason: "removed" } });
-          if (count) ended.push(id);
-          return count === 1;
-        },
-        // The learner's own Check asks these; the admin functions never do.
-        readyLab: async () => null,
-        touch: () => {},
+  const runtime = standInRuntime({
+    // What the admin functions ask of the lab manager (a unit test runs no labs).
+    manager: {
+      summary: async () => ({ capacity: 4, queue: 0, poolSize: 1, byStatus: { ready: 1 } }),
+      endLab: async (id: string) => {
+        const { count } = await db.sandbox.updateMany({ where: { id, status: { in: ["ready", "starting", "pooled"] } }, data: { status: "ended", endReason: "removed" } });
+        if (count) ended.push(id);
+        return count === 1;
       },
-      provider: {
-        memoryBytes: async () => 270 * 1024 * 1024,
-        exec: async () => {
-          throw new Error("no lab runs in a unit test");
-        },
-      },
-    }),
-  };
+    },
+    provider: { memoryBytes: async () => 270 * 1024 * 1024 },
+  });
+  return testContext(db, { asker, runtime });
 }
 
 // Argon2 hashing on a busy 2-core host can take a second per account; the limit is generous, not a timing claim.

@@ -98,4 +98,69 @@ describe("import layers", () => {
     const found = files.flatMap((rel) => backPointingImports(rel, readFileSync(path.join(root, rel), "utf8")));
     expect(found.map((f) => `${f.file}:${f.line} imports ${f.specifier} (${f.rule})`)).toEqual([]);
   });
+
+  it("reads the request in the data layer only through DataContext: no data function imports next/headers or the session cookie code", () => {
+    // data-context.ts builds the request's context; every other data function takes it, so a
+    // test can drive it (and its authorization) without a request.
+    const requestReaders = new Set(["next/headers", "@/app/_lib/auth/session", "@/app/_lib/auth/peer-address"]);
+    const files = sourceFiles(path.join("app", "_lib", "data")).filter((rel) => path.basename(rel) !== "data-context.ts");
+    expect(files.length).toBeGreaterThan(10);
+    const found = files.flatMap((rel) =>
+      ts
+        .preProcessFile(readFileSync(path.join(root, rel), "utf8"), true, true)
+        .importedFiles.filter((ref) => requestReaders.has(ref.fileName))
+        .map((ref) => `${rel} imports ${ref.fileName}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("has no import cycle among the modules' runtime imports (type-only imports aside)", () => {
+    const files = ["app", "sandbox"].flatMap(sourceFiles);
+    const known = new Set(files);
+    const toFile = (from: string, spec: string): string | null => {
+      const base = resolveSpecifier(from, spec);
+      if (base === null) return null;
+      return [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")].find((c) => known.has(c)) ?? null;
+    };
+    const graph = new Map(files.map((rel) => [rel, runtimeImports(rel, readFileSync(path.join(root, rel), "utf8")).flatMap((spec) => toFile(rel, spec) ?? [])]));
+    expect(findCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]], ["d.ts", ["a.ts"]]]))).toEqual([["a.ts", "b.ts", "c.ts", "a.ts"]]);
+    expect(findCycles(graph).map((c) => c.join(" -> "))).toEqual([]);
+  });
 });
+
+/** What a module imports for its value at run time: static imports and re-exports, not `import type`. */
+function runtimeImports(rel: string, text: string): string[] {
+  const source = ts.createSourceFile(rel, text, ts.ScriptTarget.Latest);
+  const specs: string[] = [];
+  for (const st of source.statements) {
+    if (!(ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) || !st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    if (ts.isExportDeclaration(st) && st.isTypeOnly) continue;
+    if (ts.isImportDeclaration(st)) {
+      const clause = st.importClause;
+      if (clause?.isTypeOnly) continue;
+      const named = clause?.namedBindings;
+      if (clause && !clause.name && named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)) continue;
+    }
+    specs.push(st.moduleSpecifier.text);
+  }
+  return specs;
+}
+
+/** Every cycle a depth-first walk meets, each as the path that closes it. */
+function findCycles(graph: Map<string, string[]>): string[][] {
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  const walk = (node: string) => {
+    state.set(node, "open");
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === "open") cycles.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next)) walk(next);
+    }
+    stack.pop();
+    state.set(node, "done");
+  };
+  for (const node of graph.keys()) if (!state.has(node)) walk(node);
+  return cycles;
+}

@@ -9,6 +9,7 @@ import type { DataContext, DataRuntime } from "@/app/_lib/data/data-context";
 import { checkMyExercise } from "@/app/_lib/data/exercise-check";
 import { myLessonProgress } from "@/app/_lib/data/progress";
 import type { PrismaClient } from "@/prisma/generated/client";
+import { testContext, standInRuntime } from "@/test/support/data-context";
 import { freshDatabase } from "@/test/support/database";
 
 const LESSON = "01-why-orchestration";
@@ -19,7 +20,7 @@ async function anonymous(db: PrismaClient): Promise<SessionUser> {
 }
 
 function context(db: PrismaClient, asker: SessionUser | null, runtime?: DataRuntime): DataContext {
-  return { db, asker: async () => asker, runtime: () => runtime };
+  return testContext(db, { asker, runtime });
 }
 
 describe("the learner's own data, through DataContext", () => {
@@ -47,22 +48,7 @@ describe("the learner's own data, through DataContext", () => {
     const mine = await anonymous(db);
     const asked: string[] = [];
     // A lab manager with no ready lab for anyone (a unit test runs no labs); records whom it was asked about.
-    const runtime: DataRuntime = {
-      manager: {
-        view: async () => ({ state: "none" }),
-        reset: async () => ({ state: "none" }),
-        summary: async () => ({ capacity: 1, queue: 0, poolSize: 0, byStatus: {} }),
-        endLab: async () => false,
-        readyLab: async (userId) => (asked.push(userId), null),
-        touch: () => {},
-      },
-      provider: {
-        memoryBytes: async () => 0,
-        exec: async () => {
-          throw new Error("no lab runs in a unit test");
-        },
-      },
-    };
+    const runtime = standInRuntime({ manager: { readyLab: async (userId) => (asked.push(userId), null) } });
     expect(await checkMyExercise(LESSON, EXERCISE, context(db, mine, runtime))).toEqual({ kind: "no-lab" });
     expect(asked).toEqual([mine.userId]);
     expect(await checkMyExercise(LESSON, EXERCISE, context(db, null, runtime))).toEqual({ kind: "no-lab" });

@@ -1,10 +1,11 @@
-// Who is asking, inside Next. A learner without a session gets an anonymous one the first
-// time they do something that needs an owner (starting a lab); reading needs none.
+// Who is asking, inside Next: the session cookie, read and written. A learner without a
+// session gets an anonymous one the first time they do something that needs an owner
+// (starting a lab, app/_lib/data/labs.ts); reading needs none.
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { db } from "@/app/_lib/db/client";
 import { peerUsesHttps } from "./peer-address";
-import { createAnonymousSession, findSessionUser, sessionCookieName, type SessionUser } from "./session-core";
+import { findSessionUser, sessionCookieName, type SessionUser } from "./session-core";
 
 /** `__Host-` and Secure when the browser came over HTTPS (KUBELAB_SECURE_COOKIES or a trusted proxy's word; see peer-address.ts). */
 async function cookieName(): Promise<{ name: string; secure: boolean }> {
@@ -43,13 +44,4 @@ export async function clearSessionCookie(): Promise<void> {
 export async function sessionRechecker(): Promise<() => Promise<SessionUser | null>> {
   const token = await currentSessionToken();
   return () => findSessionUser(db, token);
-}
-
-/** Only where cookies may be set: server actions and route handlers. */
-export async function currentOrAnonymousUser(locale: string): Promise<SessionUser> {
-  const existing = await currentUser();
-  if (existing) return existing;
-  const session = await createAnonymousSession(db, locale);
-  await setSessionCookie(session);
-  return { userId: session.userId, role: "learner", email: null, displayName: null };
 }

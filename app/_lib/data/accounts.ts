@@ -1,7 +1,6 @@
 // Signing in, up and out inside Next: rate limits, the session cookie (rotated on every
 // sign-in), and the hand-over of anonymous work. Who is asking always comes from the cookie.
 import "server-only";
-import { headers } from "next/headers";
 import {
   createSession,
   deleteSession,
@@ -9,12 +8,8 @@ import {
   signUp,
   verifyCredentials,
 } from "@/app/_lib/auth/accounts-core";
-import { peerAddress } from "@/app/_lib/auth/peer-address";
 import { consume, forgive, limits } from "@/app/_lib/auth/rate-limit";
-import { clearSessionCookie, currentSessionToken, currentUser, setSessionCookie } from "@/app/_lib/auth/session";
 import type { Role } from "@/app/_lib/auth/session-core";
-import { db } from "@/app/_lib/db/client";
-import { labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
 import { logger } from "@/app/_lib/log";
 import { type DataContext, requestContext } from "./data-context";
 
@@ -23,17 +18,19 @@ type Outcome =
   | { ok: true }
   | { ok: false; error: "invalidCredentials" | "emailTaken" | "rateLimited"; retryAfterSeconds?: number; values: { email: string; displayName?: string } };
 
-async function startSession(userId: string): Promise<void> {
+async function startSession(ctx: DataContext, userId: string): Promise<void> {
+  const { db } = ctx;
   // A new token at every sign-in: a cookie planted before (session fixation) is worth nothing after.
-  await deleteSession(db, await currentSessionToken());
-  await setSessionCookie(await createSession(db, userId));
+  await deleteSession(db, await ctx.sessionCookie.read());
+  await ctx.sessionCookie.write(await createSession(db, userId));
   await db.user.update({ where: { id: userId }, data: { lastSeenAt: new Date() } });
   // Expired sessions are refused anyway; signing in is a good moment to drop this user's old rows.
   await db.session.deleteMany({ where: { userId, expiresAt: { lt: new Date() } } });
 }
 
-export async function signInWithPassword(input: { email: string; password: string }): Promise<Outcome> {
-  const address = peerAddress(await headers());
+export async function signInWithPassword(input: { email: string; password: string }, ctx?: DataContext): Promise<Outcome> {
+  ctx ??= await requestContext();
+  const address = await ctx.callerAddress();
   const { signInPerAccount, signInPerAddress } = limits();
   const accountKey = `${address}|${input.email}`;
   const limited = await consume([signInPerAccount, accountKey], [signInPerAddress, address]);
@@ -43,38 +40,43 @@ export async function signInWithPassword(input: { email: string; password: strin
     return { ok: false, error: "rateLimited", retryAfterSeconds: limited.retryAfterSeconds, values: { email: input.email } };
   }
 
-  const account = await verifyCredentials(db, input.email, input.password);
+  const account = await verifyCredentials(ctx.db, input.email, input.password);
   if (!account) return { ok: false, error: "invalidCredentials", values: { email: input.email } };
   await forgive(signInPerAccount, accountKey);
 
-  const before = await currentUser();
+  const before = await ctx.asker();
   if (before && before.email === null && before.userId !== account.userId) {
-    const merged = await mergeAnonymousInto(db, before.userId, account.userId);
+    const merged = await mergeAnonymousInto(ctx.db, before.userId, account.userId);
     logger.info({ userId: account.userId, from: before.userId, ...merged }, "anonymous work merged into account");
-    const manager = labRuntimeIfRunning()?.manager;
+    const manager = ctx.runtime()?.manager;
     for (const sandboxId of merged.labsToEnd) await manager?.endLab(sandboxId, "replaced");
   }
-  await startSession(account.userId);
+  await startSession(ctx, account.userId);
   return { ok: true };
 }
 
-export async function signUpWithPassword(input: { email: string; password: string; displayName: string | null; locale: string }): Promise<Outcome> {
-  const address = peerAddress(await headers());
+export async function signUpWithPassword(
+  input: { email: string; password: string; displayName: string | null; locale: string },
+  ctx?: DataContext,
+): Promise<Outcome> {
+  ctx ??= await requestContext();
+  const address = await ctx.callerAddress();
   const limited = await consume([limits().signUpPerAddress, address]);
   const values = { email: input.email, displayName: input.displayName ?? "" };
   if (!limited.ok) return { ok: false, error: "rateLimited", retryAfterSeconds: limited.retryAfterSeconds, values };
 
-  const before = await currentUser();
+  const before = await ctx.asker();
   // An anonymous learner keeps their row (progress, attempts, lab); anyone else gets a new one.
-  const result = await signUp(db, { ...input, currentUserId: before && before.email === null ? before.userId : null });
+  const result = await signUp(ctx.db, { ...input, currentUserId: before && before.email === null ? before.userId : null });
   if (!result.ok) return { ok: false, error: result.error, values };
-  await startSession(result.userId);
+  await startSession(ctx, result.userId);
   return { ok: true };
 }
 
-export async function signOut(): Promise<void> {
-  await deleteSession(db, await currentSessionToken());
-  await clearSessionCookie();
+export async function signOut(ctx?: DataContext): Promise<void> {
+  ctx ??= await requestContext();
+  await deleteSession(ctx.db, await ctx.sessionCookie.read());
+  await ctx.sessionCookie.clear();
 }
 
 export interface AccountStatus {

@@ -1,12 +1,11 @@
 // A learner's own lab. Every function works out the user from the session itself, so no
 // caller can act on someone else's lab by passing an id.
 import "server-only";
-import { headers } from "next/headers";
-import { peerAddress } from "@/app/_lib/auth/peer-address";
 import { consume, limits } from "@/app/_lib/auth/rate-limit";
-import { currentOrAnonymousUser, currentUser, sessionRechecker } from "@/app/_lib/auth/session";
+import { createAnonymousSession, type SessionUser } from "@/app/_lib/auth/session-core";
+import { cohortLabKey } from "@/app/_lib/classes/warm-class";
 import { grading } from "@/app/_lib/grader/grading";
-import { labRuntime, labRuntimeIfRunning } from "@/app/_lib/lab/runtime";
+import { LabsUnavailableError } from "@/app/_lib/lab/runtime";
 import { lessonLabProfile } from "@/app/_lib/lessons/catalog";
 import { lessonExercises } from "@/app/_lib/lessons/lesson-exercises";
 import { gradeTarget } from "@/sandbox/grader/engine";
@@ -14,6 +13,23 @@ import { SETUP_STATE_DIR } from "@/sandbox/grader/setup";
 import { EngineUnavailableError } from "@/sandbox/manager/engine-watch";
 import type { LabView } from "@/sandbox/manager/view";
 import { signTerminalToken, TERMINAL_TOKEN_TTL_SECONDS } from "@/sandbox/terminal/token";
+import { type DataContext, type DataRuntime, requestContext } from "./data-context";
+
+/** The runtime, for functions a page only offers when labs run: without one, an error that says how to start it. */
+function runningRuntime(ctx: DataContext): DataRuntime {
+  const runtime = ctx.runtime();
+  if (!runtime) throw new LabsUnavailableError();
+  return runtime;
+}
+
+/** The asker, or a new anonymous learner whose session cookie is set now (server actions and route handlers only). */
+async function askerOrAnonymous(ctx: DataContext, locale: string): Promise<SessionUser> {
+  const existing = await ctx.asker();
+  if (existing) return existing;
+  const session = await createAnonymousSession(ctx.db, locale);
+  await ctx.sessionCookie.write(session);
+  return { userId: session.userId, role: "learner", email: null, displayName: null };
+}
 
 /**
  * Why labs cannot be offered: the server runs without its lab runtime, or the lab engine
@@ -22,10 +38,11 @@ import { signTerminalToken, TERMINAL_TOKEN_TTL_SECONDS } from "@/sandbox/termina
 export type LabsUnavailable = "runtime" | "engine";
 
 /** For the panel of a prerendered lesson page: can this server run labs, and what is mine? */
-export async function myLabStatus(): Promise<{ available: boolean; unavailable?: LabsUnavailable; view: LabView }> {
-  const runtime = labRuntimeIfRunning();
+export async function myLabStatus(ctx?: DataContext): Promise<{ available: boolean; unavailable?: LabsUnavailable; view: LabView }> {
+  ctx ??= await requestContext();
+  const runtime = ctx.runtime();
   if (!runtime) return { available: false, unavailable: "runtime", view: { state: "none" } };
-  const user = await currentUser();
+  const user = await ctx.asker();
   const view: LabView = user ? await runtime.manager.view(user.userId) : { state: "none" };
   // A learner whose lab exists keeps it in sight while the engine is briefly away (a dockerd
   // restart): their terminal reconnects by itself when it is back.
@@ -46,12 +63,13 @@ export type LabWatch =
       stillMine(): Promise<boolean>;
     };
 
-export async function watchMyLab(): Promise<LabWatch> {
-  const runtime = labRuntimeIfRunning();
+export async function watchMyLab(ctx?: DataContext): Promise<LabWatch> {
+  ctx ??= await requestContext();
+  const runtime = ctx.runtime();
   if (!runtime) return { kind: "unavailable" };
-  const user = await currentUser();
+  const user = await ctx.asker();
   if (!user) return { kind: "no-session" };
-  const sessionNow = await sessionRechecker();
+  const sessionNow = ctx.laterAsker ? await ctx.laterAsker() : ctx.asker;
   return {
     kind: "watching",
     view: () => runtime.manager.view(user.userId),
@@ -60,15 +78,19 @@ export async function watchMyLab(): Promise<LabWatch> {
   };
 }
 
-export async function startMyLab(locale: string, lessonId: string | null = null): Promise<LabView> {
-  const { manager } = labRuntime();
+export async function startMyLab(locale: string, lessonId: string | null = null, ctx?: DataContext): Promise<LabView> {
+  ctx ??= await requestContext();
+  const { manager, provider } = runningRuntime(ctx);
   // The lesson's front matter says which profile it needs; an unknown lesson gets sim.
   const profile = lessonId ? lessonLabProfile(lessonId) : "sim";
+  // A profile this server does not offer (node labs off): said at once, before an identity,
+  // a rate-limit point or a place in the queue is spent on a lab that would only fail.
+  if (provider.profileRefusal(profile)) return { state: "none", profileUnavailable: profile };
   // Before an anonymous identity or a rate-limit point is spent on a lab that cannot start.
   if (!manager.engine.up) throw new EngineUnavailableError(manager.engine.state.reason);
   const { labStartPerUser, labStartPerAddress } = limits();
-  const address = peerAddress(await headers());
-  const existing = await currentUser();
+  const address = await ctx.callerAddress();
+  const existing = await ctx.asker();
   // A caller without a session is counted against their address before an anonymous identity
   // is made for them: a script clearing its cookie in a loop would otherwise add a user per try.
   if (!existing) {
@@ -78,7 +100,7 @@ export async function startMyLab(locale: string, lessonId: string | null = null)
     // (manager.request checks again, under a lock, for callers that raced past this).
     if (await manager.addressWaitingFull(address)) return { state: "none", waitingPerAddressLimit: manager.config.maxWaitingPerAddress };
   }
-  const user = existing ?? (await currentOrAnonymousUser(locale));
+  const user = existing ?? (await askerOrAnonymous(ctx, locale));
   // Only a start that would make a new lab counts; asking again for a running one is free.
   const current = await manager.view(user.userId);
   if (current.state === "none" || current.state === "ended") {
@@ -87,19 +109,23 @@ export async function startMyLab(locale: string, lessonId: string | null = null)
       : await consume([labStartPerUser, user.userId]);
     if (!limited.ok) return { state: "none", retryAfterSeconds: limited.retryAfterSeconds };
   }
-  return manager.request(user.userId, address, profile);
+  // Labs warmed for a class of a cohort they are enrolled in are theirs to claim first.
+  const enrolments = existing ? await ctx.db.enrollment.findMany({ where: { userId: user.userId, removedAt: null }, select: { cohortId: true } }) : [];
+  return manager.request(user.userId, address, profile, enrolments.map((e) => cohortLabKey(e.cohortId)));
 }
 
-export async function stopMyLab(): Promise<LabView> {
-  const user = await currentUser();
+export async function stopMyLab(ctx?: DataContext): Promise<LabView> {
+  ctx ??= await requestContext();
+  const user = await ctx.asker();
   if (!user) return { state: "none" };
-  return labRuntime().manager.stop(user.userId);
+  return runningRuntime(ctx).manager.stop(user.userId);
 }
 
-export async function resetMyLab(): Promise<LabView> {
-  const user = await currentUser();
+export async function resetMyLab(ctx?: DataContext): Promise<LabView> {
+  ctx ??= await requestContext();
+  const user = await ctx.asker();
   if (!user) return { state: "none" };
-  return labRuntime().manager.reset(user.userId);
+  return runningRuntime(ctx).manager.reset(user.userId);
 }
 
 /**
@@ -108,10 +134,11 @@ export async function resetMyLab(): Promise<LabView> {
  * is handed back. What setups remember across a `minikube delete` goes too, so a lesson that
  * prepares something only once prepares it again.
  */
-export async function resetMyLabForLesson(lessonId: string): Promise<LabView> {
-  const user = await currentUser();
+export async function resetMyLabForLesson(lessonId: string, ctx?: DataContext): Promise<LabView> {
+  ctx ??= await requestContext();
+  const user = await ctx.asker();
   if (!user) return { state: "none" };
-  const runtime = labRuntime();
+  const runtime = runningRuntime(ctx);
   const exercises = lessonExercises(lessonId);
   return runtime.manager.reset(user.userId, {
     afterReset: async (lab) => {
@@ -126,10 +153,11 @@ export async function resetMyLabForLesson(lessonId: string): Promise<LabView> {
 export type TerminalTicket = { ok: true; token: string; expiresAt: string } | { ok: false; reason: "no-session" | "no-lab" };
 
 /** A one-minute token for the terminal socket of this learner's ready lab. */
-export async function terminalTicket(): Promise<TerminalTicket> {
-  const user = await currentUser();
+export async function terminalTicket(ctx?: DataContext): Promise<TerminalTicket> {
+  ctx ??= await requestContext();
+  const user = await ctx.asker();
   if (!user) return { ok: false, reason: "no-session" };
-  const runtime = labRuntime();
+  const runtime = runningRuntime(ctx);
   const view = await runtime.manager.view(user.userId);
   if (view.state !== "ready") return { ok: false, reason: "no-lab" };
   const token = await signTerminalToken(runtime.secret, { userId: user.userId, sandboxId: view.sandboxId });

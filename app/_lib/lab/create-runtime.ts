@@ -92,7 +92,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     idleTimeoutMs: config.KUBELAB_IDLE_TIMEOUT_MIN * 60_000,
     maxAgeMs: config.KUBELAB_MAX_AGE_MIN * 60_000,
     readyTimeoutMs: 90_000,
-    maxConcurrentStarts: 2,
+    maxConcurrentStarts: config.KUBELAB_MAX_CONCURRENT_STARTS,
     cullIntervalMs: config.KUBELAB_CULL_INTERVAL_SEC * 1000,
     version: KUBELAB_VERSION,
     maxWaitingPerAddress: config.KUBELAB_MAX_WAITING_LABS_PER_ADDRESS,
