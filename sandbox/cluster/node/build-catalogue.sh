@@ -10,10 +10,20 @@
 #   nginx    nginx                                      Debian's nginx on port 80, logs to stdout
 #   echo     kicbase/echo-server, echoserver            busybox nc on 8080 echoing the request
 #   coredns  registry.k8s.io/coredns/coredns            the CoreDNS binary of build-node-binaries.sh
+#   hello-app, http-echo, whoami, podinfo, liveness     kubelab's small Go servers (go/, built by
+#                                                       build-tools.sh) on busybox, answering
+#                                                       like the images of the same names
+#   httpd, redis, mariadb, postgres, wordpress, python, node
+#                                                       Debian's packages: a shared debootstrap
+#                                                       base and one layer each
+#                                                       (build-debian-layers.sh), with entrypoints
+#                                                       (images/) that keep the official images'
+#                                                       environment contract
 #
-# Usage: build-catalogue.sh NODE_BIN_DIR    # prints the catalogue directory last
+# Usage: build-catalogue.sh NODE_BIN_DIR TOOLS_DIR   # prints the catalogue directory last
 # Cached in ~/.cache/kubelab/node-catalogue/<key>; key = this script, catalogue.txt,
-# images.txt, pause.c, the node binaries' key and the Debian packages' versions.
+# images.txt, pause.c, images/, the node binaries', tools' and Debian layers' keys and the
+# Debian packages' versions.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,8 +32,11 @@ cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
 log() { printf '[catalogue] %s\n' "$*" >&2; }
 die() { printf '[catalogue] error: %s\n' "$*" >&2; exit 1; }
 
-bindir="${1:?usage: $0 NODE_BIN_DIR}"
+bindir="${1:?usage: $0 NODE_BIN_DIR TOOLS_DIR}"
+tooldir="${2:?usage: $0 NODE_BIN_DIR TOOLS_DIR}"
 [[ -x "$bindir/coredns" ]] || die "no coredns in $bindir"
+[[ -x "$tooldir/hello-app" ]] || die "no hello-app in $tooldir"
+debiandir="$(bash "$here/build-debian-layers.sh" | tail -n 1)"
 images_txt="$root/sandbox/cluster/lab/images.txt"
 coredns_version="$(grep -E '^COREDNS_VERSION=' "$root/sandbox/cluster/node-versions.env" | cut -d= -f2)"
 debs=(nginx nginx-common busybox-static)
@@ -35,7 +48,7 @@ command -v gcc >/dev/null 2>&1 && [[ -f "$(gcc -print-file-name=libc.a)" ]] || {
 
 # The exact Debian versions are part of the key: a security update makes a new catalogue.
 versions="$(apt-cache policy "${debs[@]}" 2>/dev/null | awk '/^[a-z]/ {p=$1} /Candidate:/ {print p $2}' | tr '\n' ' ')"
-key="$( { cat "$0" "$here/catalogue.txt" "$images_txt" "$here/pause.c"; basename "$bindir"; echo "$versions"; } | sha256sum | cut -c1-16)"
+key="$( { cat "$here/build-catalogue.sh" "$here/catalogue.txt" "$images_txt" "$here/pause.c" "$here"/images/*; basename "$bindir"; basename "$tooldir"; basename "$debiandir"; echo "$versions"; } | sha256sum | cut -c1-16)"
 out="$cache/node-catalogue/$key"
 if [[ -f "$out/digest" ]]; then echo "$out"; exit 0; fi
 
@@ -62,10 +75,12 @@ normalise() {
       if (tag != "*") print ref ":" tag }'
 }
 listed="$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$images_txt" | grep -v '^$' | normalise | sort -u)"
-tags_for() { # tags_for <recipe> -> full references
-  local repo
-  for repo in $(awk -v r="$1" '$1 == r { for (i = 2; i <= NF; i++) print $i }' "$here/catalogue.txt" | normalise | sed 's/:latest$//'); do
-    grep -E "^${repo//./\\.}:" <<<"$listed" || true
+tags_for() { # tags_for "<recipe>..." -> full references
+  local r repo
+  for r in $1; do
+    for repo in $(awk -v r="$r" '$1 == r { for (i = 2; i <= NF; i++) print $i }' "$here/catalogue.txt" | normalise | sed 's/:latest$//'); do
+      grep -E "^${repo//./\\.}:" <<<"$listed" || true
+    done
   done
 }
 
@@ -86,7 +101,7 @@ image() { # image <recipe> <rootfs dir> <docker import --change ...>...
   changes=("$@")
   mapfile -t refs < <(if [[ "$name" == pause ]]; then echo registry.k8s.io/pause:3.10.1; fi
     if [[ "$name" == coredns ]]; then echo "registry.k8s.io/coredns/coredns:$coredns_version"; fi
-    tags_for "$name")
+    tags_for "${RECIPE_REPOS:-$name}" | grep -E "${REFS_MATCHING:-.}" || true)
   [[ ${#refs[@]} -gt 0 ]] || die "images.txt lists no tag for recipe $name"
   first="kubelab-catalogue/$name:$key"
   tar --numeric-owner --owner=0 --group=0 -C "$dir" -cf "$work/$name.tar" .
@@ -94,10 +109,15 @@ image() { # image <recipe> <rootfs dir> <docker import --change ...>...
   for c in "${changes[@]}"; do args+=(--change "$c"); done
   docker import "${args[@]}" "$work/$name.tar" "$first" >/dev/null
   for ref in "${refs[@]}"; do docker tag "$first" "$ref"; done
-  docker save -o "$work/out/$name.tar" "${refs[@]}"
-  docker rmi "$first" "${refs[@]}" >/dev/null
+  if [[ -n "${KEEP_FOR_SAVE:-}" ]]; then
+    # Saved later with the others of its group, so that shared layers are stored once.
+    SAVE_LATER+=("${refs[@]}"); docker rmi "$first" >/dev/null
+  else
+    docker save -o "$work/out/$name.tar" "${refs[@]}"
+    docker rmi "$first" "${refs[@]}" >/dev/null
+  fi
   printf '%s\n' "${refs[@]}" >>"$work/out/references.txt"
-  log "$name: ${#refs[@]} references, $(du -h "$work/out/$name.tar" | cut -f1)"
+  if [[ -f "$work/out/$name.tar" ]]; then log "$name: ${#refs[@]} references, $(du -h "$work/out/$name.tar" | cut -f1)"; else log "$name: ${#refs[@]} references"; fi
 }
 
 # --- pause -------------------------------------------------------------------------------------
@@ -214,6 +234,107 @@ image echo "$r" 'CMD ["/usr/local/bin/echo-server"]' 'EXPOSE 8080' \
 mkdir -p "$work/coredns"
 install -m 0755 "$bindir/coredns" "$work/coredns/coredns"
 image coredns "$work/coredns" 'ENTRYPOINT ["/coredns"]' 'EXPOSE 53 53/udp'
+
+# --- kubelab's Go servers (go/), each on busybox so that `kubectl exec -- sh` works -----------
+SAVE_LATER=()
+go_image() { # go_image <recipe> <binary> <port> <args...>
+  local recipe="$1" bin="$2" port="$3"; shift 3
+  local r="$work/$recipe" args="" a
+  rm -rf "$r"; busybox_root "$r"
+  install -m 0755 "$tooldir/$bin" "$r/$bin"
+  # The Kubernetes docs start registry.k8s.io/liveness as `/server`.
+  if [[ "$bin" == liveness ]]; then ln -s liveness "$r/server"; fi
+  for a in "/$bin" "$@"; do args+="${args:+, }\"$a\""; done
+  KEEP_FOR_SAVE=1 image "$recipe" "$r" "ENTRYPOINT [$args]" "EXPOSE $port" \
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+}
+# hello-app: version 1.0.0 and 2.0.0 by tag, as the GKE quickstart's rollouts show.
+REFS_MATCHING=':1\.' RECIPE_REPOS=hello-app go_image hello-app hello-app 8080 -version 1.0.0
+REFS_MATCHING=':2\.' RECIPE_REPOS=hello-app go_image hello-app-2 hello-app 8080 -version 2.0.0
+go_image http-echo http-echo 5678
+go_image whoami whoami 80
+REFS_MATCHING=':6\.5\.4$' RECIPE_REPOS=podinfo go_image podinfo podinfo 9898 -version 6.5.4
+REFS_MATCHING=':(6\.7\.1|latest)$' RECIPE_REPOS=podinfo go_image podinfo-6.7 podinfo 9898 -version 6.7.1
+go_image liveness liveness 8080
+docker save -o "$work/out/servers.tar" "${SAVE_LATER[@]}"
+printf '%s\n' "${SAVE_LATER[@]}" | sort -u | xargs docker rmi >/dev/null
+
+# --- Debian's servers and runtimes: one shared base layer, one layer each ----------------------
+debian_base="kubelab-catalogue/debian-base:$key"
+docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change 'CMD ["bash"]' "$debiandir/base.tar" "$debian_base" >/dev/null
+SAVE_LATER=()
+debian_image() { # debian_image <recipe> <Dockerfile lines after FROM and ADD>
+  local recipe="$1" body="$2" ctx="$work/ctx-$1" ref first="kubelab-catalogue/$1:$key"
+  local refs=()
+  mapfile -t refs < <(tags_for "${RECIPE_REPOS:-$recipe}" | grep -E "${REFS_MATCHING:-.}" || true)
+  [[ ${#refs[@]} -gt 0 ]] || die "images.txt lists no tag for recipe $recipe"
+  rm -rf "$ctx"; mkdir -p "$ctx"
+  ln "$debiandir/${LAYER:-$recipe}.tar" "$ctx/layer.tar" 2>/dev/null || cp "$debiandir/${LAYER:-$recipe}.tar" "$ctx/layer.tar"
+  cp "$here"/images/* "$ctx/"
+  printf 'FROM %s\nADD layer.tar /\n%s\n' "$debian_base" "$body" >"$ctx/Dockerfile"
+  DOCKER_BUILDKIT=0 docker build --network=none --force-rm -q -t "$first" "$ctx" >"$work/build-$recipe.log" 2>&1 \
+    || { cat "$work/build-$recipe.log" >&2; die "docker build of $recipe failed"; }
+  for ref in "${refs[@]}"; do docker tag "$first" "$ref"; done
+  docker rmi "$first" >/dev/null
+  SAVE_LATER+=("${refs[@]}")
+  printf '%s\n' "${refs[@]}" >>"$work/out/references.txt"
+  log "$recipe: ${#refs[@]} references"
+  rm -rf "$ctx"
+}
+debian_image httpd '
+RUN set -e; mkdir -p /usr/local/apache2/htdocs; \
+    echo "<html><body><h1>It works!</h1></body></html>" >/usr/local/apache2/htdocs/index.html; \
+    sed -i -e "s#/var/www/html#/usr/local/apache2/htdocs#" /etc/apache2/sites-available/000-default.conf; \
+    sed -i -e "s#^ErrorLog .*#ErrorLog /dev/stderr#" /etc/apache2/apache2.conf; \
+    sed -i -e "s#CustomLog .*#CustomLog /dev/stdout combined#" -e "s#ErrorLog .*#ErrorLog /dev/stderr#" /etc/apache2/sites-available/000-default.conf; \
+    printf "<Directory /usr/local/apache2/htdocs>\n  Require all granted\n</Directory>\nServerName localhost\n" >/etc/apache2/conf-enabled/kubelab.conf
+COPY httpd-foreground /usr/local/bin/httpd-foreground
+WORKDIR /usr/local/apache2
+EXPOSE 80
+STOPSIGNAL SIGWINCH
+CMD ["httpd-foreground"]'
+debian_image redis '
+RUN mkdir -p /data && chown redis:redis /data
+COPY redis-entrypoint /usr/local/bin/docker-entrypoint.sh
+WORKDIR /data
+EXPOSE 6379
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["redis-server"]'
+RECIPE_REPOS="mariadb mysql" debian_image mariadb '
+RUN mkdir -p /docker-entrypoint-initdb.d /run/mysqld && chown mysql:mysql /run/mysqld \
+    && printf "[mariadbd]\nskip-host-cache\nskip-name-resolve\n" >/etc/mysql/mariadb.conf.d/90-kubelab.cnf
+COPY mariadb-entrypoint /usr/local/bin/docker-entrypoint.sh
+EXPOSE 3306
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["mariadbd"]'
+debian_image postgres '
+RUN mkdir -p /docker-entrypoint-initdb.d /var/lib/postgresql/data && chown -R postgres:postgres /var/lib/postgresql
+COPY postgres-entrypoint /usr/local/bin/docker-entrypoint.sh
+ENV PGDATA=/var/lib/postgresql/data
+EXPOSE 5432
+STOPSIGNAL SIGINT
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["postgres"]'
+debian_image wordpress '
+RUN set -e; sed -i -e "s#CustomLog .*#CustomLog /dev/stdout combined#" -e "s#ErrorLog .*#ErrorLog /dev/stderr#" /etc/apache2/sites-available/000-default.conf; \
+    sed -i -e "s#^ErrorLog .*#ErrorLog /dev/stderr#" /etc/apache2/apache2.conf; \
+    printf "<Directory /var/www/html>\n  AllowOverride All\n  Require all granted\n</Directory>\nServerName localhost\n" >/etc/apache2/conf-enabled/kubelab.conf; \
+    a2enmod rewrite >/dev/null; rm -rf /var/www/html; mkdir -p /var/www/html; chown www-data:www-data /var/www/html
+COPY wordpress-entrypoint /usr/local/bin/docker-entrypoint.sh
+WORKDIR /var/www/html
+EXPOSE 80
+STOPSIGNAL SIGWINCH
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD []'
+debian_image python '
+RUN ln -sf python3 /usr/bin/python
+CMD ["python3"]'
+debian_image node '
+CMD ["node"]'
+docker save -o "$work/out/debian.tar" "${SAVE_LATER[@]}"
+printf '%s\n' "${SAVE_LATER[@]}" | sort -u | xargs docker rmi >/dev/null
+docker rmi "$debian_base" >/dev/null
 
 (cd "$work/out" && sha256sum ./*.tar | sha256sum | cut -c1-16) >"$work/out/digest"
 rm -rf "$out"; mv "$work/out" "$out"

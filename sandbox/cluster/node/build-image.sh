@@ -26,7 +26,9 @@ bindir="$(bash "$root/sandbox/cluster/build-node-binaries.sh" | tail -n 1)"
 for b in kubelet kube-proxy containerd containerd-shim-runc-v2 ctr runc crictl bridge host-local loopback portmap coredns; do
   [[ -x "$bindir/$b" ]] || die "no $b in $bindir"
 done
-catalogue="$(bash "$here/build-catalogue.sh" "$bindir" | tail -n 1)"
+tooldir="$(bash "$here/build-tools.sh" | tail -n 1)"
+[[ -x "$tooldir/storage-provisioner" ]] || die "no storage-provisioner in $tooldir"
+catalogue="$(bash "$here/build-catalogue.sh" "$bindir" "$tooldir" | tail -n 1)"
 
 # nftables for kube-proxy's nftables mode and the portmap plugin (the kernel has nf_tables
 # built in); fetched with apt on the host, installed with dpkg in the offline build.
@@ -41,7 +43,7 @@ if ! [[ -f "$debdir/.done" ]]; then
 fi
 
 hash="$( {
-  echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"
+  echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "tools=$(basename "$tooldir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"
   for f in build-image.sh kubelab-node addons.yaml admission.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
 } | sha256sum | cut -c1-16)"
 tag="$image_repo:$hash"
@@ -53,36 +55,49 @@ fi
 exec 9>"$cache/.node-image.lock"; flock 9
 ctx="$(mktemp -d "$cache/node-image.XXXXXX")"
 trap 'rm -rf "$ctx"' EXIT
-mkdir -p "$ctx/bin" "$ctx/cni" "$ctx/node/images" "$ctx/debs"
+mkdir -p "$ctx/bin" "$ctx/cni" "$ctx/node" "$ctx/images" "$ctx/debs"
 for b in kubelet kube-proxy containerd containerd-shim-runc-v2 ctr runc crictl; do ln "$bindir/$b" "$ctx/bin/" 2>/dev/null || cp "$bindir/$b" "$ctx/bin/"; done
 for b in bridge host-local loopback portmap; do ln "$bindir/$b" "$ctx/cni/" 2>/dev/null || cp "$bindir/$b" "$ctx/cni/"; done
-for f in "$catalogue"/*.tar "$catalogue/digest" "$catalogue/references.txt"; do ln "$f" "$ctx/node/images/" 2>/dev/null || cp "$f" "$ctx/node/images/"; done
+cp "$tooldir/storage-provisioner" "$ctx/bin/"
+for f in "$catalogue"/*.tar "$catalogue/digest" "$catalogue/references.txt"; do ln "$f" "$ctx/images/" 2>/dev/null || cp "$f" "$ctx/images/"; done
 cp "$debdir"/*.deb "$ctx/debs/"
 install -m 0755 "$here/kubelab-node" "$ctx/node/kubelab-node"
 install -m 0644 "$here/addons.yaml" "$ctx/node/addons.yaml"
 install -m 0644 "$here/admission.yaml" "$ctx/node/admission.yaml"
 cat >"$ctx/Dockerfile" <<'EOF'
 ARG SIM_IMAGE
+# Stage 1: the image catalogue goes into a containerd store, once, instead of in every lab.
+# Content and image records only (nothing can be mounted in a build); the CRI plugin unpacks
+# an image when a container first uses it. Pinned, so the kubelet's image GC never takes one.
+# The archives stay in this stage, so the final image holds the catalogue once.
+FROM ${SIM_IMAGE} AS seed
+COPY bin/ /usr/local/bin/
+COPY images/ /tmp/images/
+RUN set -e; mkdir -p /run/containerd; \
+    printf 'version = 4\nroot = "/var/lib/containerd"\nstate = "/run/containerd"\ndisabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.runtime", "io.containerd.cri.v1.images"]\n' >/tmp/seed.toml; \
+    containerd --config /tmp/seed.toml >/tmp/seed.log 2>&1 & cpid=$!; \
+    for i in $(seq 100); do ctr version >/dev/null 2>&1 && break; sleep 0.1; done; \
+    for f in /tmp/images/*.tar; do ctr -n k8s.io images import --no-unpack "$f" >/dev/null 2>&1; done; \
+    for ref in $(ctr -n k8s.io images ls -q 2>/dev/null | grep -v '^sha256:'); do ctr -n k8s.io images label "$ref" io.cri-containerd.pinned=pinned >/dev/null 2>&1; done; \
+    test "$(ctr -n k8s.io images ls -q 2>/dev/null | grep -vc '^sha256:')" -eq "$(sort -u /tmp/images/references.txt | wc -l)"; \
+    kill "$cpid"; wait "$cpid" || true; \
+    cp /tmp/images/digest /var/lib/containerd/.kubelab-images; \
+    blobs=/var/lib/containerd/io.containerd.content.v1.content/blobs/sha256; \
+    mkdir -p /opt/kubelab/node/content; \
+    for b in "$blobs"/*; do mv "$b" /opt/kubelab/node/content/; ln -s "/opt/kubelab/node/content/${b##*/}" "$b"; done
+# Stage 2: the lab image. The catalogue's blobs stay in the image, read-only and shared by
+# every lab through the image's layers; the lab's containerd volume, which Docker fills from
+# /var/lib/containerd when a lab is created, gets only symbolic links to them and the small
+# metadata database, so a new lab copies kilobytes, not the catalogue.
 FROM ${SIM_IMAGE}
 COPY debs/ /tmp/debs/
 RUN dpkg -i /tmp/debs/*.deb >/dev/null && rm -rf /tmp/debs
 COPY bin/ /usr/local/bin/
 COPY cni/ /opt/cni/bin/
 COPY node/ /opt/kubelab/node/
-# The image catalogue goes into containerd's store here, once, instead of in every lab: a new
-# lab's (empty) containerd volume is filled from this directory by Docker when it is created.
-# Content and image records only (nothing can be mounted in a build); the CRI plugin unpacks
-# an image when a container first uses it. Pinned, so the kubelet's image GC never takes one.
-RUN set -e; mkdir -p /run/containerd; \
-    printf 'version = 4\nroot = "/var/lib/containerd"\nstate = "/run/containerd"\ndisabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.runtime", "io.containerd.cri.v1.images"]\n' >/tmp/seed.toml; \
-    containerd --config /tmp/seed.toml >/tmp/seed.log 2>&1 & cpid=$!; \
-    for i in $(seq 100); do ctr version >/dev/null 2>&1 && break; sleep 0.1; done; \
-    for f in /opt/kubelab/node/images/*.tar; do ctr -n k8s.io images import --no-unpack "$f" >/dev/null 2>&1; done; \
-    for ref in $(ctr -n k8s.io images ls -q 2>/dev/null | grep -v '^sha256:'); do ctr -n k8s.io images label "$ref" io.cri-containerd.pinned=pinned >/dev/null 2>&1; done; \
-    test "$(ctr -n k8s.io images ls -q 2>/dev/null | grep -vc '^sha256:')" -eq "$(wc -l </opt/kubelab/node/images/references.txt)"; \
-    kill "$cpid"; wait "$cpid" || true; \
-    cp /opt/kubelab/node/images/digest /var/lib/containerd/.kubelab-images; \
-    rm -f /opt/kubelab/node/images/*.tar /tmp/seed.toml /tmp/seed.log; rm -rf /run/containerd
+COPY images/digest images/references.txt /opt/kubelab/node/images/
+COPY --from=seed /opt/kubelab/node/content/ /opt/kubelab/node/content/
+COPY --from=seed /var/lib/containerd/ /var/lib/containerd/
 # The snapshot of profile sim (kwok's node and pods) is replaced by one without a Node: the
 # lab's kubelet registers `minikube` when the lab starts.
 ENV KUBELAB_PROFILE=node

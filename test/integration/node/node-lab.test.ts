@@ -47,11 +47,15 @@ describe("a node lab from the Docker provider", () => {
     const url = (await ok("minikube service shop --url")).trim();
     expect(url).toMatch(/^http:\/\/192\.168\.49\.2:3\d{4}$/);
     expect(await ok(`curl -s -m 5 ${url}`)).toContain("Welcome to nginx!");
-    // Requests spread over both pods: each one's access log shows some.
-    await ok(`for i in $(seq 30); do curl -s -m 5 -o /dev/null http://${ip}/; done`);
+    // Requests spread over both pods: each one's access log shows some (kube-proxy may add the
+    // second endpoint a moment after the rollout, so requests go on until both have answered).
     const pods = (await ok("kubectl get pods -l app=shop -o jsonpath='{.items[*].metadata.name}'")).trim().split(/\s+/);
     expect(pods).toHaveLength(2);
-    for (const pod of pods) expect(await ok(`kubectl logs ${pod}`)).toMatch(/"GET \/ HTTP\/1\.1" 200/);
+    const served = async (pod: string) => /"GET \/ HTTP\/1\.1" 200/.test(await ok(`kubectl logs ${pod}`));
+    expect(await until("both replicas to answer", async () => {
+      await ok(`for i in $(seq 20); do curl -s -m 5 -o /dev/null http://${ip}/; done`);
+      return (await served(pods[0]!)) && (await served(pods[1]!));
+    })).toBe(true);
     // Another pod finds the Service by its DNS name through CoreDNS and kube-proxy.
     await ok("kubectl run client --image=busybox:1.36 --restart=Never -- wget -qO- http://shop.default.svc.cluster.local/");
     const page = await until("the client pod's answer", async () => {
@@ -158,6 +162,100 @@ EOF`);
     await until("the new ReplicaSet's pull failure", async () => /ErrImagePull|ImagePullBackOff/.test(await ok("kubectl get pods -l app=shop")));
     await ok("kubectl rollout undo deployment/shop && kubectl rollout status deployment/shop --timeout=120s", 150_000);
     expect(await ok("kubectl get deployment shop -o jsonpath='{.spec.template.spec.containers[0].image}'")).toBe("nginx:1.25");
+  });
+});
+
+describe("storage in a node lab (the default StorageClass standard, as on minikube)", () => {
+  const phaseOf = async (pod: string) => (await ok(`kubectl get pod ${pod} -o jsonpath='{.status.phase}'`)).trim();
+  const finished = (pod: string) =>
+    until(`pod ${pod} to finish`, async () => {
+      const phase = await phaseOf(pod);
+      return phase === "Succeeded" || phase === "Failed" ? phase : false;
+    });
+
+  it("binds a claim to a volume of the provisioner; a file a pod wrote there is read by the next pod", async () => {
+    const classes = JSON.parse(await ok("kubectl get storageclass -o json"));
+    const standard = classes.items.find((c: { metadata: { name: string } }) => c.metadata.name === "standard");
+    expect(standard?.provisioner).toBe("k8s.io/minikube-hostpath");
+    expect(standard?.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"]).toBe("true");
+    // No storageClassName: the default class is filled in, and the claim binds at once.
+    await ok(`cat <<'EOF' | kubectl apply -f -
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: notes}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 10Mi}}
+EOF`);
+    await until("the claim to be Bound", async () => (await ok("kubectl get pvc notes -o jsonpath='{.status.phase}'")).trim() === "Bound");
+    const pvName = (await ok("kubectl get pvc notes -o jsonpath='{.spec.volumeName}'")).trim();
+    const pv = JSON.parse(await ok(`kubectl get pv ${pvName} -o json`));
+    expect(pv.spec.hostPath.path).toBe("/tmp/hostpath-provisioner/default/notes");
+    expect(pv.spec.storageClassName).toBe("standard");
+    expect(pv.spec.persistentVolumeReclaimPolicy).toBe("Delete");
+    const volumePod = (name: string, command: string) => `cat <<'EOF' | kubectl apply -f -
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: main
+    image: busybox:1.36
+    command: ["sh", "-c", ${JSON.stringify(command)}]
+    volumeMounts: [{name: notes, mountPath: /data}]
+  volumes: [{name: notes, persistentVolumeClaim: {claimName: notes}}]
+EOF`;
+    await ok(volumePod("note-writer", "echo written by $(hostname) > /data/note"));
+    expect(await finished("note-writer")).toBe("Succeeded");
+    await ok("kubectl delete pod note-writer");
+    await ok(volumePod("note-reader", "cat /data/note"));
+    expect(await finished("note-reader")).toBe("Succeeded");
+    expect((await ok("kubectl logs note-reader")).trim()).toBe("written by note-writer");
+    // The volumes' directory is root's: the learner's shell cannot read it or plant a link in it.
+    expect((await sh("ls /tmp/hostpath-provisioner/default")).code).not.toBe(0);
+    // Deleting the claim deletes the volume and its directory (reclaim policy Delete).
+    await ok("kubectl delete pod note-reader && kubectl delete pvc notes");
+    await until("the volume to go", async () => (await sh(`kubectl get pv ${pvName}`)).code !== 0);
+    const left = await node.provider.exec(node.lab, ["test", "-e", "/tmp/hostpath-provisioner/default/notes"], { user: "root" });
+    expect(left.exitCode).not.toBe(0);
+  });
+
+  it("gives each replica of a StatefulSet its own bound claim, which outlives the pod", async () => {
+    await ok(`cat <<'EOF' | kubectl apply -f -
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: store}
+spec:
+  serviceName: store
+  replicas: 2
+  selector: {matchLabels: {app: store}}
+  template:
+    metadata: {labels: {app: store}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: main
+        image: busybox:1.36
+        # The first incarnation of each pod writes a token; later ones only keep it.
+        command: ["sh", "-c", "[ -f /data/token ] || echo $(hostname)-$(cat /proc/sys/kernel/random/uuid) > /data/token; exec sleep 3600"]
+        volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 5Mi}}
+EOF
+kubectl rollout status statefulset/store --timeout=150s`, 180_000);
+    const phases = (await ok("kubectl get pvc data-store-0 data-store-1 -o jsonpath='{.items[*].status.phase}'")).trim();
+    expect(phases).toBe("Bound Bound");
+    const before = (await ok("kubectl exec store-0 -- cat /data/token")).trim();
+    expect(before).toMatch(/^store-0-[0-9a-f-]{36}$/);
+    expect((await ok("kubectl exec store-1 -- cat /data/token")).trim()).not.toBe(before);
+    await ok("kubectl delete pod store-0 && kubectl rollout status statefulset/store --timeout=150s", 180_000);
+    await until("store-0 back and Ready", async () =>
+      (await ok("kubectl get pod store-0 -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}'")).trim() === "True");
+    expect((await ok("kubectl exec store-0 -- cat /data/token")).trim()).toBe(before);
   });
 });
 
