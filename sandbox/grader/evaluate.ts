@@ -4,6 +4,7 @@ import type { Check } from "@/sandbox/grader/exercise-schema";
 import { isClusterScoped } from "./kinds";
 import { judgeBackendsExist, judgeEndpoints, judgeMounts, judgePortReaches, judgeUpdatedInPlace, type Related, resolveEnv, resolveProbePort } from "./concepts";
 import { readPath } from "./paths";
+import { behaviourKinds } from "./pods";
 import * as say from "./messages";
 import type { Bilingual, CheckResult } from "./results";
 
@@ -151,9 +152,30 @@ function isSecretValue(object: KubeObject, path: string): boolean {
   return object.kind === "Secret" && /^(data|stringData)\b/.test(path);
 }
 
+/**
+ * The objects a check looks at, as selectors: its select, the pod a logs or exec check looks
+ * into, the Service an http check asks. For the course rule that each lesson's objects are its
+ * own (test/integration/content/course.test.ts).
+ */
+export function selectorsOf(check: Check): Selector[] {
+  if (check.select) return [check.select];
+  const pod = check.logs?.pod ?? check.exec?.pod;
+  if (pod) return [{ kind: "Pod", name: pod.name, labels: pod.labels, namespace: pod.namespace }];
+  if (check.http?.service) return [{ kind: "Service", name: check.http.service, namespace: check.http.namespace }];
+  return [];
+}
+
+/**
+ * A check whose answer can change with no object changing (a command's, a container's logs or
+ * output, an HTTP answer): live checking polls it, since no watch sees it change.
+ */
+export function isPolled(check: Check): boolean {
+  return check.command !== undefined || check.logs !== undefined || check.exec !== undefined || check.http !== undefined;
+}
+
 /** The kinds a check reads besides its own: a Service's pods and endpoints, env sources, ReplicaSets. */
 export function kindsRead(check: Check): string[] {
-  if (!check.select) return [];
+  if (!check.select) return behaviourKinds(check);
   const kinds = [check.select.kind];
   if (check.endpoints) kinds.push("Pod", "EndpointSlice");
   if (check.portReaches) kinds.push("Pod");

@@ -2,7 +2,7 @@
 // checks with Korean and English strings. It belongs to the grader, which is what it
 // describes; the app reads lessons' files against it (app/_lib/lessons/exercises.ts).
 import { z } from "zod";
-import { PATH_PATTERN } from "./paths";
+import { pathProblem } from "./paths";
 import type { Bilingual } from "./results";
 
 /** Every learner-facing string exists in both languages, and neither is blank (the one Bilingual type: results.ts). */
@@ -16,6 +16,16 @@ export const selectorSchema = z.strictObject({
   name: z.string().min(1).optional(),
   namespace: z.string().min(1).default("default"),
   labels: z.record(z.string(), z.string()).optional(),
+});
+
+/**
+ * A field path (paths.ts): keys, indexes, ["quoted.keys"] and list items picked by a field of
+ * theirs (containers[name=web].env[name=MODE].value). A malformed one is refused with what is
+ * wrong with it, not only with the pattern it missed.
+ */
+export const pathSchema = z.string().superRefine((path, ctx) => {
+  const problem = pathProblem(path);
+  if (problem) ctx.addIssue({ code: "custom", message: `path ${JSON.stringify(path)} ${problem}; write a dotted path such as spec.template.spec.containers[name=web].env[name=MODE].value or metadata.labels["app.kubernetes.io/name"]` });
 });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -37,10 +47,7 @@ export const fieldExpectationSchema = z
     // A key with dots in it (a label or annotation such as kubernetes.io/change-cause) is
     // written in brackets: metadata.annotations["kubernetes.io/change-cause"]. A list item is
     // picked by index or, better, by a field of its own: containers[name=web].env[name=MODE].
-    path: z
-      .string()
-      .regex(PATH_PATTERN, 'must be a dotted path such as spec.template.spec.containers[name=web].image or metadata.labels["app.kubernetes.io/name"]')
-      .optional(),
+    path: pathSchema.optional(),
     env: envRefSchema.optional(),
     /** With env: the value must come from this Secret (valueFrom.secretKeyRef or envFrom.secretRef). */
     fromSecret: z.string().min(1).optional(),
@@ -54,7 +61,7 @@ export const fieldExpectationSchema = z
      * several): the version a node's kubelet reports, the name of a pod. With `says`, the
      * learner reads what is meant instead of the value (an exercise that asks them to find it).
      */
-    sameAs: selectorSchema.extend({ path: z.string().regex(PATH_PATTERN, "must be a dotted path") }).optional(),
+    sameAs: selectorSchema.extend({ path: pathSchema }).optional(),
     /** What a regex or sameAs means, for the learner ("a WordPress image"); without it the pattern or value is shown. */
     says: bilingual.optional(),
     gte: z.number().optional(),
@@ -76,6 +83,91 @@ function isValidRegex(source: string): boolean {
     return false;
   }
 }
+
+/** Which pod a logs or exec check looks into: by name or by labels (the first running one), and which container. */
+export const podRefSchema = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    namespace: z.string().min(1).default("default"),
+    /** The container, by name; the pod's first container when left out. */
+    container: z.string().min(1).optional(),
+  })
+  .refine((p) => p.name !== undefined || (p.labels !== undefined && Object.keys(p.labels).length > 0), { message: "names the pod (name) or picks it by labels" });
+
+/** What some text that came back (logs, a command's output, a body) must hold: a string, or a regex. */
+export const textMatchSchema = z
+  .strictObject({
+    contains: z.string().min(1).optional(),
+    regex: z.string().min(1).optional(),
+    /** What the match means, for the learner ("the greeting"); without it the string or pattern is shown. */
+    says: bilingual.optional(),
+  })
+  .refine((t) => (t.contains === undefined) !== (t.regex === undefined), { message: "needs exactly one of contains or regex" })
+  .refine((t) => t.regex === undefined || isValidRegex(t.regex), { message: "regex does not compile", path: ["regex"] });
+
+/** Bytes of text (logs, output, a body) a behaviour check takes back from the lab; the rest is never read. */
+export const BEHAVIOUR_MAX_BYTES = 64 * 1024;
+
+/** A container's logs (`kubectl logs`, or `--previous`: the container before its last restart) hold something. */
+export const logsCheckSchema = z.strictObject({
+  pod: podRefSchema,
+  previous: z.boolean().default(false),
+  /** Only the last this many lines are read (kubectl logs --tail). */
+  tail: z.number().int().min(1).max(2000).default(500),
+  match: textMatchSchema,
+});
+
+/**
+ * A command run in a pod's container (`kubectl exec … --`), given as argv: never a shell line,
+ * so nothing is ever spliced into a script. Exit 0 is expected unless `exitCode` says otherwise.
+ */
+export const execCheckSchema = z.strictObject({
+  pod: podRefSchema,
+  command: z.array(z.string().min(1)).min(1).max(64),
+  exitCode: z.number().int().min(0).max(255).default(0),
+  stdout: textMatchSchema.optional(),
+  /** How long the command may run, in seconds (the grader's own limit caps it). */
+  timeoutSeconds: z.number().int().min(1).max(20).default(5),
+});
+
+/**
+ * An HTTP request made from inside the learner's cluster (sandbox/grader/behaviour.ts says
+ * from where): to a Service (by name, through its ClusterIP, or through its NodePort on the
+ * node) or to an Ingress host and path (through the ingress controller's Service).
+ */
+export const httpCheckSchema = z
+  .strictObject({
+    /** The Service, in `namespace`. */
+    service: z.string().min(1).optional(),
+    namespace: z.string().min(1).default("default"),
+    /** The Service's port, by number or name; its only port when left out. */
+    port: z.union([z.number().int().min(1).max(65535), z.string().min(1)]).optional(),
+    /** clusterIP: the Service's virtual IP, where its name resolves; nodePort: the node's address and the Service's node port. */
+    via: z.enum(["clusterIP", "nodePort"]).default("clusterIP"),
+    /** An Ingress host: the request goes to the ingress controller's Service with this Host header. */
+    ingress: z
+      .strictObject({
+        host: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, "must be a host name such as shop.example.com"),
+        /** The ingress controller's Service (what minikube's ingress addon creates, by default). */
+        controller: z
+          .strictObject({ service: z.string().min(1), namespace: z.string().min(1), port: z.union([z.number().int().min(1).max(65535), z.string().min(1)]).default(80) })
+          .default({ service: "ingress-nginx-controller", namespace: "ingress-nginx", port: 80 }),
+      })
+      .optional(),
+    path: z.string().regex(/^\/[\x21-\x7e]*$/, "must start with / and hold no spaces").default("/"),
+    /** Follow redirects (up to 5, to the same Service or host) and judge the last answer. */
+    followRedirects: z.boolean().default(false),
+    /** The status the answer must have; 200 when left out. */
+    status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]).default(200),
+    header: z
+      .strictObject({ name: z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name such as Content-Type"), contains: z.string().min(1).optional(), regex: z.string().min(1).optional() })
+      .refine((h) => h.regex === undefined || isValidRegex(h.regex), { message: "regex does not compile", path: ["regex"] })
+      .optional(),
+    body: textMatchSchema.optional(),
+  })
+  .refine((h) => (h.service === undefined) !== (h.ingress === undefined), { message: "needs either service or ingress" })
+  .refine((h) => h.ingress === undefined || h.via === "clusterIP", { message: "via belongs to a service request", path: ["via"] });
 
 const countSchema = z.strictObject({ equals: z.number().int().min(0).optional(), gte: z.number().int().min(0).optional(), lte: z.number().int().min(0).optional() });
 
@@ -113,6 +205,10 @@ export const checkSchema = z
       .optional(),
     /** Every backend an Ingress names is a Service of its namespace with that port (by number or name). */
     backendsExist: z.literal(true).optional(),
+    /** ...or look at what the learner's app does (profile `node`: real pods): its logs, a command in it, an HTTP request to it... */
+    logs: logsCheckSchema.optional(),
+    exec: execCheckSchema.optional(),
+    http: httpCheckSchema.optional(),
     /** ...or run a command in the lab (as the grader, see sandbox/grader/engine.ts; the learner's files are under $KUBELAB_LEARNER_HOME) whose exit code decides. */
     command: z.string().min(1).optional(),
     /**
@@ -121,7 +217,9 @@ export const checkSchema = z
      */
     says: z.strictObject({ pass: bilingual.optional(), fail: bilingual }).optional(),
   })
-  .refine((c) => (c.command === undefined) !== (c.select === undefined), { message: "needs either select (with expect, count, condition or rolloutComplete) or command, not both" })
+  .refine((c) => [c.select, c.command, c.logs, c.exec, c.http].filter((x) => x !== undefined).length === 1, {
+    message: "needs exactly one of select (with expect, count, condition or rolloutComplete), command, logs, exec or http",
+  })
   .refine((c) => c.says === undefined || c.command !== undefined, { message: "says belongs to a command check (a select check's messages are written by the grader)", path: ["says"] })
   .refine((c) => c.command === undefined || c.says !== undefined, {
     message: "a command check needs says: { fail: { ko, en } } (the learner never sees the command; say what is wrong, with {found} for the value it printed)",

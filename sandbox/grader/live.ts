@@ -1,6 +1,6 @@
 // Live checking for one lab and one lesson: re-grades the lesson's exercises whenever the
-// cluster changes, and every few seconds for exercises with command checks (a command's
-// result cannot be watched).
+// cluster changes, and every few seconds for exercises with command checks or checks on
+// behaviour (logs, exec, http: their result cannot be watched).
 //
 // A change is noticed by a long poll through the provider's exec: one script in the lab
 // watches every kind the lesson selects and returns at the first change, or after 25 s of
@@ -17,9 +17,10 @@
 import { randomBytes } from "node:crypto";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { AS_GRADER, type ClusterRead, DEFAULT_GRADE_TIMEOUT_MS, gradeExercise, type GradeTarget, LAB_BIN, readCluster } from "./engine";
-import { kindsRead } from "./evaluate";
+import { isPolled, kindsRead } from "./evaluate";
 import { apiPathOf, resourceOf } from "./kinds";
 import type { ResultsDocument } from "./results";
+import { PICTURE_KINDS, SYSTEM_NAMESPACES } from "@/sandbox/picture/schema";
 
 export const LIVE_TIMING = {
   /** A watch returns after this much quiet, so a dead exec stream is noticed. */
@@ -37,8 +38,10 @@ export const LIVE_TIMING = {
 };
 
 // $0 marker, $1 quiet seconds, $2 burst seconds, $3 resourceVersion to resume from ("" = now),
-// then one "apiPath|kubectlResource" per kind. Prints "event <max resourceVersion>", "quiet",
-// "expired" (the resourceVersion is too old: start again from now) or "closed" (no watch ran).
+// then one "apiPath|kubectlResource" per kind. Prints "from <resourceVersion>" as soon as it
+// knows where it starts (so a watch ended early, to watch other kinds, still says it), then
+// "event <max resourceVersion>", "quiet", "expired" (the resourceVersion is too old: start
+// again from now) or "closed" (no watch ran).
 const WATCH_SCRIPT = `
 pidfile="$TMPDIR/$0.pid"
 echo $$ > "$pidfile"
@@ -63,11 +66,13 @@ if [ -s "$d/key" ]; then
   if [ -z "$rv" ]; then
     rv=$(curl -s --max-time 5 "\${tls[@]}" "$server/api/v1/namespaces?limit=1" | grep -o '"resourceVersion": *"[0-9]*"' | head -n 1 | tr -dc 0-9)
   fi
+  echo "from $rv"
 fi
 for spec in "$@"; do
   path=\${spec%%|*} resource=\${spec#*|}
   if [ -n "$path" ] && [ \${#tls[@]} -gt 0 ]; then
-    curl -sN --max-time $(( seconds + 30 )) "\${tls[@]}" "$server$path?watch=1&timeoutSeconds=$(( seconds + 20 ))&resourceVersion=$rv" >"$d/events" 2>>"$d/err" &
+    sep='?'; [[ $path == *'?'* ]] && sep='&'
+    curl -sN --max-time $(( seconds + 30 )) "\${tls[@]}" "$server$path\${sep}watch=1&timeoutSeconds=$(( seconds + 20 ))&resourceVersion=$rv" >"$d/events" 2>>"$d/err" &
   else
     timeout $(( seconds + 30 )) kubectl get "$resource" -A --watch-only -o name >"$d/events" 2>>"$d/err" &
   fi
@@ -100,12 +105,32 @@ const STOP_SCRIPT = `p=$(cat "$TMPDIR/$0.pid" 2>/dev/null) && { pkill -P "$p"; k
 rm -rf "$TMPDIR/$0.pid" "$TMPDIR/$0.d"
 exit 0`;
 
+// Ends the running watch only (its temp dir, with the copied credentials, stays for the next
+// one); prints "ended" when there was one to end.
+const END_WATCH_SCRIPT = `p=$(cat "$TMPDIR/$0.pid" 2>/dev/null) && kill -0 "$p" 2>/dev/null && { pkill -P "$p"; kill "$p"; echo ended; } 2>/dev/null
+exit 0`;
+
 export interface LiveChecks {
   /** Ends the watch in the lab (no kubectl is left behind) and every timer; resolves when done. */
   stop(): Promise<void>;
   /** Grades every exercise now and emits every document, changed or not. */
   refresh(): void;
+  /**
+   * Widens this watch to the kinds the cluster picture is drawn from (sandbox/picture; the
+   * system namespaces left out) and hands `onRead` a read of the cluster at once and after
+   * every change, until the returned function is called. The same watch and the same read
+   * serve the picture and the checks: a second watcher in the lab would double the curls and
+   * the reads for one learner. Works with no exercises too (an instructor looking at a lab).
+   */
+  watchPicture(onRead: (read: ClusterRead) => void): () => void;
 }
+
+/** Watch specs ("apiPath|kubectlResource") of the picture's kinds outside the system namespaces. */
+const PICTURE_SPECS = PICTURE_KINDS.map((kind) => {
+  const field = kind === "Namespace" ? "metadata.name" : "metadata.namespace";
+  const selector = encodeURIComponent(SYSTEM_NAMESPACES.map((ns) => `${field}!=${ns}`).join(","));
+  return `${apiPathOf(kind) ?? ""}?fieldSelector=${selector}|${resourceOf(kind)}`;
+});
 
 /** What a learner sees of a document: a re-grade that changes nothing is not emitted again. */
 function fingerprint(doc: ResultsDocument): string {
@@ -122,7 +147,10 @@ export function startLiveChecks(opts: {
   const { lessonId, exercises, target } = opts;
   const marker = `kubelab-live-${randomBytes(6).toString("hex")}`;
   const kinds = [...new Set(exercises.flatMap((e) => e.checks.flatMap(kindsRead)))];
-  const withCommands = exercises.filter((e) => e.checks.some((c) => c.command !== undefined));
+  // Whoever looks at the cluster picture now (at most one: the app shares one per lab).
+  let pictureReader: ((read: ClusterRead) => void) | undefined;
+  const kindsNow = () => (pictureReader ? [...new Set([...kinds, ...PICTURE_KINDS])] : kinds);
+  const withCommands = exercises.filter((e) => e.checks.some(isPolled));
   const lastSent = new Map<string, string>();
   const lastOutcome = new Map<string, ResultsDocument["outcome"]>();
   const report = (e: unknown) => opts.onError?.(e instanceof Error ? e : new Error(String(e)));
@@ -149,12 +177,15 @@ export function startLiveChecks(opts: {
     grading = true;
     try {
       let clusterRead = reuse ? lastRead : undefined;
-      if (!clusterRead && kinds.length > 0) {
-        const read = readCluster(target, kinds, DEFAULT_GRADE_TIMEOUT_MS);
+      if (!clusterRead && kindsNow().length > 0) {
+        // The picture is handed the read the moment it arrives, before any grading.
+        const reader = pictureReader;
+        const read = readCluster(target, kindsNow(), DEFAULT_GRADE_TIMEOUT_MS);
         clusterRead = read;
         lastRead = undefined;
         void read.then((r) => {
           if (r.ok) lastRead = read;
+          if (reader && reader === pictureReader && !stopped) handPicture(reader, r);
         });
       }
       for (const exercise of which) {
@@ -183,8 +214,33 @@ export function startLiveChecks(opts: {
     }
   }
 
+  // The picture reads at every change the watch reports, at once: grading waits for bursts to
+  // settle and re-grades at most once a second, which a picture meant to follow the terminal
+  // within a second cannot wait for. One read at a time; a change meanwhile reads once more.
+  let pictureReading = false;
+  let pictureAgain = false;
+  async function readPictureNow(): Promise<void> {
+    if (pictureReading) {
+      pictureAgain = true;
+      return;
+    }
+    pictureReading = true;
+    try {
+      do {
+        pictureAgain = false;
+        const reader = pictureReader;
+        if (!reader || stopped) break;
+        const read = await readCluster(target, kindsNow(), DEFAULT_GRADE_TIMEOUT_MS);
+        if (reader === pictureReader && !stopped) handPicture(reader, read);
+      } while (pictureAgain);
+    } finally {
+      pictureReading = false;
+    }
+  }
+
   function changed(): void {
     if (stopped) return;
+    if (pictureReader) void readPictureNow();
     const now = Date.now();
     if (!debounce) firstChangeAt = now;
     else if (now - firstChangeAt >= LIVE_TIMING.maxDelayMs) return;
@@ -205,9 +261,29 @@ export function startLiveChecks(opts: {
       wake = () => (clearTimeout(t), resolve());
     });
 
+  function handPicture(reader: (read: ClusterRead) => void, read: ClusterRead): void {
+    try {
+      reader(read);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  // The watch restarts when its kinds change (the picture opened or closed): the running watch
+  // exec is ended and the loop starts the next one over the kinds wanted now. `iterations`
+  // counts watch execs that returned, so a restart never kills the exec that follows.
+  let restartRequested = false;
+  let execRunning = false;
+  let iterations = 0;
+  let iterationEnded: Promise<void> = Promise.resolve();
+  let watching: Promise<void> | undefined;
+  /** Set while watchLoop runs; false the moment it leaves (no await between), unlike `watching`. */
+  let looping = false;
+  let resourceVersion = "";
+
   async function watchLoop(): Promise<void> {
+    looping = true;
     let failures = 0;
-    let resourceVersion = "";
     // A kind selected in one namespace only is watched there: kube-system's pods change
     // every few seconds and would re-grade for nothing.
     const specs = kinds.map((kind) => {
@@ -223,21 +299,40 @@ export function startLiveChecks(opts: {
       );
       return `${apiPathOf(kind, namespaces.size === 1 ? [...namespaces][0] : undefined) ?? ""}|${resourceOf(kind)}`;
     });
-    while (!stopped) {
+    const specsNow = () => (pictureReader ? [...new Set([...specs, ...PICTURE_SPECS])] : specs);
+    while (!stopped && specsNow().length > 0) {
+      restartRequested = false;
       // After a failed watch, grade again at every attempt: a quiet watch would otherwise
       // leave the learner looking at the error until their next change.
       if (failures > 0) changed();
       let line = "";
       let detail = "";
+      let ended = () => {};
+      iterationEnded = new Promise<void>((resolve) => (ended = resolve));
+      execRunning = true;
       try {
-        const args = [marker, String(LIVE_TIMING.watchSeconds), String(LIVE_TIMING.burstSeconds), resourceVersion, ...specs];
+        const args = [marker, String(LIVE_TIMING.watchSeconds), String(LIVE_TIMING.burstSeconds), resourceVersion, ...specsNow()];
         const r = await target.exec([LAB_BIN.bash, "-c", WATCH_SCRIPT, ...args], { ...AS_GRADER, timeoutMs: (LIVE_TIMING.watchSeconds + 10) * 1000 });
-        line = r.stdout.trim().split("\n")[0] ?? "";
+        const lines = r.stdout.trim().split("\n");
+        // Where the watch started: a watch that resumed from "now" and then ended without an
+        // event (ended on purpose, or quiet) must not make the next one start from a later "now".
+        const from = /^from ([1-9][0-9]*)$/.exec(lines[0] ?? "");
+        if (from) {
+          lines.shift();
+          if (resourceVersion === "") resourceVersion = from[1]!;
+        }
+        line = lines[0] ?? "";
         detail = r.stderr.trim() || `exit ${r.exitCode}`;
       } catch (error) {
         detail = (error as Error).message;
+      } finally {
+        execRunning = false;
+        iterations++;
+        ended();
       }
-      if (stopped) return;
+      if (stopped) return void (looping = false);
+      // Ended on purpose to watch other kinds: resume from the same version, no failure.
+      if (restartRequested && !line.startsWith("event ")) continue;
       if (line.startsWith("event ") || line === "expired") {
         failures = 0;
         const seen = line.slice("event ".length);
@@ -258,9 +353,34 @@ export function startLiveChecks(opts: {
       changed();
       await sleep(Math.min(1000 * 2 ** failures, LIVE_TIMING.backoffMaxMs));
     }
+    // Cleared with no await after the loop's last test, so a picture opened at that moment
+    // finds the loop either still running (and is watched by it) or gone (and starts one).
+    looping = false;
   }
 
-  const watching = kinds.length > 0 ? watchLoop() : Promise.resolve();
+  const ensureWatching = () => {
+    if (looping || stopped || kindsNow().length === 0) return;
+    const loop = watchLoop();
+    watching = loop;
+  };
+
+  /** Ends the running watch exec so that the loop starts one over the kinds wanted now. */
+  async function restartWatch(): Promise<void> {
+    if (!looping) return ensureWatching();
+    restartRequested = true;
+    // Between two watches (a back-off after a failure): the next one starts over the new kinds now.
+    if (!execRunning) return wake?.();
+    const iteration = iterations;
+    // A watch exec that was just starting may not have written its pid yet: try again until
+    // one was ended (never twice, which could end the watch that follows it).
+    for (let attempt = 0; iterations === iteration && attempt < 10 && !stopped; attempt++) {
+      const r = await target.exec([LAB_BIN.bash, "-c", END_WATCH_SCRIPT, marker], { ...AS_GRADER, timeoutMs: 10_000 }).catch(report);
+      if (r && r.stdout.includes("ended")) return;
+      await Promise.race([iterationEnded, new Promise((r) => setTimeout(r, 500))]);
+    }
+  }
+
+  ensureWatching();
   // A passing exercise is not polled: undoing the work changes the cluster, and any watched
   // change re-grades every exercise, commands included.
   const pollCommands = () => {
@@ -274,6 +394,21 @@ export function startLiveChecks(opts: {
     refresh: () => {
       if (!stopped) void gradeNow(exercises, true);
     },
+    watchPicture: (onRead) => {
+      const reader = (read: ClusterRead) => onRead(read);
+      const widened = pictureReader === undefined;
+      pictureReader = reader;
+      if (!stopped) {
+        // A read for the picture now, then one after every change the widened watch sees.
+        void readPictureNow();
+        if (widened) void restartWatch();
+      }
+      return () => {
+        if (pictureReader !== reader) return;
+        pictureReader = undefined;
+        if (!stopped) void restartWatch();
+      };
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -281,13 +416,15 @@ export function startLiveChecks(opts: {
       clearInterval(poll);
       wake?.();
       // A watch exec that was just starting may not have written its pid yet: kill until it ends.
+      const running = watching;
+      if (!running) return;
       let ended = false;
-      void watching.then(() => (ended = true));
-      for (let attempt = 0; kinds.length > 0 && !ended && attempt < 10; attempt++) {
+      void running.then(() => (ended = true));
+      for (let attempt = 0; !ended && attempt < 10; attempt++) {
         await target.exec([LAB_BIN.bash, "-c", STOP_SCRIPT, marker], { ...AS_GRADER, timeoutMs: 10_000 }).catch(report);
-        await Promise.race([watching, new Promise((r) => setTimeout(r, 500))]);
+        await Promise.race([running, new Promise((r) => setTimeout(r, 500))]);
       }
-      await watching;
+      await running;
     },
   };
 }

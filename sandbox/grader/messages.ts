@@ -496,7 +496,7 @@ export function targetPortNameUnknown(object: Bilingual, name: string): Bilingua
   };
 }
 
-export function servicePortMissing(object: Bilingual, port: number): Bilingual {
+export function servicePortMissing(object: Bilingual, port: number | string): Bilingual {
   return { en: `${object.en} has no port ${code(String(port))}.`, ko: `${object.ko}에 ${code(String(port))} 포트가 없습니다.` };
 }
 
@@ -666,4 +666,237 @@ export function outputTooLarge(limitBytes: number): Bilingual {
     en: `Not checked: the cluster holds more than the grader reads at once (over ${mib} MiB). Delete the objects you no longer need, for example many ConfigMaps made in a loop, or reset the lab, then check again.`,
     ko: `확인하지 못했습니다. 클러스터에 든 내용이 채점기가 한 번에 읽을 수 있는 양(${mib}MiB)을 넘었습니다. 반복문 등으로 많이 만든 컨피그맵처럼 더는 필요 없는 오브젝트를 지우거나 실습 환경을 초기화한 뒤 다시 확인하세요.`,
   };
+}
+
+// ---- behaviour: logs, exec, http (behaviour.ts) ----------------------------------------------
+
+/** A logs, exec or http check in a lab whose nodes kwok plays: nothing runs there to look at. */
+export function needsRealPods(): Bilingual {
+  return {
+    en: "Not checked: this check needs a lab with real pods (profile `node`); in this lab the node is simulated and runs no containers, so there are no logs, commands or answers to look at.",
+    ko: "확인하지 못했습니다. 이 확인은 파드가 실제로 실행되는 실습 환경(`node` 프로필)이 필요합니다. 이 실습 환경의 노드는 시뮬레이션이라 컨테이너를 실행하지 않으므로 볼 로그도, 실행할 명령도, 받을 응답도 없습니다.",
+  };
+}
+
+/** "container `web` of Pod `web-5d8f`" / "파드 `web-5d8f`의 컨테이너 `web`". */
+export function containerText(pod: string, container: string, namespace?: string): Bilingual {
+  const p = objectText("Pod", pod, namespace);
+  return { en: `container ${code(container)} of ${p.en}`, ko: `${p.ko}의 컨테이너 ${code(container)}` };
+}
+
+export function podNoContainer(pod: Bilingual, container: string, has: string[]): Bilingual {
+  const list = has.slice(0, 4).map(code).join(", ");
+  return {
+    en: `${pod.en} has no container ${code(container)}${list ? ` (it has ${list})` : ""}.`,
+    ko: `${pod.ko}에 컨테이너 ${subject(code(container))} 없습니다${list ? `(있는 컨테이너: ${list})` : ""}.`,
+  };
+}
+
+export function containerNotStarted(c: Bilingual, reason: string): Bilingual {
+  return {
+    en: `The ${c.en} has not started yet (${code(reason)}), so it has nothing to show. Look at ${code("kubectl describe pod")} to see why.`,
+    ko: `${subject(c.ko)} 아직 시작되지 않아(${code(reason)}) 확인할 것이 없습니다. 이유는 ${code("kubectl describe pod")}에서 볼 수 있습니다.`,
+  };
+}
+
+export function containerNotRunning(c: Bilingual, reason: string): Bilingual {
+  return {
+    en: `The ${c.en} is not running (${code(reason)}), so no command can run in it.`,
+    ko: `${subject(c.ko)} 실행 중이 아니라(${code(reason)}) 그 안에서 명령을 실행할 수 없습니다.`,
+  };
+}
+
+export function containerNoPrevious(c: Bilingual): Bilingual {
+  return {
+    en: `The ${c.en} has not restarted, so it has no logs of a previous run.`,
+    ko: `${subject(c.ko)} 다시 시작된 적이 없어 이전 실행의 로그가 없습니다.`,
+  };
+}
+
+/** The text a match wants: its own words, or the string / pattern. */
+export function textMatchExpected(m: { contains?: string; regex?: string; says?: Bilingual }): Bilingual {
+  if (m.says) return m.says;
+  if (m.contains !== undefined) return { en: `the text ${code(m.contains)}`, ko: `${code(m.contains)} 문자열` };
+  return { en: `a line matching ${code(m.regex ?? "")}`, ko: `${code(m.regex ?? "")} 패턴에 맞는 줄` };
+}
+
+const cap = (s: string) => (s.startsWith("`") ? s : `${s[0]!.toUpperCase()}${s.slice(1)}`);
+
+const MAX_SHOWN_LINES = 3;
+const MAX_SHOWN_LINE = 120;
+
+/**
+ * The end of some output as a learner reads it on one line: its last lines (up to three,
+ * each cut at 120 characters), each in `code`, joined by ⏎; "nothing" when it is empty.
+ */
+export function outputTail(text: string): Bilingual {
+  // Control characters (NULs of /proc files, terminal colours) would break the card.
+  const lines = text.replace(/\r/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f]+/g, " ").split("\n").map((l) => l.trim()).filter(Boolean).slice(-MAX_SHOWN_LINES);
+  if (lines.length === 0) return { en: "nothing", ko: "아무것도 없음" };
+  const shown = lines.map((l) => code(l.length > MAX_SHOWN_LINE ? `${l.slice(0, MAX_SHOWN_LINE)}…` : l)).join(" ⏎ ");
+  return { en: shown, ko: shown };
+}
+
+const logsWhat = (c: Bilingual, previous: boolean): Bilingual =>
+  previous ? { en: `the logs of the ${c.en} from before its last restart`, ko: `${c.ko}의 마지막 재시작 이전 로그` } : { en: `the logs of the ${c.en}`, ko: `${c.ko}의 로그` };
+
+export function logsMatched(c: Bilingual, previous: boolean, want: Bilingual): Bilingual {
+  const w = logsWhat(c, previous);
+  return { en: `${w.en[0]!.toUpperCase()}${w.en.slice(1)} show ${want.en}.`, ko: `${w.ko}에 ${subject(want.ko)} 있습니다.` };
+}
+
+export function logsNoMatch(c: Bilingual, previous: boolean, want: Bilingual, lines: number): Bilingual {
+  const w = logsWhat(c, previous);
+  const read =
+    lines === 0 ? { en: "they are empty", ko: "로그가 비어 있습니다" } : lines === 1 ? { en: "their one line does not show it", ko: "한 줄뿐인 로그에 없습니다" } : { en: `the last ${lines} lines do not show it`, ko: `마지막 ${lines}줄에 없습니다` };
+  return { en: `Expected ${want.en} in ${w.en}, but ${read.en}.`, ko: `${w.ko}에 ${subject(want.ko)} 있어야 하는데 ${read.ko}.` };
+}
+
+/**
+ * A command as the author gave it (argv), on one line: `cat /etc/config/message`. A shell
+ * script (sh -c ...) or a long line is not shown, as a command check's script is not: it is
+ * "the check's command".
+ */
+export function commandText(argv: string[]): Bilingual {
+  const line = argv.map((a) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
+  const script = argv.some((a) => a === "-c" || a.includes("\n")) || line.length > 80;
+  if (script) return { en: "the check's command", ko: "확인용 명령" };
+  return { en: code(line), ko: code(line) };
+}
+
+export function execPassed(c: Bilingual, argv: string[], exitCode: number, want?: Bilingual): Bilingual {
+  const cmd = commandText(argv);
+  return want
+    ? { en: `${cap(cmd.en)} in the ${c.en} exited with ${exitCode} and printed ${want.en}.`, ko: `${c.ko}에서 실행한 ${subject(cmd.ko)} ${objectParticle(want.ko)} 출력하고 종료 코드 ${toward(String(exitCode))} 끝났습니다.` }
+    : { en: `${cap(cmd.en)} in the ${c.en} exited with ${exitCode}.`, ko: `${c.ko}에서 실행한 ${subject(cmd.ko)} 종료 코드 ${toward(String(exitCode))} 끝났습니다.` };
+}
+
+export function execExitMismatch(c: Bilingual, argv: string[], want: number, got: number): Bilingual {
+  const cmd = commandText(argv);
+  return {
+    en: `${cap(cmd.en)} in the ${c.en} should exit with ${want}, but it exited with ${got}.`,
+    ko: `${c.ko}에서 실행한 ${subject(cmd.ko)} 종료 코드 ${toward(String(want))} 끝나야 하는데 ${toward(String(got))} 끝났습니다.`,
+  };
+}
+
+export function execOutputNoMatch(c: Bilingual, argv: string[], want: Bilingual): Bilingual {
+  return {
+    en: `${cap(commandText(argv).en)} in the ${c.en} should print ${want.en}, but it did not.`,
+    ko: `${c.ko}에서 실행한 ${subject(commandText(argv).ko)} ${objectParticle(want.ko)} 출력해야 하는데 출력하지 않았습니다.`,
+  };
+}
+
+export function execNotFound(c: Bilingual, argv: string[]): Bilingual {
+  return {
+    en: `${cap(commandText(argv).en)} could not start in the ${c.en}: the container has no such program.`,
+    ko: `${c.ko}에서 ${objectParticle(commandText(argv).ko)} 시작할 수 없습니다. 컨테이너에 그런 프로그램이 없습니다.`,
+  };
+}
+
+/** A command in a container that did not finish in its time: `error`, since it may hang or the connection to it may. */
+export function execTimedOut(c: Bilingual, argv: string[], seconds: number): Bilingual {
+  const cmd = commandText(argv);
+  return {
+    en: `Not checked: ${cmd.en} in the ${c.en} did not finish within ${seconds} s.`,
+    ko: `확인하지 못했습니다. ${c.ko}에서 실행한 ${subject(cmd.ko)} ${seconds}초 안에 끝나지 않았습니다.`,
+  };
+}
+
+/** Logs, an exec or a request that did not come back within the grader's limit: `error`, we could not look. */
+export function behaviourTimedOut(seconds: number): Bilingual {
+  return { en: `Not checked: your lab did not answer within ${seconds} s. Check again in a moment.`, ko: `확인하지 못했습니다. 실습 환경이 ${seconds}초 안에 응답하지 않았습니다. 잠시 뒤 다시 확인하세요.` };
+}
+
+/** Logs, an exec or a request the lab could not make (the node's kubelet, the API): `error`. */
+export function behaviourUnreadable(detail: string): Bilingual {
+  const d = lastLine(detail);
+  return { en: `Not checked: no answer came back from your lab${d ? ` (${code(d)})` : ""}.`, ko: `확인하지 못했습니다. 실습 환경에서 결과를 받아 오지 못했습니다${d ? `(${code(d)})` : ""}.` };
+}
+
+export function outputOverLimit(kib: number): Bilingual {
+  return { en: `Not checked: it printed more than ${kib} KiB, more than the grader reads.`, ko: `확인하지 못했습니다. 출력이 채점기가 읽는 양(${kib}킬로바이트)보다 많습니다.` };
+}
+
+// ---- http -----------------------------------------------------------------------------------
+
+/** Where a request went, in words: "Service `web` (port `80`, through its cluster IP)". */
+export function requestTarget(t: { service?: string; namespace?: string; port?: string; via?: "clusterIP" | "nodePort"; host?: string; path: string }): Bilingual {
+  if (t.host) return { en: `${code(`http://${t.host}${t.path}`)} through the ingress controller`, ko: `인그레스 컨트롤러를 거쳐 ${code(`http://${t.host}${t.path}`)}` };
+  const svc = objectText("Service", t.service ?? "?", t.namespace);
+  const port = t.port ? { en: `port ${code(t.port)}`, ko: `${code(t.port)} 포트` } : { en: "its port", ko: "포트" };
+  return t.via === "nodePort"
+    ? { en: `${code(t.path)} on the node port of ${svc.en} (${port.en})`, ko: `${svc.ko}의 ${port.ko}(노드포트) ${code(t.path)} 경로` }
+    : { en: `${code(t.path)} on ${svc.en} (${port.en}, through its cluster IP)`, ko: `${svc.ko}의 ${port.ko}(클러스터 IP) ${code(t.path)} 경로` };
+}
+
+/** What came back: "HTTP `404`, body `<html>…`" (the start of the body, one line). */
+export function httpFound(status: number, body: string): Bilingual {
+  const start = body.replace(/\s+/g, " ").trim();
+  const shown = start ? code(start.length > 100 ? `${start.slice(0, 100)}…` : start) : undefined;
+  return { en: `HTTP ${code(String(status))}${shown ? `, body ${shown}` : ", empty body"}`, ko: `HTTP ${code(String(status))}${shown ? `, 본문 ${shown}` : ", 빈 본문"}` };
+}
+
+export function httpStatusExpected(want: number[]): Bilingual {
+  const list = want.map((s) => code(String(s)));
+  return want.length === 1 ? { en: `HTTP ${list[0]}`, ko: `HTTP ${list[0]}` } : { en: `HTTP ${list.join(" or ")}`, ko: `HTTP ${list.join(", ")} 중 하나` };
+}
+
+export function httpAnswered(to: Bilingual, status: number, extra: Bilingual[]): Bilingual {
+  const more = extra.length > 0 ? { en: `; ${extra.map((e) => e.en).join(", ")}`, ko: extra.map((e) => ` ${e.ko}.`).join("") } : { en: "", ko: "" };
+  return { en: `A request to ${to.en} answered HTTP ${code(String(status))}${more.en}.`, ko: `${to.ko}에 보낸 요청에 HTTP ${toward(code(String(status)))} 응답했습니다.${more.ko}` };
+}
+
+export function httpStatusMismatch(to: Bilingual, want: number[], got: number): Bilingual {
+  const w = httpStatusExpected(want);
+  return { en: `A request to ${to.en} should answer ${w.en}, but it answered HTTP ${code(String(got))}.`, ko: `${to.ko}에 보낸 요청에 ${toward(w.ko)} 응답해야 하는데 HTTP ${toward(code(String(got)))} 응답했습니다.` };
+}
+
+export function httpHeaderClause(name: string, value: string): Bilingual {
+  const v = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  return { en: `header ${code(name)} is ${code(v)}`, ko: `${code(name)} 헤더는 ${code(v)}입니다` };
+}
+
+export function httpHeaderMissing(to: Bilingual, name: string): Bilingual {
+  return { en: `The answer to ${to.en} has no ${code(name)} header.`, ko: `${to.ko}에 보낸 요청의 응답에 ${code(name)} 헤더가 없습니다.` };
+}
+
+export function httpHeaderMismatch(to: Bilingual, name: string, want: { contains?: string; regex?: string }, got: string): Bilingual {
+  const w = want.contains !== undefined ? { en: `contain ${code(want.contains)}`, ko: `${objectParticle(code(want.contains))} 포함해야` } : { en: `match ${code(want.regex ?? "")}`, ko: `${code(want.regex ?? "")} 패턴에 맞아야` };
+  const v = got.length > 80 ? `${got.slice(0, 80)}…` : got;
+  return { en: `The ${code(name)} header of the answer to ${to.en} should ${w.en}, but it is ${code(v)}.`, ko: `${to.ko}에 보낸 요청의 응답에서 ${code(name)} 헤더가 ${w.ko} 하는데 지금은 ${code(v)}입니다.` };
+}
+
+export function httpBodyClause(want: Bilingual): Bilingual {
+  return { en: `the body shows ${want.en}`, ko: `본문에 ${subject(want.ko)} 있습니다` };
+}
+
+export function httpBodyNoMatch(to: Bilingual, want: Bilingual): Bilingual {
+  return { en: `The answer to ${to.en} should show ${want.en}, but its body does not.`, ko: `${to.ko}에 보낸 요청의 응답 본문에 ${subject(want.ko)} 있어야 하는데 없습니다.` };
+}
+
+export function httpRefused(to: Bilingual): Bilingual {
+  return {
+    en: `A request to ${to.en} was refused: nothing answers there. Are the Service's pods ready, and does its target port match the port the container listens on?`,
+    ko: `${to.ko}에 보낸 요청이 거부되었습니다. 그곳에서 응답하는 것이 없습니다. 서비스의 파드가 준비되었는지, 대상 포트가 컨테이너가 듣는 포트와 같은지 확인하세요.`,
+  };
+}
+
+export function httpNoAnswer(to: Bilingual, seconds: number): Bilingual {
+  return { en: `A request to ${to.en} connected but got no answer within ${seconds} s.`, ko: `${to.ko}에 보낸 요청이 연결은 되었지만 ${seconds}초 안에 응답이 없었습니다.` };
+}
+
+export function httpBrokenAnswer(to: Bilingual): Bilingual {
+  return { en: `A request to ${to.en} connected, but the connection closed without an HTTP answer.`, ko: `${to.ko}에 보낸 요청이 연결은 되었지만 HTTP 응답 없이 연결이 끊겼습니다.` };
+}
+
+export function httpTooManyRedirects(to: Bilingual): Bilingual {
+  return { en: `A request to ${to.en} was redirected more than 5 times (a redirect loop?).`, ko: `${to.ko}에 보낸 요청이 5번 넘게 리디렉션되었습니다. 리디렉션이 반복되고 있지 않은지 확인하세요.` };
+}
+
+export function serviceNoClusterIP(svc: Bilingual): Bilingual {
+  return { en: `${svc.en} has no cluster IP (it is headless), so no request can be sent to it as one address.`, ko: `${svc.ko}에 클러스터 IP가 없어(헤드리스 서비스) 한 주소로 요청을 보낼 수 없습니다.` };
+}
+
+export function serviceNoNodePort(svc: Bilingual, type: string): Bilingual {
+  return { en: `${svc.en} has no node port: its type is ${code(type)}, and only a ${code("NodePort")} or ${code("LoadBalancer")} Service opens one.`, ko: `${svc.ko}에 노드포트가 없습니다. 타입이 ${code(type)}인데, 노드포트는 ${code("NodePort")}나 ${code("LoadBalancer")} 타입 서비스에만 열립니다.` };
 }

@@ -18,6 +18,36 @@ const TOKEN = /\["([^"\]]+)"\]|\[(\d+)\]|\[([A-Za-z0-9_.]+)=([^\]]+)\]|([^.[\]]+
 /** The whole-path grammar, for the schema: a key, then keys, indexes, quoted keys or item matches. */
 export const PATH_PATTERN = /^[A-Za-z0-9_$]+(\[\d+\]|\.[A-Za-z0-9_$/-]+|\["[^"\]]+"\]|\[[A-Za-z0-9_.]+=[^\]]+\])*$/;
 
+/**
+ * What is wrong with a path, in words an author can act on ("the item selector [name web]
+ * needs field=value"), or undefined when PATH_PATTERN accepts it. The schema says this rather
+ * than only "does not match the pattern".
+ */
+export function pathProblem(path: string): string | undefined {
+  if (PATH_PATTERN.test(path)) return undefined;
+  if (path.trim() === "") return "is empty";
+  if (/^[.[]/.test(path)) return `must start with a field name, not ${JSON.stringify(path[0])}`;
+  if (/\.\./.test(path) || path.endsWith(".")) return "has an empty field name (two dots in a row, or a dot at the end)";
+  const opens = (path.match(/\[/g) ?? []).length;
+  const closes = (path.match(/\]/g) ?? []).length;
+  if (opens !== closes) return `has ${opens} [ but ${closes} ]: every list item selector needs its closing bracket`;
+  for (const [, inside] of path.matchAll(/\[([^\]]*)\]/g)) {
+    const text = inside!;
+    if (text === "") return "has an empty [] (write an index such as [0] or a selector such as [name=web])";
+    if (/^\d+$/.test(text) || /^"[^"\]]+"$/.test(text)) continue;
+    if (text.startsWith('"')) return `has an unclosed quoted key [${text}] (write ["key.with/dots"])`;
+    const eq = text.indexOf("=");
+    if (eq < 0) return `has [${text}], which is neither an index such as [0] nor a selector such as [name=web] (a key with dots goes in quotes: ["${text}"])`;
+    const field = text.slice(0, eq);
+    const value = text.slice(eq + 1);
+    if (field === "") return `has the selector [${text}] with no field before = (write [name=${value || "web"}])`;
+    if (!/^[A-Za-z0-9_.]+$/.test(field)) return `has the selector [${text}] whose field ${JSON.stringify(field)} is not a dotted field name`;
+    if (value === "") return `has the selector [${text}] with no value after = (write [${field}=web])`;
+  }
+  if (/\][^.[]/.test(path)) return "needs a dot or [ after a ] (write containers[name=web].image)";
+  return "is not a dotted path such as spec.template.spec.containers[name=web].image";
+}
+
 export function parsePath(path: string): PathToken[] {
   const tokens: PathToken[] = [];
   for (const [, quoted, index, field, value, plain] of path.matchAll(TOKEN)) {

@@ -41,7 +41,7 @@ describe("exercise specs", () => {
   it("require a check to read objects or run a command", () => {
     const err = failure("03-no-check-target");
     expect(err.field).toBe("exercises.0.checks.0");
-    expect(err.detail).toMatch(/select .* or command/);
+    expect(err.detail).toMatch(/select .*, command, logs, exec or http/);
     expect(err.line).toBe(7);
   });
 

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileLesson } from "@/app/_lib/lessons/compile";
+import { assertExercisesFitLab } from "@/app/_lib/lessons/exercise-lab";
 import { assertExerciseRefs } from "@/app/_lib/lessons/exercise-refs";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { availableLocales, listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";
@@ -40,6 +41,8 @@ describe("course content", () => {
       const source = readLessonSource(contentDir, id, locale);
       const exercises = readExercises(contentDir, id)?.exercises ?? [];
       expect(() => assertExerciseRefs(source.file, id, source.body, exercises)).not.toThrow();
+      // A check on logs, exec or http needs real pods: the lesson must ask for a node lab.
+      expect(() => assertExercisesFitLab(source.file, source.frontMatter.lab, exercises)).not.toThrow();
     });
 
     it("says the same thing in both languages: same order, level, objectives count, sections, code and figures", () => {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { locales } from "@/app/_lib/i18n/routing";
 import { compileLesson } from "./compile";
 import { LessonError } from "./errors";
+import { assertExercisesFitLab } from "./exercise-lab";
 import { assertExerciseRefs } from "./exercise-refs";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "./exercises";
@@ -29,6 +30,7 @@ for (const id of listLessonIds(contentDir)) {
     try {
       const source = readLessonSource(contentDir, id, locale);
       assertExerciseRefs(source.file, id, source.body, exercises);
+      assertExercisesFitLab(source.file, source.frontMatter.lab, exercises);
       await compileLesson(source);
       checked++;
     } catch (error) {

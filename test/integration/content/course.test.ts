@@ -21,12 +21,12 @@
 // (the lab then holds only what the chosen lessons left, in order).
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Check, Exercise } from "@/sandbox/grader/exercise-schema";
+import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { type LessonStep, lessonSteps } from "@/app/_lib/lessons/run-blocks";
 import { listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";
 import { execBounded, gradeExercise, readCluster, TIMED_OUT } from "@/sandbox/grader/engine";
-import { type KubeObject, selectObjects } from "@/sandbox/grader/evaluate";
+import { type KubeObject, selectObjects, selectorsOf } from "@/sandbox/grader/evaluate";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
 import { runSetup, SetupError } from "@/sandbox/grader/setup";
 import { LabShell } from "../../support/lab-shell";
@@ -47,7 +47,7 @@ const lessons: Lesson[] = listLessonIds(contentDir).map((id) => {
 });
 
 const allChecks = lessons.flatMap((l) => [...l.exercises.values()].flatMap((e) => e.checks.map((c) => ({ lesson: l.id, exercise: e.id, check: c }))));
-const selectedKinds = [...new Set(allChecks.flatMap((c) => (c.check.select ? [c.check.select.kind] : [])))];
+const selectedKinds = [...new Set(allChecks.flatMap((c) => selectorsOf(c.check).map((s) => s.kind)))];
 
 /** kind/namespace/name: an object's identity across deletes and re-creates. */
 const identity = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
@@ -107,14 +107,17 @@ describe.sequential("the course, in order, in one lab", () => {
         for (const check of exercise.checks) {
           // A check with neither name nor labels is about the whole namespace on purpose
           // ("no Deployment is left after minikube delete"); it is meant to see everything.
-          if (!check.select || (check.select.name === undefined && check.select.labels === undefined)) continue;
-          const earlier = [...madeBy.values()].filter((m) => m.lesson !== lesson.id);
-          for (const hit of selectObjects(
-            earlier.map((m) => m.object),
-            check.select as NonNullable<Check["select"]>,
-          )) {
-            const owner = earlier.find((m) => m.object === hit)!.lesson;
-            problems.push(`${lesson.id} / ${exercise.id} / ${check.id} selects ${identity(hit)}, which lesson ${owner} made: give this lesson's objects names and labels of its own`);
+          // (A logs or exec check looks into a pod, an http check asks a Service: the same rule.)
+          for (const selector of selectorsOf(check)) {
+            if (selector.name === undefined && selector.labels === undefined) continue;
+            const earlier = [...madeBy.values()].filter((m) => m.lesson !== lesson.id);
+            for (const hit of selectObjects(
+              earlier.map((m) => m.object),
+              selector,
+            )) {
+              const owner = earlier.find((m) => m.object === hit)!.lesson;
+              problems.push(`${lesson.id} / ${exercise.id} / ${check.id} selects ${identity(hit)}, which lesson ${owner} made: give this lesson's objects names and labels of its own`);
+            }
           }
         }
       }

@@ -116,6 +116,35 @@ describe("grading a real cluster", () => {
   });
 });
 
+describe("checks on behaviour in a sim lab (kwok plays the node, nothing runs)", () => {
+  it("give error, needs a lab with real pods, never fail, whether or not the target says its profile", async () => {
+    await learner("kubectl create deployment hello --image=nginx:1.25 && kubectl expose deployment hello --port=80 && kubectl rollout status deployment/hello --timeout=60s");
+    const t = { ko: "확인", en: "Check" };
+    const exercise = exerciseSchema.parse({
+      id: "behaviour",
+      title: t,
+      task: t,
+      solve: "true",
+      checks: [
+        { id: "logs", title: t, hint: t, logs: { pod: { labels: { app: "hello" } }, match: { contains: "start" } } },
+        { id: "exec", title: t, hint: t, exec: { pod: { labels: { app: "hello" } }, command: ["true"] } },
+        { id: "http", title: t, hint: t, http: { service: "hello", body: { contains: "Welcome" } } },
+        { id: "missing", title: t, hint: t, logs: { pod: { name: "not-made" }, match: { contains: "x" } } },
+      ],
+    });
+    // lab.target says profile sim; the bare exec has to find out from the nodes it reads.
+    for (const target of [lab.target, { exec: lab.target.exec }]) {
+      const doc = await gradeExercise({ lessonId: LESSON, exercise }, target);
+      expect(doc.checks.map((c) => [c.id, c.status])).toEqual([["logs", "error"], ["exec", "error"], ["http", "error"], ["missing", "error"]]);
+      for (const c of doc.checks) {
+        expect(c.message.en).toMatch(/^Not checked: this check needs a lab with real pods \(profile `node`\)/);
+        expect(c.message.ko).toMatch(/^확인하지 못했습니다\. 이 확인은 파드가 실제로 실행되는 실습 환경\(`node` 프로필\)이 필요합니다/);
+      }
+    }
+    await learner("kubectl delete deployment,service hello");
+  });
+});
+
 describe("live checks", () => {
   it("emit a new document after a change in the cluster, and leave no kubectl behind when stopped", async () => {
     await lab.reset();
