@@ -6,6 +6,7 @@ import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useEffect, useState, useTransition } from "react";
 import { learnerDetailAction, removeLearnerAction, resetLearnerLabAction } from "@/app/_lib/cohort/actions";
 import type { LearnerDetail } from "@/app/_lib/data/cohort-progress";
+import { LearnerPicture } from "@/app/_components/picture/learner-picture.client";
 import { type Bilingual, valueIn } from "@/sandbox/grader/results";
 
 type Lang = "ko" | "en";
@@ -83,6 +84,7 @@ export function LearnerDetailPanel(props: {
               {t("resetLab")}
             </button>
           </div>
+          <LearnerPicture cohortId={cohortId} learnerId={userId} />
           <h4>{t("attempts")}</h4>
           {detail.attempts.length === 0 ? <p className="muted">{t("noAttempts")}</p> : null}
           <ol className="cohort-attempts">

@@ -4,31 +4,49 @@
 import "server-only";
 import type { LiveFrame } from "@/app/_lib/grader/live-frames";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
-import type { LabRuntime } from "@/app/_lib/lab/published-runtime";
-import { gradeTarget } from "@/sandbox/grader/engine";
+import type { LabManager } from "@/sandbox/manager/manager";
+import type { Provider } from "@/sandbox/providers/types";
+import { type ClusterRead, gradeTarget } from "@/sandbox/grader/engine";
+import type { LiveChecks } from "@/sandbox/grader/live";
 import { recordResults } from "@/app/_lib/data/progress";
 import { grading } from "./grading";
 
 const RETRY_MS = 5000;
 
+/** The part of the lab runtime a live session uses: which lab is ready, its changes, exec in it. */
+export interface LiveRuntime {
+  manager: Pick<LabManager, "readyLab" | "subscribe">;
+  provider: Pick<Provider, "exec">;
+}
+
 export interface LiveSessionOptions {
   userId: string;
   lessonId: string;
   exercises: Exercise[];
-  runtime: LabRuntime;
+  runtime: LiveRuntime;
   send(frame: LiveFrame): void;
   onError(error: Error): void;
 }
 
-export function openLiveSession(opts: LiveSessionOptions): { close(): void } {
+export interface LiveSession {
+  close(): void;
+  /**
+   * Hands every read of the watched lab to `reader` (the cluster picture), on this lab and on
+   * every lab that follows it; null stops. The checks' own watch is widened, not doubled.
+   */
+  setPictureReader(reader: ((read: ClusterRead) => void) | null): void;
+}
+
+export function openLiveSession(opts: LiveSessionOptions): LiveSession {
   let closed = false;
   // The lab being watched and its checker; a new generation starts whenever the lab changes.
-  let watching: { sandboxId: string; stop(): void } | null = null;
+  let watching: { sandboxId: string; checker: LiveChecks; undoPicture?: () => void } | null = null;
+  let pictureReader: ((read: ClusterRead) => void) | null = null;
   let generation = 0;
   let following = Promise.resolve();
 
   const stopWatching = () => {
-    watching?.stop();
+    void watching?.checker.stop();
     watching = null;
   };
 
@@ -72,7 +90,7 @@ export function openLiveSession(opts: LiveSessionOptions): { close(): void } {
       onError: opts.onError,
     });
     if (!checker) return;
-    watching = { sandboxId: lab.sandboxId, stop: () => void checker.stop() };
+    watching = { sandboxId: lab.sandboxId, checker, undoPicture: pictureReader ? checker.watchPicture(pictureReader) : undefined };
     opts.send({ type: "watching", sandboxId: lab.sandboxId });
   };
 
@@ -97,6 +115,13 @@ export function openLiveSession(opts: LiveSessionOptions): { close(): void } {
       clearTimeout(retry);
       unsubscribe();
       stopWatching();
+    },
+    setPictureReader(reader) {
+      if (closed) return;
+      pictureReader = reader;
+      if (!watching) return;
+      watching.undoPicture?.();
+      watching.undoPicture = reader ? watching.checker.watchPicture(reader) : undefined;
     },
   };
 }

@@ -3,8 +3,6 @@
 // Every tab of one learner on one lesson shares one live session (app/_lib/grader/live-hub.ts),
 // and the session behind the stream is checked again every little while: a learner who signs
 // out or is removed stops receiving within KUBELAB_SESSION_RECHECK_SECONDS.
-import { headers } from "next/headers";
-import { peerAddress } from "@/app/_lib/auth/peer-address";
 import { env } from "@/app/_lib/config/env";
 import { myLiveChecks } from "@/app/_lib/data/live-checks";
 import { eventStreamResponse, openEventStream } from "@/app/_lib/http/event-stream";
@@ -30,8 +28,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ less
     case "no-exercises":
       return Response.json({ error: "this lesson has no exercises" }, { status: 404 });
   }
-  const { userId, exercises, runtime } = live;
-  const address = peerAddress(await headers());
+  const { userId, address, exercises, runtime } = live;
 
   const log = logger.child({ userId, lessonId });
   const stream = openEventStream({
