@@ -9,7 +9,8 @@ import { env } from "./app/_lib/config/env";
 import { prisma } from "./app/_lib/db/create";
 import { logger } from "./app/_lib/log";
 import { createRuntime, localProviderRefusal } from "./app/_lib/lab/create-runtime";
-import { migrate, sqlitePath } from "./prisma/migrate";
+import { migrateDatabase, sqlitePath } from "./prisma/migrate";
+import { ClassScheduler } from "./app/_lib/classes/class-scheduler";
 import { ensureFirstAdmin, leftoverPasswordFile } from "./app/_lib/auth/first-admin";
 import { startPurgeJob } from "./app/_lib/db/purge";
 import { metricsOpenTo, stampPeer, trustedProxies } from "./app/_lib/auth/peer-address";
@@ -28,10 +29,16 @@ if (refusal) {
 }
 
 // Migrations run before the first request, so a fresh host and an upgraded one both start
-// on the schema this code expects.
-if (config.DATABASE_URL.startsWith("file:")) {
-  const report = migrate(sqlitePath(config.DATABASE_URL, root), path.join(root, "prisma/migrations"));
+// on the schema this code expects. SQLite and PostgreSQL each have their migrations
+// (prisma/migrations, prisma/postgresql/migrations); the URL picks them.
+try {
+  const report = await migrateDatabase(config.DATABASE_URL, root);
   if (report.applied.length) logger.info({ applied: report.applied }, "database migrated");
+} catch (error) {
+  const why = error instanceof Error ? error.message : String(error);
+  logger.fatal({ err: error }, "cannot migrate the database");
+  process.stderr.write(`kubelab: refusing to start: ${why}\n`);
+  process.exit(2);
 }
 
 // Someone must be able to sign in and make instructors: the first admin, once. A generated
@@ -49,6 +56,18 @@ const engine = runtime.manager.engine.state;
 const labsLine = { provider: runtime.provider.kind, chosen: runtime.reason, capacity: runtime.manager.config.capacity, pool: runtime.manager.config.poolSize };
 if (engine.up) logger.info({ ...labsLine, why: engine.reason }, "labs are available");
 else logger.error({ ...labsLine, why: engine.reason }, "labs are UNAVAILABLE until the lab engine answers (no other shell is offered)");
+
+// Labs for cohorts' scheduled classes are warmed ahead, by a job of its own that reads the
+// schedule from the database each time (so a restart loses nothing and warms nothing twice).
+const classes = new ClassScheduler({
+  db: prisma(),
+  manager: runtime.manager,
+  log: logger.child({ component: "classes" }),
+  leadMs: config.KUBELAB_CLASS_WARM_LEAD_MIN * 60_000,
+  holdMs: config.KUBELAB_CLASS_HOLD_MIN * 60_000,
+  intervalMs: config.KUBELAB_CLASS_SCHEDULER_INTERVAL_SEC * 1000,
+});
+classes.start();
 
 const app = next({ dev, dir: root, hostname: config.HOST, port: config.PORT });
 await app.prepare();
@@ -113,6 +132,7 @@ async function shutdown(signal: string) {
   // Whatever below hangs (a lab mid-boot, a slow engine), the process ends within 5 s.
   setTimeout(() => process.exit(0), 5000).unref();
   stopPurge();
+  classes.stop();
   runtime.bridge.close();
   // Event streams (lab views, live checks, dashboards) never end by themselves; browsers
   // reconnect to the next server.

@@ -9,12 +9,16 @@ import type { LabProfile, Provider, ProviderState } from "@/sandbox/providers/ty
 import type { EngineWatch } from "./engine-watch";
 import type { ManagerConfig } from "./manager";
 import type { LabMetrics } from "./metrics";
+import { planClassWarm } from "./class-warm-plan";
 import { Semaphore } from "./semaphore";
-import { type LabStore, profileOf } from "./store";
+import { secondsLeftBooting, secondsUntilReady, typicalOf } from "./start-estimate";
+import { type LabStore, profileOf, type Reservation } from "./store";
 import type { EndReason, LabView } from "./view";
 
 /** After a pooled lab failed to start, the pool waits this long before trying again (no hot loop on a broken engine). */
 const POOL_RETRY_MS = 30_000;
+/** Cold starts the estimate is made from: the most recent ones, so it follows the host's load now. */
+const RECENT_STARTS = 10;
 
 export interface AdmissionDeps {
   store: LabStore;
@@ -36,25 +40,80 @@ export class Admission {
   private readonly starts: Semaphore;
   private poolFailedAt = 0;
   private admitting = false;
+  private refilling: Promise<void> | null = null;
+  private refillAgain = false;
   private memoryShortLogged = 0;
   /**
    * The client address each learner asked for their waiting lab from. Kept in memory only (no
    * addresses in the database); after a restart the queue is served as before, only uncounted.
    */
   private readonly waitingAddress = new Map<string, string>();
+  /** Labs waiting for a boot slot in arrival order, with their owner (null: pool or class warm-up) and whether they go first. */
+  private readonly startLine = new Map<string, { owner: string | null; first: boolean }>();
+  /** Labs booting now, and since when (ms). */
+  private readonly booting = new Map<string, number>();
+  /** Who owns each booting lab now (a warming lab may be claimed while it boots). */
+  private readonly bootOwner = new Map<string, string | null>();
+  /** Seconds of the most recent cold starts on this host (from a free slot to ready). */
+  private readonly recentStarts: number[] = [];
 
   constructor(private readonly d: AdmissionDeps) {
     this.starts = new Semaphore(d.config.maxConcurrentStarts);
   }
 
-  /** A warm pooled lab for this learner, if there is one (then the pool refills). */
-  async claimPooled(userId: string, profile: LabProfile): Promise<boolean> {
-    const sandboxId = await this.d.store.claimPooled(userId, profile);
-    if (!sandboxId) return false;
-    this.d.log.info({ sandboxId, userId }, "pooled lab claimed");
-    this.d.store.touch(sandboxId);
+  /**
+   * A warm lab for this learner, if there is one: reserved for a class of theirs (reservedFor),
+   * else from the pool; with `warming`, one reserved for them that is still booting. Whether
+   * one was claimed, and whether it is ready already.
+   */
+  async claimPooled(userId: string, profile: LabProfile, reservedFor: string[] = [], options: { warming?: boolean } = {}): Promise<{ ready: boolean } | null> {
+    const claimed = await this.d.store.claimPooled(userId, profile, reservedFor, options);
+    if (!claimed) return null;
+    this.d.log.info({ sandboxId: claimed.sandboxId, userId, ready: claimed.ready }, claimed.ready ? "pooled lab claimed" : "warming lab claimed");
+    // A lab still booting now tells its new owner how it goes.
+    const waiting = this.startLine.get(claimed.sandboxId);
+    if (waiting) waiting.owner = userId;
+    if (this.booting.has(claimed.sandboxId)) this.bootOwner.set(claimed.sandboxId, userId);
+    this.d.store.touch(claimed.sandboxId);
     this.d.emit(userId);
-    return true;
+    return { ready: claimed.ready };
+  }
+
+  /**
+   * Warms labs for a class: one for each of these learners who has no lab, has not claimed one
+   * of this class already, and has no reserved lab waiting under this key, within the free places (planClassWarm), each reserved until
+   * `until`. Serialized per key and planned from the table, so calling it again (the next
+   * tick, a restarted server, "class starts now" twice) starts only what is still missing.
+   */
+  warmFor(reservation: Reservation, userIds: string[], profile: LabProfile = "sim"): Promise<{ started: number; short: number }> {
+    return this.d.withLock(`warm:${reservation.key}`, async () => {
+      if (this.d.closed() || !this.d.engine.up) return { started: 0, short: 0 };
+      const [withLab, claimed, reserved, active, queued] = await Promise.all([
+        this.d.store.withLab(userIds),
+        // One warmed lab per learner per class: one who claimed theirs and stopped it gets no second.
+        this.d.store.claimedUnder(reservation, userIds),
+        this.d.store.reservedUnclaimed(reservation.key),
+        this.d.store.activeCount(),
+        this.d.store.queueLength(),
+      ]);
+      const plan = planClassWarm({
+        enrolled: userIds.length,
+        withLab: new Set([...withLab, ...claimed]).size,
+        reservedUnclaimed: reserved.warming + reserved.ready,
+        capacity: this.d.config.capacity,
+        active,
+        queued,
+      });
+      let started = 0;
+      // The memory budget and the host's free memory have the last word, lab by lab.
+      while (started < plan.start && (await this.hasPlace(profile))) {
+        await this.startFor(null, profile, reservation);
+        started++;
+      }
+      const short = plan.short + (plan.start - started);
+      if (started || short) this.d.log.info({ key: reservation.key, started, short, enrolled: userIds.length }, "warming labs for a class");
+      return { started, short };
+    });
   }
 
   /**
@@ -138,34 +197,72 @@ export class Admission {
     return true;
   }
 
-  private async startFor(userId: string | null, profile: LabProfile = "sim"): Promise<string> {
-    const row = await this.d.store.createStarting(userId, profile);
+  private async startFor(userId: string | null, profile: LabProfile = "sim", reservation?: Reservation): Promise<string> {
+    const row = await this.d.store.createStarting(userId, profile, reservation);
     this.d.emit(userId);
     this.d.updateGauges().catch(() => undefined);
     void this.boot(row.id, userId, profile);
     return row.id;
   }
 
+  /**
+   * Where a starting lab stands: its place among labs waiting for a boot slot (absent once it
+   * boots) and the seconds until it is ready, typically (absent before this host measured a
+   * cold start).
+   */
+  startProgress(sandboxId: string, now = Date.now()): { position?: number; estimateSeconds?: number } {
+    const typical = typicalOf(this.recentStarts);
+    const bootingSince = this.booting.get(sandboxId);
+    if (bootingSince !== undefined) {
+      return typical === undefined ? {} : { estimateSeconds: Math.ceil(secondsLeftBooting(typical, (now - bootingSince) / 1000)) };
+    }
+    // The order the semaphore serves them in: learners' labs first, then labs warmed ahead.
+    const line = [...this.startLine].sort(([, a], [, b]) => Number(b.first) - Number(a.first)).map(([id]) => id);
+    const ahead = line.indexOf(sandboxId);
+    if (ahead < 0) return {};
+    if (typical === undefined) return { position: ahead + 1 };
+    const bootingElapsed = [...this.booting.values()].map((since) => (now - since) / 1000);
+    return { position: ahead + 1, estimateSeconds: Math.ceil(secondsUntilReady({ slots: this.starts.size, bootingElapsed, typicalSeconds: typical }, ahead)) };
+  }
+
+  /** A measured cold start (the estimate's basis); also what `npm run bench` reads back. */
+  private recordColdStart(seconds: number): void {
+    this.recentStarts.push(seconds);
+    if (this.recentStarts.length > RECENT_STARTS) this.recentStarts.shift();
+  }
+
   private async boot(sandboxId: string, userId: string | null, profile: LabProfile): Promise<void> {
-    const release = await this.starts.acquire();
+    this.startLine.set(sandboxId, { owner: userId, first: userId !== null });
+    // A learner waiting at their screen boots before labs warmed ahead.
+    const release = await this.starts.acquire({ first: userId !== null });
+    const owner = this.startLine.get(sandboxId)?.owner ?? userId;
+    this.startLine.delete(sandboxId);
+    this.booting.set(sandboxId, Date.now());
+    this.bootOwner.set(sandboxId, owner);
+    // Everyone behind moved up a place.
+    for (const waiter of this.startLine.values()) if (waiter.owner) this.d.emit(waiter.owner);
     const started = performance.now();
     let state: ProviderState | undefined;
     try {
       state = await this.d.provider.start({ sandboxId, profile, ownerId: userId });
       await this.d.store.setProviderState(sandboxId, state);
       // The learner's view moves from phase "container" to "cluster" here.
-      this.d.emit(userId);
+      this.d.emit(this.bootOwner.get(sandboxId) ?? userId);
       await this.d.provider.waitReady(state, this.d.config.readyTimeoutMs);
       // A lab stopped while it was booting stays ended.
-      if (!(await this.d.store.markUp(sandboxId, userId !== null))) {
+      const up = await this.d.store.markUp(sandboxId);
+      if (!up) {
         await this.d.provider.stop(state).catch(() => undefined);
         return;
       }
       const seconds = (performance.now() - started) / 1000;
+      this.recordColdStart(seconds);
       this.d.metrics?.labReady.observe({ kind: userId ? "cold" : "pool" }, seconds);
-      this.d.log.info({ sandboxId, userId, seconds: Math.round(seconds * 100) / 100 }, userId ? "lab ready" : "pooled lab ready");
+      this.d.log.info({ sandboxId, userId: up.userId, seconds: Math.round(seconds * 100) / 100 }, up.userId ? "lab ready" : "pooled lab ready");
+      // A warming lab a learner claimed while it booted: tell them it is ready.
+      if (up.userId && up.userId !== userId) this.d.emit(up.userId);
       // A learner may have queued while this pooled lab warmed up: it is theirs now.
-      if (!userId) void this.admitQueued();
+      if (!up.userId) void this.admitQueued();
     } catch (error) {
       this.d.log.error({ err: error, sandboxId, userId }, "lab failed to start");
       if (!userId) this.poolFailedAt = Date.now();
@@ -173,6 +270,8 @@ export class Admission {
       this.d.engine.suspect();
       await this.d.end(sandboxId, "failed", state);
     } finally {
+      this.booting.delete(sandboxId);
+      this.bootOwner.delete(sandboxId);
       release();
       // Ready or failed, this lab no longer waits: it stops counting against its address.
       if (userId) this.waitingAddress.delete(userId);
@@ -210,11 +309,38 @@ export class Admission {
     void this.refillPool();
   }
 
-  /** Keeps poolSize sim labs warm, but never takes a place a queued learner could use. */
-  async refillPool(): Promise<void> {
+  /**
+   * Keeps poolSize sim labs warm, but never takes a place a queued learner could use. One
+   * refill at a time: many events ask at once (a restart ends every dead lab, each asking),
+   * and two refills counting the pool together would each start the missing labs. A call
+   * during a refill makes it count once more when it is done.
+   */
+  refillPool(): Promise<void> {
+    if (this.refilling) {
+      this.refillAgain = true;
+      return this.refilling;
+    }
+    this.refilling = (async () => {
+      try {
+        do {
+          this.refillAgain = false;
+          await this.refillOnce();
+        } while (this.refillAgain);
+      } finally {
+        this.refilling = null;
+      }
+    })();
+    return this.refilling;
+  }
+
+  private async refillOnce(): Promise<void> {
     if (this.d.closed() || !this.d.engine.up || Date.now() - this.poolFailedAt < POOL_RETRY_MS) return;
-    let missing = this.d.config.poolSize - (await this.d.store.poolCount("sim"));
-    while (missing-- > 0 && (await this.d.store.queueLength()) === 0 && (await this.hasPlace())) {
+    while (
+      this.d.config.poolSize - (await this.d.store.poolCount("sim")) > 0 &&
+      (await this.d.store.queueLength()) === 0 &&
+      (await this.hasPlace()) &&
+      Date.now() - this.poolFailedAt >= POOL_RETRY_MS
+    ) {
       await this.startFor(null);
     }
   }

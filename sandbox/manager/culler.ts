@@ -1,6 +1,6 @@
-// Ends labs that should no longer run: idle past the timeout, older than the maximum age, or
-// dead. An engine that does not answer (dockerd restarting) is not a lab that died: a lab is
-// ended only when its container is really gone or stays out of sight past a grace period.
+// Ends labs that should no longer run: idle past the timeout, older than the maximum age,
+// warmed for a class and not claimed in time, or dead. An engine that does not answer
+// (dockerd restarting) is not a lab that died: a lab is ended only when its container is really gone or stays out of sight past a grace period.
 // Kept apart from the manager, as JupyterHub keeps its culler apart from the spawner.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
@@ -35,6 +35,11 @@ export class Culler {
   /** Ends labs idle past the timeout and labs older than the maximum age; checks the health of the rest. */
   async cull(now = Date.now()): Promise<void> {
     await this.d.store.flushActivity();
+    // Labs warmed for a class that nobody claimed in time give their place back.
+    for (const row of await this.d.store.expiredReservations(new Date(now))) {
+      this.d.log.info({ sandboxId: row.id, reservedFor: row.reservedFor }, "warmed lab unclaimed; ending it");
+      await this.d.end(row.id, "unclaimed");
+    }
     for (const row of await this.d.store.up()) {
       const age = now - row.createdAt.getTime();
       const idle = now - Math.max(row.lastActivityAt.getTime(), this.d.store.activityOf(row.id));

@@ -17,7 +17,7 @@ import { Admission } from "./admission";
 import { Culler } from "./culler";
 import { EngineUnavailableError, EngineWatch } from "./engine-watch";
 import type { LabMetrics } from "./metrics";
-import { isActive, LabStore, type SandboxRow, stateOf } from "./store";
+import { isActive, LabStore, type Reservation, type SandboxRow, stateOf } from "./store";
 import type { EndReason, LabView } from "./view";
 
 export interface ManagerConfig {
@@ -204,22 +204,46 @@ export class LabManager {
    * A learner with a lab of the other profile gets that lab's view back (its `profile` says
    * which): switching means stopping it first, which only the learner may decide.
    */
-  request(userId: string, address?: string, profile: LabProfile = "sim"): Promise<LabView> {
-    return this.withUserLock(userId, () => this.requestUnlocked(userId, address, profile));
+  request(userId: string, address?: string, profile: LabProfile = "sim", reservedFor: string[] = []): Promise<LabView> {
+    return this.withUserLock(userId, () => this.requestUnlocked(userId, address, profile, reservedFor));
   }
 
-  private async requestUnlocked(userId: string, address: string | undefined, profile: LabProfile): Promise<LabView> {
+  private async requestUnlocked(userId: string, address: string | undefined, profile: LabProfile, reservedFor: string[]): Promise<LabView> {
     const current = await this.view(userId);
     if (current.state === "starting" || current.state === "ready" || current.state === "queued") return current;
     // No lab, and none can be made now: say so rather than queue behind an engine that is away.
     if (!this.engine.up) throw new EngineUnavailableError(this.engine.state.reason);
 
-    if (await this.admission.claimPooled(userId, profile)) {
-      this.metrics?.labReady.observe({ kind: "warm" }, 0);
+    // A lab warmed for a class of theirs (reservedFor), else the pool's; one still warming for
+    // their class beats a cold start of their own, which would start from nothing.
+    const claimed = await this.admission.claimPooled(userId, profile, reservedFor, { warming: true });
+    if (claimed) {
+      if (claimed.ready) this.metrics?.labReady.observe({ kind: "warm" }, 0);
       void this.admission.refillPool();
       return this.view(userId);
     }
     return (await this.admission.enter(userId, address, profile)) ?? this.view(userId);
+  }
+
+  /**
+   * Warms labs for a class (reservation.key names it, e.g. a cohort): one for each of these
+   * learners who has no lab and none reserved yet, within the free places, never ending
+   * anyone's lab. Idempotent: what is already warming or claimed is counted, not repeated.
+   * The learners' request() with the same key claims them; unclaimed ones end at reservation.until.
+   */
+  warmFor(reservation: Reservation, userIds: string[], profile: LabProfile = "sim"): Promise<{ started: number; short: number }> {
+    return this.admission.warmFor(reservation, userIds, profile);
+  }
+
+  /** Labs warmed under this key: still warming, ready and unclaimed, claimed by a learner and running. */
+  async reservedLabs(key: string): Promise<{ warming: number; ready: number; claimed: number }> {
+    const [unclaimed, claimed] = await Promise.all([this.store.reservedUnclaimed(key), this.store.reservedClaimed(key)]);
+    return { ...unclaimed, claimed };
+  }
+
+  /** Of these learners, how many have a lab (queued, starting or ready). */
+  async learnersWithLab(userIds: string[]): Promise<number> {
+    return (await this.store.withLab(userIds)).size;
   }
 
   /** Labs queued or starting for learners who asked from this address. */
@@ -239,7 +263,10 @@ export class LabManager {
       const [ahead, queueLength] = await Promise.all([this.store.queuedBefore(row.createdAt), this.store.queueLength()]);
       return { state: "queued", position: ahead + 1, queueLength };
     }
-    return viewOf(row, this.resetting.has(row.id));
+    const view = viewOf(row, this.resetting.has(row.id));
+    // Waiting for a boot slot, or booting: where it stands and how long it typically has left.
+    if (view.state === "starting" && view.phase !== "reset") return { ...view, ...this.admission.startProgress(row.id) };
+    return view;
   }
 
   stop(userId: string): Promise<LabView> {

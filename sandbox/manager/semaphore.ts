@@ -1,7 +1,10 @@
 // At most `size` holders at once; the rest wait in order of arrival and are woken by a
 // release, not by polling. The lab manager boots at most maxConcurrentStarts labs at once.
+// A waiter marked `first` (a learner who is waiting at their screen) goes before the others
+// (labs warmed ahead for the pool or a class), in arrival order among its own kind.
 export class Semaphore {
   private held = 0;
+  private readonly firstWaiters: (() => void)[] = [];
   private readonly waiters: (() => void)[] = [];
 
   constructor(readonly size: number) {
@@ -9,14 +12,14 @@ export class Semaphore {
   }
 
   /** Resolves with a release function once a place is free; call it exactly once. */
-  async acquire(): Promise<() => void> {
+  async acquire(options: { first?: boolean } = {}): Promise<() => void> {
     if (this.held < this.size) this.held++;
-    else await new Promise<void>((resolve) => this.waiters.push(resolve));
+    else await new Promise<void>((resolve) => (options.first ? this.firstWaiters : this.waiters).push(resolve));
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiters.shift();
+      const next = this.firstWaiters.shift() ?? this.waiters.shift();
       // The place passes straight to the next waiter, so a newcomer cannot jump the line.
       if (next) next();
       else this.held--;
@@ -29,6 +32,6 @@ export class Semaphore {
   }
 
   get waiting(): number {
-    return this.waiters.length;
+    return this.firstWaiters.length + this.waiters.length;
   }
 }

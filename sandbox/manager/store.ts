@@ -16,6 +16,14 @@ export interface SandboxRow {
   readyAt: Date | null;
   lastActivityAt: Date;
   endReason: string | null;
+  reservedFor: string | null;
+  reservedUntil: Date | null;
+}
+
+/** A lab warmed for a group of learners (a cohort's class): who may claim it, and until when. */
+export interface Reservation {
+  key: string;
+  until: Date;
 }
 
 export function stateOf(row: Pick<SandboxRow, "providerState">): ProviderState {
@@ -65,23 +73,29 @@ export class LabStore {
     return this.db.sandbox.findFirst({ where: { id: sandboxId, userId, status: "ready" } });
   }
 
-  /** A new lab row: a learner's (starting) or the pool's (warming, no owner). */
-  createStarting(userId: string | null, profile: LabProfile): Promise<SandboxRow> {
-    return this.db.sandbox.create({ data: { userId, provider: this.provider, profile, status: userId ? "starting" : "warming" } });
+  /** A new lab row: a learner's (starting) or the pool's (warming, no owner; reserved for a class when given). */
+  createStarting(userId: string | null, profile: LabProfile, reservation?: Reservation): Promise<SandboxRow> {
+    return this.db.sandbox.create({
+      data: { userId, provider: this.provider, profile, status: userId ? "starting" : "warming", reservedFor: reservation?.key, reservedUntil: reservation?.until },
+    });
   }
 
   async setProviderState(sandboxId: string, state: ProviderState): Promise<void> {
     await this.db.sandbox.update({ where: { id: sandboxId }, data: { providerState: JSON.stringify(state) } });
   }
 
-  /** Starting → ready (a learner's) or warming → pooled; false when it was stopped while booting. */
-  async markUp(sandboxId: string, owned: boolean): Promise<boolean> {
+  /**
+   * Starting → ready (a learner's) or warming → pooled. A warming lab a learner claimed while it
+   * booted is "starting" by now, so the row's status, not who started it, decides. Its owner
+   * then (null for a pooled lab), or false when it was stopped while booting.
+   */
+  async markUp(sandboxId: string): Promise<{ userId: string | null } | false> {
     const now = new Date();
-    const { count } = await this.db.sandbox.updateMany({
-      where: { id: sandboxId, status: { in: ["starting", "warming"] } },
-      data: { status: owned ? "ready" : "pooled", readyAt: now, lastActivityAt: now },
-    });
-    return count === 1;
+    for (const [from, to] of [["starting", "ready"], ["warming", "pooled"]] as const) {
+      const { count } = await this.db.sandbox.updateMany({ where: { id: sandboxId, status: from }, data: { status: to, readyAt: now, lastActivityAt: now } });
+      if (count === 1) return { userId: (await this.find(sandboxId))?.userId ?? null };
+    }
+    return false;
   }
 
   /** Records the end; false when it had already ended. */
@@ -155,22 +169,73 @@ export class LabStore {
     return groups.map((g) => ({ profile: profileOf(g), count: g._count._all }));
   }
 
+  /** The general warm pool's labs of this profile (labs reserved for a class are not the pool's). */
   poolCount(profile: LabProfile): Promise<number> {
-    return this.db.sandbox.count({ where: { status: { in: ["pooled", "warming"] }, provider: this.provider, profile } });
+    return this.db.sandbox.count({ where: { status: { in: ["pooled", "warming"] }, provider: this.provider, profile, reservedFor: null } });
   }
 
-  /** Atomically hands a ready pooled lab to a learner; two learners can never get the same one. Its id, or null. */
-  async claimPooled(userId: string, profile: LabProfile): Promise<string | null> {
-    const candidates = await this.db.sandbox.findMany({ where: { status: "pooled", userId: null, provider: this.provider, profile }, orderBy: { readyAt: "asc" }, take: 3 });
-    for (const c of candidates) {
-      const now = new Date();
-      const { count } = await this.db.sandbox.updateMany({
-        where: { id: c.id, status: "pooled", userId: null },
-        data: { userId, status: "ready", lastActivityAt: now, readyAt: now },
-      });
-      if (count === 1) return c.id;
+  /**
+   * Atomically hands a warm lab to a learner; two learners can never get the same one. First
+   * one reserved for a class of theirs (reservedFor), then one of the general pool; with
+   * `warming`, then one reserved for them that is still booting (it becomes theirs, starting).
+   */
+  async claimPooled(userId: string, profile: LabProfile, reservedFor: string[] = [], options: { warming?: boolean } = {}): Promise<{ sandboxId: string; ready: boolean } | null> {
+    const where = { userId: null, provider: this.provider, profile };
+    const tries: { status: "pooled" | "warming"; reservedFor: { in: string[] } | null }[] = [];
+    if (reservedFor.length) tries.push({ status: "pooled", reservedFor: { in: reservedFor } });
+    tries.push({ status: "pooled", reservedFor: null });
+    if (reservedFor.length && options.warming) tries.push({ status: "warming", reservedFor: { in: reservedFor } });
+    for (const t of tries) {
+      const candidates = await this.db.sandbox.findMany({ where: { ...where, ...t }, orderBy: [{ readyAt: "asc" }, { createdAt: "asc" }], take: 3 });
+      for (const c of candidates) {
+        const now = new Date();
+        const { count } = await this.db.sandbox.updateMany({
+          where: { id: c.id, status: t.status, userId: null },
+          data: t.status === "pooled" ? { userId, status: "ready", lastActivityAt: now, readyAt: now } : { userId, status: "starting", lastActivityAt: now },
+        });
+        if (count === 1) return { sandboxId: c.id, ready: t.status === "pooled" };
+      }
     }
     return null;
+  }
+
+  // ---- labs reserved for a class -------------------------------------------------------------
+
+  /** Labs reserved under this key that nobody has claimed yet, by state. */
+  async reservedUnclaimed(key: string): Promise<{ warming: number; ready: number }> {
+    const groups = await this.db.sandbox.groupBy({ by: ["status"], where: { reservedFor: key, userId: null, status: { in: ["warming", "pooled"] }, provider: this.provider }, _count: { _all: true } });
+    const n = (status: string) => groups.find((g) => g.status === status)?._count._all ?? 0;
+    return { warming: n("warming"), ready: n("pooled") };
+  }
+
+  /** Labs reserved under this key that a learner claimed and still runs. */
+  reservedClaimed(key: string): Promise<number> {
+    return this.db.sandbox.count({ where: { reservedFor: key, userId: { not: null }, status: { in: ["starting", "ready"] }, provider: this.provider } });
+  }
+
+  /** Reserved labs nobody claimed before their reservation ran out (the culler ends them). */
+  expiredReservations(now: Date): Promise<SandboxRow[]> {
+    return this.db.sandbox.findMany({ where: { userId: null, status: { in: ["warming", "pooled"] }, reservedUntil: { lt: now }, provider: this.provider } });
+  }
+
+  /** Of these learners, those who claimed a lab of this reservation (this very class), whatever became of it since. */
+  async claimedUnder(reservation: Reservation, userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db.sandbox.findMany({
+      where: { reservedFor: reservation.key, reservedUntil: reservation.until, userId: { in: userIds }, provider: this.provider },
+      select: { userId: true },
+    });
+    return new Set(rows.flatMap((r) => (r.userId ? [r.userId] : [])));
+  }
+
+  /** Of these learners, those who have a lab in any state short of ended (queued counts). */
+  async withLab(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db.sandbox.findMany({
+      where: { userId: { in: userIds }, status: { in: ["queued", ...ACTIVE_STATUSES] }, provider: this.provider },
+      select: { userId: true },
+    });
+    return new Set(rows.flatMap((r) => (r.userId ? [r.userId] : [])));
   }
 
   // ---- the culler and reconcile ---------------------------------------------------------------

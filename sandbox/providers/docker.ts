@@ -67,14 +67,18 @@ export class DockerProvider implements Provider {
     return profile === "node" ? (this.options.node?.image ?? NODE_LAB_DEFAULTS.image) : this.image;
   }
 
+  profileRefusal(profile: LabProfile): string | null {
+    if (profile !== "node" || this.options.node?.enabled) return null;
+    return (
+      "node labs (real pods) are off: their containers need SYS_ADMIN, NET_ADMIN and SYS_PTRACE without seccomp, " +
+      "so root inside a lab is close to root on this host. Set KUBELAB_NODE_LABS=unsafe-sys-admin to accept that " +
+      "(see README, Profile node), or run labs under a runtime that contains it."
+    );
+  }
+
   async start(req: StartRequest): Promise<ProviderState> {
-    if (req.profile === "node" && !this.options.node?.enabled) {
-      throw new ProfileUnavailableError(
-        "node labs (real pods) are off: their containers need SYS_ADMIN, NET_ADMIN and SYS_PTRACE without seccomp, " +
-          "so root inside a lab is close to root on this host. Set KUBELAB_NODE_LABS=unsafe-sys-admin to accept that " +
-          "(see README, Profile node), or run labs under a runtime that contains it.",
-      );
-    }
+    const refusal = this.profileRefusal(req.profile);
+    if (refusal) throw new ProfileUnavailableError(refusal);
     const existing = await this.docker.listContainers({ all: true, filters: { label: this.labelFilters([`${LABEL.sandbox}=${req.sandboxId}`]) } });
     if (existing[0]) {
       const container = this.docker.getContainer(existing[0].Id);

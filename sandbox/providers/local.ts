@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from "node:path";
 import { promisify } from "node:util";
 import * as pty from "node-pty";
-import { ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, type LabHealth, type Provider, type ProviderState, type StartRequest, type Tty, ProfileUnavailableError } from "./types";
+import { ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, type LabHealth, type LabProfile, type Provider, type ProviderState, type StartRequest, type Tty, ProfileUnavailableError } from "./types";
 
 const run = promisify(execFile);
 
@@ -86,10 +86,13 @@ export class LocalProvider implements Provider {
     return existsSync(this.script()) ? { ok: true, detail: "not isolated" } : { ok: false, detail: `missing ${this.script()}` };
   }
 
+  profileRefusal(profile: LabProfile): string | null {
+    return profile === "sim" ? null : "the local provider runs only sim labs: a node lab needs a container runtime of its own (use KUBELAB_PROVIDER=docker)";
+  }
+
   async start(req: StartRequest): Promise<ProviderState> {
-    if (req.profile !== "sim") {
-      throw new ProfileUnavailableError("the local provider runs only sim labs: a node lab needs a container runtime of its own (use KUBELAB_PROVIDER=docker)");
-    }
+    const refusal = this.profileRefusal(req.profile);
+    if (refusal) throw new ProfileUnavailableError(refusal);
     const existing = (await this.list()).find((l) => l.sandboxId === req.sandboxId && l.running);
     if (existing) return existing.state;
     const dir = path.join(this.baseDir, req.sandboxId);

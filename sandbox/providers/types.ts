@@ -135,6 +135,8 @@ export interface Provider {
   onLabExit(listener: (sandboxId: string) => void): () => void;
   /** Is the underlying engine usable? For /api/health. */
   ping(): Promise<{ ok: boolean; detail?: string }>;
+  /** Why this provider will not start a lab of `profile` (start throws ProfileUnavailableError with it), or null. */
+  profileRefusal(profile: LabProfile): string | null;
 }
 
 /** The engine did not answer (it is restarting, or gone): try again later, the lab may well be fine. */

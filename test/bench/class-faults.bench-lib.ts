@@ -162,7 +162,7 @@ async function labKill(cls: ClassRun): Promise<FaultResult> {
     const deadline = performance.now() + 120_000;
     while (performance.now() < deadline) {
       const st = await cls.call("app/_lib/lab/actions.ts", "labStatusAction", [], victim.cookie);
-      const v = (st.value as { view?: { state: string; reason?: string } } | undefined)?.view;
+      const v = (st.value as { data?: { view?: { state: string; reason?: string } } } | undefined)?.data?.view;
       if (v?.state === "ended") {
         view = `ended (${v.reason})`;
         break;

@@ -1,4 +1,4 @@
-// `npm run bench -- class [--learners N] [--browsers B] [--minutes M] [--faults]`: a whole class on
+// `npm run bench -- class [--learners N] [--browsers B] [--minutes M] [--faults] [--scheduled]`: a whole class on
 // one host. N simulated learners against the production server (test/support/server.ts) on
 // loopback, each through the routes a browser uses: an anonymous session (a third signed up and
 // enrolled in a cohort whose instructor has the dashboard stream open), Start lab and its status
@@ -9,6 +9,8 @@
 // instructor's stream showing it, errors by kind, server CPU and RSS, host memory and load, each
 // lab's CPU while its learner is idle and while busy. The faults (class-faults.bench-lib.ts) run
 // in the same class once it has settled.
+// With --scheduled every simulated learner is enrolled and the instructor presses "Class starts
+// now" first: learners arrive once the dashboard counts their labs warm.
 //
 // Nothing here asserts speed; it measures and returns rows for run.ts to print.
 import { randomBytes } from "node:crypto";
@@ -50,6 +52,12 @@ export interface ClassOptions {
   duringClass?: (cls: ClassRun) => Promise<void>;
   /** The server's data directory (the disk-full fault puts it on a small tmpfs). */
   dataDir?: string;
+  /**
+   * A scheduled class: every simulated learner is signed up and enrolled before class, the
+   * instructor presses "Class starts now", and learners arrive once the dashboard counts a
+   * ready lab for each of them (or after 10 minutes, whatever it counts then).
+   */
+  scheduled?: boolean;
 }
 
 // ---- small helpers -------------------------------------------------------------------------------
@@ -139,6 +147,8 @@ export class ClassRun {
   readonly errors = new Errors();
   readonly readyMs: number[] = [];
   readonly promptMs: number[] = [];
+  /** A scheduled class: seconds from "Class starts now" until the dashboard counted every lab ready, and how many it counted. */
+  warmed?: { seconds: number; ready: number; enrolled: number };
   readonly browserPromptMs: number[] = [];
   readonly checkMs: number[] = [];
   readonly echoMs: number[] = [];
@@ -278,7 +288,7 @@ export class SimLearner {
 
   async identity(): Promise<void> {
     const c = this.cls;
-    if (!this.enrolled) return; // the anonymous session comes with Start lab
+    if (!this.enrolled || this.cookie) return; // the anonymous session comes with Start lab; signed up already
     const form = new FormData();
     form.append("locale", "en");
     form.append("email", `class-${c.installation}-${this.index}@bench.example`);
@@ -288,21 +298,21 @@ export class SimLearner {
     const cookie = cookieFrom(up.setCookies, "kubelab_session");
     if (!cookie) throw new Error(`sign-up of learner ${this.index} set no session: ${up.status} ${up.raw.slice(0, 200)}`);
     this.cookie = cookie;
-    const joined = await c.call("app/_lib/cohort/actions.ts", "joinCohortAction", [c.inviteCode], this.cookie);
-    if ((joined.value as { value?: { ok?: boolean } } | undefined)?.value?.ok !== true) throw new Error(`learner ${this.index} could not join: ${JSON.stringify(joined.value)}`);
+    const joined = await c.call("app/_lib/cohort/actions.ts", "joinCohortAction", [{ code: c.inviteCode }], this.cookie);
+    if ((joined.value as { ok?: boolean } | undefined)?.ok !== true) throw new Error(`learner ${this.index} could not join: ${JSON.stringify(joined.value)}`);
   }
 
   async startLab(record = true): Promise<void> {
     const c = this.cls;
     this.labGone = false;
     this.startedAt = performance.now();
-    const started = await c.call("app/_lib/lab/actions.ts", "startLabAction", ["en"], this.cookie || undefined);
+    const started = await c.call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en", lessonId: null }], this.cookie || undefined);
     this.cookie ||= cookieFrom(started.setCookies, "kubelab_session") ?? "";
     if (!this.cookie) throw new Error(`Start lab set no session: ${started.status} ${started.raw.slice(0, 200)}`);
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
       const st = await c.call("app/_lib/lab/actions.ts", "labStatusAction", [], this.cookie);
-      const view = (st.value as { view?: { state: string; sandboxId?: string } } | undefined)?.view;
+      const view = (st.value as { data?: { view?: { state: string; sandboxId?: string } } } | undefined)?.data?.view;
       if (view?.state === "ready") {
         this.sandboxId = view.sandboxId ?? "";
         break;
@@ -322,9 +332,9 @@ export class SimLearner {
 
   async openTerminal(): Promise<void> {
     const c = this.cls;
-    const ticket = (await c.call("app/_lib/lab/actions.ts", "terminalTicketAction", [], this.cookie)).value as { ok: boolean; token?: string; reason?: string };
-    if (!ticket?.ok || !ticket.token) throw new Error(`no terminal ticket: ${JSON.stringify(ticket)}`);
-    const ws = new WebSocket(`${c.server.baseURL.replace("http", "ws")}/terminal?token=${encodeURIComponent(ticket.token)}&cols=120&rows=40`, { headers: { cookie: this.cookie } });
+    const ticket = (await c.call("app/_lib/lab/actions.ts", "terminalTicketAction", [], this.cookie)).value as { ok: boolean; data?: { token: string }; error?: string };
+    if (!ticket?.ok || !ticket.data?.token) throw new Error(`no terminal ticket: ${JSON.stringify(ticket)}`);
+    const ws = new WebSocket(`${c.server.baseURL.replace("http", "ws")}/terminal?token=${encodeURIComponent(ticket.data.token)}&cols=120&rows=40`, { headers: { cookie: this.cookie } });
     ws.binaryType = "nodebuffer";
     this.ws = ws;
     this.wsAttached = false;
@@ -461,8 +471,10 @@ export class SimLearner {
     try {
       const a = await this.cls.call("app/_lib/grader/actions.ts", "checkExerciseAction", [{ lessonId: step.lessonId, exerciseId: step.exerciseId }], this.cookie);
       this.cls.checkMs.push(performance.now() - t0);
-      const v = a.value as { kind: string; results?: { outcome: string } } | undefined;
-      const label = a.threw ? "threw" : a.status !== 200 ? `http ${a.status}` : v?.kind === "graded" ? v.results!.outcome : (v?.kind ?? "none");
+      const r = a.value as { ok: boolean; data?: { kind: string; results?: { outcome: string } }; error?: string } | undefined;
+      const v = r?.ok ? r.data : undefined;
+      const refused = r && !r.ok ? (r.error === "rateLimited" ? "too-often" : (r.error ?? "refused")) : undefined;
+      const label = a.threw ? "threw" : a.status !== 200 ? `http ${a.status}` : refused ?? (v?.kind === "graded" ? v.results!.outcome : (v?.kind ?? "none"));
       this.cls.checkOutcomes.set(label, (this.cls.checkOutcomes.get(label) ?? 0) + 1);
       if (label === "pass" && this.current === step) {
         this.cls.passed(this.userId, step);
@@ -764,7 +776,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
       [{ name: `Class ${installation}`, lessonIds: LESSONS, startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 86_400_000).toISOString() }],
       cls.adminCookie,
     );
-    const cohortId = (made.value as { ok: boolean; value?: { id: string } } | undefined)?.value?.id;
+    const cohortId = (made.value as { ok: boolean; data?: { id: string } } | undefined)?.data?.id;
     if (!cohortId) throw new Error(`cohort not created: ${JSON.stringify(made.value)}`);
     cls.cohortId = cohortId;
     // The invite link is on the dashboard page; the bench reads its code where the page does.
@@ -772,8 +784,26 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     cls.openInstructorStream();
 
     // The class arrives within the first minute: every learner presses Start at a random moment.
-    for (let i = 0; i < opts.learners; i++) cls.learners.push(new SimLearner(cls, i, i % 3 === 0));
+    for (let i = 0; i < opts.learners; i++) cls.learners.push(new SimLearner(cls, i, opts.scheduled === true || i % 3 === 0));
     sampler.start();
+    if (opts.scheduled) {
+      // Before class: everyone has joined; then "Class starts now", and the dashboard's count.
+      for (const l of cls.learners) await l.identity();
+      const t0 = performance.now();
+      const pressed = await cls.call("app/_lib/cohort/actions.ts", "startClassNowAction", [{ cohortId }], cls.adminCookie);
+      if ((pressed.value as { ok?: boolean } | undefined)?.ok !== true) throw new Error(`Class starts now refused: ${JSON.stringify(pressed.value)}`);
+      const deadline = Date.now() + 600_000;
+      for (;;) {
+        const schedule = await cls.call("app/_lib/cohort/actions.ts", "classScheduleAction", [{ cohortId }], cls.adminCookie);
+        const labs = (schedule.value as { data?: { labs?: { ready: number; enrolled: number } | null } } | undefined)?.data?.labs;
+        if (labs && (labs.ready >= labs.enrolled || Date.now() > deadline)) {
+          cls.warmed = { seconds: (performance.now() - t0) / 1000, ready: labs.ready, enrolled: labs.enrolled };
+          break;
+        }
+        await sleep(1000);
+      }
+      process.stderr.write(`[class] ${cls.warmed!.ready} of ${cls.warmed!.enrolled} labs warmed in ${Math.round(cls.warmed!.seconds)} s\n`);
+    }
     const arrivals = cls.learners.map(async (l) => {
       await sleep(rand(0, 60_000));
       try {

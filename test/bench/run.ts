@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 
 interface Row {
   metric: string;
-  unit: "ms" | "s" | "MiB" | "ratio" | "labs" | "CPU s/min" | "% core";
+  unit: "ms" | "s" | "MiB" | "ratio" | "labs" | "labs/min" | "CPU s/min" | "% core";
   samples: number[];
   /** Which statistic the target applies to, and its bound. */
   target?: { stat: "p50" | "p95" | "p99" | "min" | "max"; op: "<=" | ">="; value: number; text: string };
@@ -28,13 +28,13 @@ function stats(samples: number[]) {
 }
 
 const rows: Row[] = [];
-// `--name value` options go to the parts that read them (class: --learners, --browsers, --minutes, --faults).
+// `--name value` options go to the parts that read them (class: --learners, --browsers, --minutes, --faults, --scheduled).
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? (argv[i + 1] && !argv[i + 1]!.startsWith("--") ? argv[i + 1] : "true") : undefined;
 };
-const PARTS = ["site", "cluster", "idle", "labs", "hostile", "grader", "class"];
+const PARTS = ["site", "cluster", "idle", "labs", "cold-starts", "hostile", "grader", "picture", "class"];
 const only = argv.filter((a) => PARTS.includes(a));
 // The class takes 15–25 minutes of the whole host: only when asked for by name.
 const wanted = (part: string) => (only.length === 0 && part !== "class") || only.includes(part);
@@ -129,6 +129,21 @@ await measure("node", async () => {
   ];
 });
 
+await measure("cold-starts", async () => {
+  const { coldStartThroughput } = await import("./cold-starts.bench-lib");
+  // A burst of 6 learners with no warm lab, at 1, 2 and 3 labs booting at once.
+  const rounds = await coldStartThroughput({ labs: 6, concurrency: [1, 2, 3] });
+  return rounds.flatMap((r) => [
+    {
+      metric: `cold-start throughput, ${r.labs} at once, ${r.concurrency} booting at a time`,
+      unit: "labs/min" as const,
+      samples: [r.perMinute],
+      note: r.concurrency === 2 ? "KUBELAB_MAX_CONCURRENT_STARTS default" : undefined,
+    },
+    { metric: `  request → ready in that burst (${r.concurrency} at a time)`, unit: "s" as const, samples: r.readySeconds },
+  ]);
+});
+
 await measure("labs", async () => {
   const labs = await import("./labs.bench-lib");
   const out: Row[] = [];
@@ -174,6 +189,25 @@ await measure("grader", async () => {
   ];
 });
 
+await measure("picture", async () => {
+  const picture = await import("./picture.bench-lib");
+  const latency = await picture.pictureLatency(20);
+  const cpu = await picture.pictureCpu();
+  return [
+    {
+      metric: "cluster picture update, scale → Deployment's new count in the picture",
+      unit: "ms",
+      samples: latency.desired,
+      target: { stat: "p95", op: "<=", value: 1000, text: "p95 ≤ 1 s" },
+      note: latency.note,
+    },
+    { metric: "cluster picture update, scale → all pods in the picture", unit: "ms", samples: latency.pods, note: "includes the controller-manager and kwok making the pods" },
+    { metric: "cluster picture CPU per lab, idle (on top of live checks)", unit: "CPU s/min", samples: cpu.idle, note: cpu.note },
+    { metric: "cluster picture CPU per lab, while the learner changes things (on top of live checks)", unit: "CPU s/min", samples: cpu.changing },
+    { metric: "cluster picture CPU per lab, idle, no lesson open (an instructor looking)", unit: "CPU s/min", samples: cpu.aloneIdle },
+  ];
+});
+
 await measure("class", async () => {
   const { runClass } = await import("./class.bench-lib");
   const { classRows } = await import("./class-report.bench-lib");
@@ -187,6 +221,7 @@ await measure("class", async () => {
       minutes: Number(option("minutes") ?? 8),
       duringClass: faults?.run,
       dataDir: disk?.dir,
+      scheduled: option("scheduled") !== undefined,
     });
     return classRows(report, faults?.results);
   } finally {

@@ -28,6 +28,7 @@ import {
 import type { DataContext } from "@/app/_lib/data/data-context";
 import { cohortEventStream } from "@/app/_lib/cohort/event-stream";
 import { publishProgress } from "@/app/_lib/data/progress-events";
+import { testContext } from "../support/data-context";
 import { freshDatabase } from "../support/database";
 
 let db: PrismaClient;
@@ -41,7 +42,7 @@ async function user(key: string, role: Role, email: string | null, displayName: 
 
 /** The context a request by this user (or by nobody) would have; no lab runtime in this process. */
 function as(who: SessionUser | null): DataContext {
-  return { db, asker: async () => who, runtime: () => undefined };
+  return testContext(db, { asker: who });
 }
 
 const inTwoWeeks = () => new Date(Date.now() + 14 * 86_400_000).toISOString();
@@ -355,7 +356,7 @@ describe("an open live stream whose listener loses the right to watch (issue 12)
   async function signedIn(key: string, role: Role): Promise<{ ctx: DataContext; token: string; user: SessionUser }> {
     const row = await db.user.create({ data: { role, email: `${key}@example.com`, displayName: key } });
     const { token } = await createSession(db, row.id);
-    const ctx: DataContext = { db, asker: () => findSessionUser(db, token), runtime: () => undefined };
+    const ctx: DataContext = testContext(db, { token });
     return { ctx, token, user: (await findSessionUser(db, token))! };
   }
 
@@ -380,7 +381,7 @@ describe("an open live stream whose listener loses the right to watch (issue 12)
     const admin = await signedIn("stream-admin", "admin");
     const id = (await createCohort({ name: "Demoted", lessonIds: null, startsAt: lastWeek(), endsAt: inTwoWeeks() }, teacherNow.ctx)).id;
     const stream = await openStream(teacherNow.ctx, id);
-    const adminCtx: DataContext = { db, asker: admin.ctx.asker, runtime: () => undefined };
+    const adminCtx: DataContext = admin.ctx;
     expect(await setUserRole({ userId: teacherNow.user.userId, role: "learner" }, adminCtx)).toEqual({ ok: true });
     const text = await stream.readToEnd();
     expect(text).toContain("event: ready");

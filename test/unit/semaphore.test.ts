@@ -53,4 +53,24 @@ describe("Semaphore", () => {
   it("refuses a size that would let nobody in", () => {
     expect(() => new Semaphore(0)).toThrow(/at least 1/);
   });
+
+  it("lets a waiter marked first (a learner at their screen) go before labs warmed ahead, in arrival order among each kind", async () => {
+    const sem = new Semaphore(1);
+    const order: string[] = [];
+    const holder = await sem.acquire();
+    const take = (name: string, first: boolean) => sem.acquire({ first }).then((release) => (order.push(name), release));
+    const warm1 = take("warm1", false);
+    const warm2 = take("warm2", false);
+    const learnerA = take("learnerA", true);
+    const learnerB = take("learnerB", true);
+    await settle();
+    expect(sem.waiting).toBe(4);
+    holder();
+    (await learnerA)();
+    (await learnerB)();
+    (await warm1)();
+    (await warm2)();
+    expect(order).toEqual(["learnerA", "learnerB", "warm1", "warm2"]);
+    expect([sem.inUse, sem.waiting]).toEqual([0, 0]);
+  });
 });

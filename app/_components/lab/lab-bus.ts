@@ -57,3 +57,11 @@ export function commandInput(block: string): string {
 export function openLab(): void {
   window.dispatchEvent(new Event(OPEN_LAB_EVENT));
 }
+
+/** Asks the lab column to show the cluster picture (a lesson's "watch it happen" link). */
+export const OPEN_PICTURE_EVENT = "kubelab:open-picture";
+
+export function openClusterPicture(): void {
+  openLab();
+  window.dispatchEvent(new Event(OPEN_PICTURE_EVENT));
+}

@@ -8,6 +8,8 @@ import type { LabView } from "@/sandbox/manager/view";
 import { announceLabState } from "./lab-bus";
 import { ConfirmDialog, type ConfirmTexts } from "./confirm-dialog.client";
 import { LessonResetButton, useOpenLessonId } from "./lesson-reset.client";
+import { LabPicture, PictureToggle, usePictureOpen } from "@/app/_components/picture/lab-picture.client";
+import { StartWait } from "./start-wait.client";
 import { LabTerminal } from "./terminal.client";
 import type { ConnectionState } from "./terminal-connection";
 import { type LabAction, useLabView } from "./use-lab-view";
@@ -50,6 +52,7 @@ export function LabPanel() {
   const [asking, setAsking] = useState<Asking>(null);
   // Only a Start pressed on this page moves the keyboard into the terminal; a reload does not.
   const [startedHere, setStartedHere] = useState(false);
+  const [pictureOpen, setPictureOpen] = usePictureOpen();
 
   const resetting = view.state === "starting" && view.phase === "reset";
   const terminalLab = view.state === "ready" || resetting ? view.sandboxId : null;
@@ -95,6 +98,7 @@ export function LabPanel() {
           {t(`status.${resetting ? "resetting" : dataState}`)}
         </span>
         <div className="lab-actions">
+          {terminalLab !== null ? <PictureToggle open={pictureOpen} onToggle={() => setPictureOpen(!pictureOpen)} /> : null}
           {view.state === "ready" ? (
             <button
               type="button"
@@ -146,6 +150,7 @@ export function LabPanel() {
       ) : null}
 
       <div className="lab-body">
+        {labsAvailable && terminalLab !== null && pictureOpen ? <LabPicture /> : null}
         {!labsAvailable ? (
           lab.unavailable === "engine" ? (
             <StateCard title={away("title")} body={away("body")} />
@@ -176,6 +181,7 @@ function LabStateCard({ view, pending, onStart, onStop }: { view: LabView; pendi
   const t = useTranslations("Lab");
   const auth = useTranslations("Auth");
   const busy = useTranslations("LabQueueCap");
+  const profileOff = useTranslations("LabProfileUnavailable");
   const elapsed = useElapsedSeconds(view.state === "starting" ? view.since : undefined, view.state === "starting");
   const startButton = (label: string) => (
     <button type="button" className="button button-primary lab-start" data-testid="lab-start" onClick={onStart} disabled={pending !== null}>
@@ -210,6 +216,7 @@ function LabStateCard({ view, pending, onStart, onStop }: { view: LabView; pendi
             ))}
           </ol>
           <p className="muted lab-elapsed">{t("progress.elapsed", { seconds: elapsed })}</p>
+          <StartWait position={view.position} estimateSeconds={view.estimateSeconds} />
         </StateCard>
       );
     }
@@ -220,6 +227,17 @@ function LabStateCard({ view, pending, onStart, onStop }: { view: LabView; pendi
         </StateCard>
       );
     default:
+      // The lesson needs real pods and this server has node labs off: no Start button, since
+      // a start would only fail; the operator's setting is named instead.
+      if (view.state === "none" && view.profileUnavailable === "node") {
+        return (
+          <StateCard title={profileOff("title")} body={profileOff("body")}>
+            <p className="lab-error" role="alert" data-testid="lab-profile-unavailable">
+              {profileOff("operator", { setting: "KUBELAB_NODE_LABS=unsafe-sys-admin" })}
+            </p>
+          </StateCard>
+        );
+      }
       return (
         <StateCard title={t("none.title")} body={t("none.body")}>
           {view.state === "none" && view.retryAfterSeconds ? (

@@ -11,6 +11,7 @@ import type { LabView } from "@/sandbox/manager/view";
 import { DockerProvider } from "@/sandbox/providers/docker";
 import { LABEL } from "@/sandbox/providers/types";
 import { freshDatabase } from "../../support/database";
+import { TEST_MANAGER_DEFAULTS } from "../../support/lab-manager";
 import { LAB_IMAGE, requireDockerAndImage } from "../../support/docker";
 import { until } from "../../support/until";
 
@@ -21,17 +22,7 @@ let db: PrismaClient;
 let provider: DockerProvider;
 const managers: LabManager[] = [];
 
-const config: ManagerConfig = {
-  poolSize: 1,
-  capacity: 2,
-  idleTimeoutMs: 30 * 60_000,
-  maxAgeMs: 3 * 3600_000,
-  readyTimeoutMs: 120_000,
-  maxConcurrentStarts: 2,
-  // Culling is driven by the tests through cull(now), not by the timer.
-  cullIntervalMs: 3600_000,
-  version: "it",
-};
+const config: ManagerConfig = { ...TEST_MANAGER_DEFAULTS, poolSize: 1, capacity: 2 };
 
 async function newManager(overrides: Partial<ManagerConfig> = {}) {
   const m = new LabManager(provider, db, { ...config, ...overrides }, log, createLabMetrics());
@@ -152,5 +143,32 @@ describe("sandbox manager on Docker", () => {
     expect(await manager.view(frank)).toEqual(frankLab);
     const again = await until("erin's new lab", () => manager.request(erin), isReady);
     expect((again as { sandboxId: string }).sandboxId).not.toBe((erinLab as { sandboxId: string }).sandboxId);
+  });
+});
+
+describe("the warm pool when many events ask for a refill at once", () => {
+  it("starts only the missing labs (a restart ending dead labs asks once per lab)", async () => {
+    // A database and installation of its own, so the first manager's reconcile never sees these labs.
+    const { db: own } = freshDatabase();
+    const ownProvider = new DockerProvider({ installationId: `${installationId}p`, version: "it", image: LAB_IMAGE, memoryBytes: 512 * 1024 * 1024 });
+    const m = new LabManager(ownProvider, own, { ...config, poolSize: 2, capacity: 4 }, log, createLabMetrics());
+    managers.push(m);
+    try {
+      await m.init();
+      await Promise.all(Array.from({ length: 5 }, () => m.refillPool()));
+      const poolRows = () => own.sandbox.count({ where: { userId: null, status: { in: ["warming", "pooled"] } } });
+      expect(await poolRows()).toBe(2);
+      await until("the pool to be warm", () => own.sandbox.count({ where: { status: "pooled" } }), (n) => n === 2);
+      await Promise.all(Array.from({ length: 5 }, () => m.refillPool()));
+      expect(await poolRows()).toBe(2);
+      expect((await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installationId}p`] } })).length).toBe(2);
+    } finally {
+      await m.close();
+      for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installationId}p`] } })) {
+        await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      }
+      ownProvider.close();
+      await own.$disconnect();
+    }
   });
 });

@@ -1,13 +1,15 @@
-// One cohort during class: its invite link, the live learners × exercises matrix, one
+// One cohort during class: its invite link, the class schedule (labs warmed ahead), the live learners × exercises matrix, one
 // learner's attempts and lab on demand, the roster, and the CSV export.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { ClassScheduleView } from "@/app/_components/cohort/class-schedule.client";
 import { CohortMatrixView } from "@/app/_components/cohort/cohort-matrix.client";
 import { CohortRoster } from "@/app/_components/cohort/cohort-roster.client";
 import { InviteLink } from "@/app/_components/cohort/invite-link.client";
 import { LocalDateRange } from "@/app/_components/time/local-time.client";
 import { teacherGate } from "@/app/_lib/cohort/teacher-gate";
+import { classSchedule } from "@/app/_lib/data/class-sessions";
 import { cohortMatrix } from "@/app/_lib/data/cohort-progress";
 import { CohortNotFoundError, cohortSettings } from "@/app/_lib/data/cohorts";
 import { Link } from "@/app/_lib/i18n/navigation";
@@ -18,8 +20,8 @@ export const metadata: Metadata = { robots: { index: false } };
 
 async function load(cohortId: string, locale: Locale) {
   try {
-    const [settings, matrix] = await Promise.all([cohortSettings(cohortId), cohortMatrix(cohortId, locale)]);
-    return { settings, matrix };
+    const [settings, matrix, classes] = await Promise.all([cohortSettings(cohortId), cohortMatrix(cohortId, locale), classSchedule(cohortId)]);
+    return { settings, matrix, classes };
   } catch (error) {
     if (error instanceof CohortNotFoundError) notFound();
     throw error;
@@ -39,7 +41,7 @@ export default async function CohortDashboardPage({ params }: { params: Promise<
       </div>
     );
   }
-  const { settings, matrix } = gate.value;
+  const { settings, matrix, classes } = gate.value;
   return (
     <div className="cohort-page wide">
       <p>
@@ -56,6 +58,7 @@ export default async function CohortDashboardPage({ params }: { params: Promise<
         </a>
       </header>
       <InviteLink cohortId={settings.id} inviteCode={settings.inviteCode} ended={settings.state === "ended"} />
+      <ClassScheduleView initial={classes} ended={settings.state === "ended"} />
       <CohortMatrixView matrix={matrix} renderedAt={new Date().toISOString()} />
       <CohortRoster cohortId={settings.id} removed={settings.removed} />
     </div>
