@@ -22,6 +22,11 @@ if [[ -f "$out/.complete" ]]; then
   echo "$out"
   exit 0
 fi
+# Two set-ups at once (a CI run beside a work tree's) once built into the same .partial
+# directory and left a "complete" one holding only helm: the second now waits for the first.
+mkdir -p "$cache/bin"
+exec 9>"$cache/bin/.lock"; flock 9
+if [[ -f "$out/.complete" && -x "$out/kube-apiserver" ]]; then echo "$out"; exit 0; fi
 
 log() { printf '[cluster-build] %s\n' "$*" >&2; }
 die() { printf '[cluster-build] error: %s\n' "$*" >&2; exit 1; }

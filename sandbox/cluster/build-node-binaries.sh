@@ -33,6 +33,11 @@ if [[ -f "$out/.complete" ]]; then
   echo "$out"
   exit 0
 fi
+# Two set-ups at once (a CI run beside a work tree's) must not build into the same
+# .partial directory: the second waits for the first and then finds its result.
+mkdir -p "$cache/node-bin"
+exec 9>"$cache/node-bin/.lock"; flock 9
+if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
 
 log() { printf '[node-build] %s\n' "$*" >&2; }
 die() { printf '[node-build] error: %s\n' "$*" >&2; exit 1; }

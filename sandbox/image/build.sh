@@ -194,7 +194,9 @@ exec 9>"$cache/image/.lock"
 flock 9
 
 if [[ $mode == base ]]; then
-  bash "$root/sandbox/host/ensure-docker.sh"
+  # 9>&-: a dockerd that ensure-docker.sh starts must not inherit the lock and hold it for
+  # its whole life (every later build.sh then waited on flock for good).
+  bash "$root/sandbox/host/ensure-docker.sh" 9>&-
   build_rootfs
   import_base
   echo "$base"
@@ -207,7 +209,7 @@ image_hash="$(compute_image_hash)"
 tag="$image_repo:$image_hash"
 if [[ $mode == print ]]; then echo "$tag"; exit 0; fi
 
-bash "$root/sandbox/host/ensure-docker.sh"
+bash "$root/sandbox/host/ensure-docker.sh" 9>&-
 if docker image inspect "$tag" >/dev/null 2>&1; then
   docker tag "$tag" "$image_repo:latest"
   echo "$tag"
