@@ -64,7 +64,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "postgresql",
-          include: DATA_LAYER_TESTS,
+          // ...and what only PostgreSQL has: the cluster bus, shared rate limits, the leader lock.
+          include: [...DATA_LAYER_TESTS, "test/postgresql/**/*.test.ts"],
           environment: "node",
           env: { KUBELAB_TEST_DATABASE: "postgresql" },
           setupFiles: ["test/support/postgres-setup.ts"],

@@ -33,6 +33,8 @@ export interface AdmissionDeps {
   updateGauges(): Promise<void>;
   /** Runs fn alone among callers with the same key (the manager's per-learner lock). */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Whether this process keeps the pool (one server of several does). */
+  leads(): boolean;
   closed(): boolean;
 }
 
@@ -334,7 +336,7 @@ export class Admission {
   }
 
   private async refillOnce(): Promise<void> {
-    if (this.d.closed() || !this.d.engine.up || Date.now() - this.poolFailedAt < POOL_RETRY_MS) return;
+    if (this.d.closed() || !this.d.engine.up || !this.d.leads() || Date.now() - this.poolFailedAt < POOL_RETRY_MS) return;
     while (
       this.d.config.poolSize - (await this.d.store.poolCount("sim")) > 0 &&
       (await this.d.store.queueLength()) === 0 &&

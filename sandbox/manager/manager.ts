@@ -16,6 +16,8 @@ import { labProfileSchema } from "@/sandbox/providers/types";
 import { Admission } from "./admission";
 import { Culler } from "./culler";
 import { EngineUnavailableError, EngineWatch } from "./engine-watch";
+import { inProcessLabEvents, type LabEventBus } from "./lab-events";
+import { type Leadership, SOLE_LEADER } from "./leadership";
 import type { LabMetrics } from "./metrics";
 import { isActive, LabStore, type Reservation, type SandboxRow, stateOf } from "./store";
 import type { EndReason, LabView } from "./view";
@@ -52,9 +54,27 @@ export interface ManagerConfig {
 }
 
 const DEFAULT_RECONCILE_INTERVAL_MS = 60_000;
+/**
+ * With other servers on the same table, a lab still starting after this long was left by a
+ * process that is gone (a boot gives up after readyTimeoutMs; this leaves room for the line
+ * of labs waiting for a boot slot): the leader ends it. Younger ones are another server's boot.
+ */
+export const SHARED_STALE_START_MS = 15 * 60_000;
+
+export interface ManagerOptions {
+  /** Where lab changes are told (the cluster bus when servers share the database); in-process by default. */
+  events?: LabEventBus;
+  /** Whether this process runs the pool, culler and reconcile; always, by default (one process). */
+  leadership?: Leadership;
+}
 
 export class LabManager {
+  /** This process's listeners, fed from the lab event bus (which may carry other servers' changes). */
   private readonly events = new EventEmitter();
+  private readonly labEvents: LabEventBus;
+  readonly leadership: Leadership;
+  private unsubscribeLabEvents?: () => void;
+  private unsubscribeLeadership?: () => void;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribeExit?: () => void;
   private closed = false;
@@ -75,8 +95,15 @@ export class LabManager {
     readonly config: ManagerConfig,
     private readonly log: Logger,
     private readonly metrics?: LabMetrics,
+    options: ManagerOptions = {},
   ) {
     this.events.setMaxListeners(0);
+    this.labEvents = options.events ?? inProcessLabEvents();
+    this.leadership = options.leadership ?? SOLE_LEADER;
+    this.unsubscribeLabEvents = this.labEvents.subscribe((event) => {
+      if (event.kind === "changed") this.events.emit(event.userId);
+      else this.events.emit("ended", event.sandboxId, event.reason);
+    });
     this.engine = new EngineWatch(provider, log);
     this.store = new LabStore(db, provider.kind);
     const closed = () => this.closed;
@@ -92,6 +119,7 @@ export class LabManager {
       end,
       updateGauges: () => this.updateGauges(),
       withLock: (key, fn) => this.withUserLock(key, fn),
+      leads: () => this.leadership.leads(),
       closed,
     });
     this.culler = new Culler({ store: this.store, provider, config, log, engine: this.engine, end, closed });
@@ -108,8 +136,21 @@ export class LabManager {
       if (state.up) void this.catchUp();
     });
     this.metrics?.engineUp.set(engine.up ? 1 : 0);
-    this.unsubscribeExit = this.provider.onLabExit((sandboxId) => void this.culler.onExternalExit(sandboxId));
-    this.timers.push(setInterval(() => void this.cull().catch((e) => this.log.error({ err: e }, "cull failed")), this.config.cullIntervalMs));
+    this.metrics?.leader.set(this.leadership.leads() ? 1 : 0);
+    // A server that takes over from a leader that died reconciles and lets the queue move at once.
+    this.unsubscribeLeadership = this.leadership.onChange((leads) => {
+      this.metrics?.leader.set(leads ? 1 : 0);
+      if (leads) void this.catchUp();
+    });
+    // Every server with the engine sees the exit; the leader's culler judges it, once.
+    this.unsubscribeExit = this.provider.onLabExit((sandboxId) => {
+      if (this.leadership.leads()) void this.culler.onExternalExit(sandboxId);
+    });
+    this.timers.push(
+      setInterval(() => {
+        if (this.leadership.leads()) void this.cull().catch((e) => this.log.error({ err: e }, "cull failed"));
+      }, this.config.cullIntervalMs),
+    );
     this.timers.push(setInterval(() => void this.store.flushActivity(), 30_000));
     this.timers.push(setInterval(() => void this.catchUp(), this.config.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS));
     for (const t of this.timers) t.unref();
@@ -122,12 +163,14 @@ export class LabManager {
     this.engine.stop();
     this.unsubscribeExit?.();
     this.unsubscribeEngine?.();
+    this.unsubscribeLeadership?.();
+    this.unsubscribeLabEvents?.();
     await this.store.flushActivity();
   }
 
   /** Compares table and engine, then lets queued learners in: at start, on a timer, and when the engine is back. */
   private async catchUp(): Promise<void> {
-    if (this.closed || !this.engine.up) return;
+    if (this.closed || !this.engine.up || !this.leadership.leads()) return;
     try {
       await this.reconcile({ atStart: !this.reconciledAtStart });
       this.reconciledAtStart = true;
@@ -147,6 +190,8 @@ export class LabManager {
    * a container that exists but does not run is left to the culler's grace period; labs
    * this process is starting are left alone.
    * Always: containers the table does not know (or has ended) are removed.
+   * When other servers share the table (leadership.shared), a lab mid-start may be another
+   * server's boot: it is left alone, unless it has been starting past SHARED_STALE_START_MS.
    */
   async reconcile(options: { atStart?: boolean } = { atStart: true }): Promise<{ adopted: number; ended: number; removed: number }> {
     const atStart = options.atStart ?? true;
@@ -161,7 +206,10 @@ export class LabManager {
       byId.delete(row.id);
       const wasMidStart = row.status === "starting" || row.status === "warming";
       const sameVersion = lab?.state.version === this.config.version;
-      if (!atStart) {
+      const staleStart = wasMidStart && Date.now() - row.createdAt.getTime() > SHARED_STALE_START_MS;
+      if (this.leadership.shared && wasMidStart) {
+        if (!staleStart) continue;
+      } else if (!atStart) {
         if (wasMidStart) continue;
         if (lab && sameVersion) {
           if (lab.running) this.culler.seen(row.id);
@@ -369,7 +417,7 @@ export class LabManager {
   // ---- internals -------------------------------------------------------------------------------
 
   private emit(userId: string | null): void {
-    if (userId) this.events.emit(userId);
+    if (userId) this.labEvents.publish({ kind: "changed", userId });
   }
 
   /** Ends a lab: records why, removes its container, and lets the queue move. */
@@ -385,7 +433,7 @@ export class LabManager {
     if (!changed) return;
     if (reason !== "stopped" && reason !== "replaced") this.metrics?.culls.inc({ reason });
     this.log.info({ sandboxId, userId: row.userId, reason }, "lab ended");
-    this.events.emit("ended", sandboxId, reason);
+    this.labEvents.publish({ kind: "ended", sandboxId, reason });
     this.emit(row.userId);
     await this.updateGauges().catch(() => undefined);
     // Awaited so that, when stop() returns, the next learner in line already has the place.

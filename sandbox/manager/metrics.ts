@@ -16,6 +16,7 @@ export function createLabMetrics(registry = new Registry()) {
     queueLength: new Gauge({ name: "kubelab_lab_queue_length", help: "Learners waiting for capacity", registers: [registry] }),
     culls: new Counter({ name: "kubelab_lab_culls_total", help: "Labs ended other than by their learner", labelNames: ["reason"], registers: [registry] }),
     engineUp: new Gauge({ name: "kubelab_lab_engine_up", help: "1 while the lab engine answers and has the lab image (labs can start), else 0", registers: [registry] }),
+    leader: new Gauge({ name: "kubelab_leader", help: "1 while this server runs the warm pool, culler and reconcile (one server of several does), else 0", registers: [registry] }),
     terminals: new Gauge({ name: "kubelab_terminal_connections", help: "Open terminal WebSocket connections", registers: [registry] }),
   };
 }

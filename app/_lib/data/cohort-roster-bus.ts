@@ -1,17 +1,23 @@
-// Tells open dashboards that a cohort's roster changed (a join, a removal, a re-admission).
-// Server actions and route handlers are bundled separately by Next, so the emitter lives on
-// a process singleton: both must find the same one.
+// Tells open dashboards that a cohort's roster changed (a join, a removal, a re-admission), on
+// whichever server they are connected to: through the cluster bus (app/_lib/cluster/bus.ts).
+// Only the cohort's id travels; the dashboard re-reads the learners itself.
 import "server-only";
-import { EventEmitter } from "node:events";
-import { processSingleton } from "@/app/_lib/process-singleton";
+import { z } from "zod";
+import { clusterBus } from "@/app/_lib/cluster/process-bus";
+import { logger } from "@/app/_lib/log";
 
-const bus = processSingleton("roster-bus", () => new EventEmitter().setMaxListeners(0));
+const rosterChangeSchema = z.strictObject({ cohortId: z.string().min(1).max(200) });
+
+const channel = () => clusterBus().channel("roster", rosterChangeSchema);
 
 export function announceRosterChange(cohortId: string): void {
-  bus.emit(cohortId);
+  channel()
+    .publish({ cohortId })
+    .catch((error: unknown) => logger.warn({ err: error, cohortId }, "could not announce a roster change"));
 }
 
 export function subscribeRoster(cohortId: string, listener: () => void): () => void {
-  bus.on(cohortId, listener);
-  return () => bus.off(cohortId, listener);
+  return channel().subscribe((change) => {
+    if (change.cohortId === cohortId) listener();
+  });
 }

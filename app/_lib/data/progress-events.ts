@@ -1,39 +1,35 @@
 // Progress as it happens, for whoever watches (the instructor dashboard, a learner's other
-// tabs). server.ts and Next's bundles are separate module graphs, so the emitter is a
-// process singleton and every copy of this module finds the same one.
+// tabs), on whichever server they are connected to: through the cluster bus
+// (app/_lib/cluster/bus.ts), in-process on SQLite, LISTEN/NOTIFY on PostgreSQL. An event is a
+// few ids and figures, well under NOTIFY's size limit.
 import "server-only";
-import { EventEmitter } from "node:events";
-import { processSingleton } from "@/app/_lib/process-singleton";
+import { z } from "zod";
+import { clusterBus } from "@/app/_lib/cluster/process-bus";
+import { logger } from "@/app/_lib/log";
 
-export interface ProgressEvent {
-  userId: string;
-  lessonId: string;
-  exerciseId: string;
-  outcome: "pass" | "fail" | "error";
-  attempts: number;
-  firstPassedAt: string | null;
-  at: string;
-}
+const id = z.string().min(1).max(200);
 
-function emitter(): EventEmitter {
-  // One listener per open dashboard or stream; many are expected, none is a leak.
-  return processSingleton("progress-events", () => new EventEmitter().setMaxListeners(0));
-}
+export const progressEventSchema = z.strictObject({
+  userId: id,
+  lessonId: id,
+  exerciseId: id,
+  outcome: z.enum(["pass", "fail", "error"]),
+  attempts: z.number().int().nonnegative(),
+  firstPassedAt: z.string().max(40).nullable(),
+  at: z.string().max(40),
+});
+export type ProgressEvent = z.infer<typeof progressEventSchema>;
 
+const channel = () => clusterBus().channel("progress", progressEventSchema);
+
+/** Sent, not awaited: the attempt is recorded already, and a watcher that missed it catches up on reconnect. */
 export function publishProgress(e: ProgressEvent): void {
-  emitter().emit("progress", e);
+  channel()
+    .publish(e)
+    .catch((error: unknown) => logger.warn({ err: error, userId: e.userId }, "could not announce a progress event"));
 }
 
 export function subscribeProgress(listener: (e: ProgressEvent) => void): () => void {
-  const bus = emitter();
-  // A throwing listener must not break the publisher (a check being recorded) or other listeners.
-  const safe = (e: ProgressEvent) => {
-    try {
-      listener(e);
-    } catch {
-      /* the listener's own problem */
-    }
-  };
-  bus.on("progress", safe);
-  return () => bus.off("progress", safe);
+  // A throwing listener breaks neither the publisher (a check being recorded) nor other listeners (bus.ts).
+  return channel().subscribe(listener);
 }

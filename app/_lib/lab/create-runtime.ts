@@ -9,6 +9,8 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { type Env } from "@/app/_lib/config/env";
 import { serverSecret } from "@/app/_lib/config/secret";
+import { labEventsOn } from "@/app/_lib/cluster/lab-events";
+import { clusterBus } from "@/app/_lib/cluster/process-bus";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { plannedCapacity, plannedMemoryBudget, roomForOneMoreLab } from "@/sandbox/manager/capacity";
 import { LabManager } from "@/sandbox/manager/manager";
@@ -81,6 +83,8 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
   // Local labs listen on fixed host ports, so there can be only one, and no pool.
   const local = provider.kind === "local";
   const labLimitBytes = config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024;
+  // Servers sharing a PostgreSQL database tell each other of lab changes.
+  const events = labEventsOn(clusterBus(), log.child({ component: "labs" }));
   const manager = new LabManager(provider, db, {
     poolSize: local ? 0 : config.KUBELAB_POOL_SIZE,
     capacity: local ? 1 : config.KUBELAB_CAPACITY || plannedCapacity(labLimitBytes),
@@ -96,7 +100,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     cullIntervalMs: config.KUBELAB_CULL_INTERVAL_SEC * 1000,
     version: KUBELAB_VERSION,
     maxWaitingPerAddress: config.KUBELAB_MAX_WAITING_LABS_PER_ADDRESS,
-  }, log.child({ component: "labs" }), metrics);
+  }, log.child({ component: "labs" }), metrics, { events });
 
   const bridge = new TerminalBridge({
     provider,
