@@ -31,7 +31,7 @@ async function startSession(ctx: DataContext, userId: string): Promise<void> {
 export async function signInWithPassword(input: { email: string; password: string }, ctx?: DataContext): Promise<Outcome> {
   ctx ??= await requestContext();
   const address = await ctx.callerAddress();
-  const { signInPerAccount, signInPerAddress } = limits();
+  const { signInPerAccount, signInPerAddress } = await limits();
   const accountKey = `${address}|${input.email}`;
   const limited = await consume([signInPerAccount, accountKey], [signInPerAddress, address]);
   if (!limited.ok) {
@@ -61,7 +61,7 @@ export async function signUpWithPassword(
 ): Promise<Outcome> {
   ctx ??= await requestContext();
   const address = await ctx.callerAddress();
-  const limited = await consume([limits().signUpPerAddress, address]);
+  const limited = await consume([(await limits()).signUpPerAddress, address]);
   const values = { email: input.email, displayName: input.displayName ?? "" };
   if (!limited.ok) return { ok: false, error: "rateLimited", retryAfterSeconds: limited.retryAfterSeconds, values };
 

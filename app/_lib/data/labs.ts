@@ -88,7 +88,7 @@ export async function startMyLab(locale: string, lessonId: string | null = null,
   if (provider.profileRefusal(profile)) return { state: "none", profileUnavailable: profile };
   // Before an anonymous identity or a rate-limit point is spent on a lab that cannot start.
   if (!manager.engine.up) throw new EngineUnavailableError(manager.engine.state.reason);
-  const { labStartPerUser, labStartPerAddress } = limits();
+  const { labStartPerUser, labStartPerAddress } = await limits();
   const address = await ctx.callerAddress();
   const existing = await ctx.asker();
   // A caller without a session is counted against their address before an anonymous identity

@@ -17,7 +17,7 @@ export const checkExerciseAction = validatedAction(
   async ({ lessonId, exerciseId }) => {
     const user = await currentUser();
     if (!user) return checkMyExercise(lessonId, exerciseId);
-    const limited = await consume([limits().checkPerUser, user.userId]);
+    const limited = await consume([(await limits()).checkPerUser, user.userId]);
     if (!limited.ok) refuse("rateLimited", { retryAfterSeconds: limited.retryAfterSeconds });
     const slot = checkSlot(user.userId);
     if (!slot) refuse("rateLimited", { retryAfterSeconds: 1 });
