@@ -66,6 +66,7 @@ const classes = new ClassScheduler({
   leadMs: config.KUBELAB_CLASS_WARM_LEAD_MIN * 60_000,
   holdMs: config.KUBELAB_CLASS_HOLD_MIN * 60_000,
   intervalMs: config.KUBELAB_CLASS_SCHEDULER_INTERVAL_SEC * 1000,
+  leads: () => runtime.leadership.leads(),
 });
 classes.start();
 
@@ -140,6 +141,8 @@ async function shutdown(signal: string) {
   server.closeAllConnections();
   // Last activity times are flushed, so the idle culler of the next server judges fairly.
   await runtime.manager.close();
+  // The leader lock goes with its session: another server takes over the pool and culler at its next try.
+  await runtime.leadership.close();
   await closed;
   process.exit(0);
 }

@@ -16,6 +16,8 @@ export interface ClassSchedulerOptions {
   /** How long after its start a class's warmed labs wait for their learners. */
   holdMs: number;
   intervalMs: number;
+  /** Whether this server runs installation-wide jobs now (one of several does: leader-lock.ts); always, when unset. */
+  leads?: () => boolean;
 }
 
 export class ClassScheduler {
@@ -25,8 +27,10 @@ export class ClassScheduler {
   constructor(private readonly o: ClassSchedulerOptions) {}
 
   start(): void {
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.o.intervalMs);
+    const leadsNow = () => this.o.leads?.() ?? true;
+    if (leadsNow()) void this.tick();
+    // Two servers warming one class would each count the other's labs only once they exist.
+    this.timer = setInterval(() => void (leadsNow() ? this.tick() : undefined), this.o.intervalMs);
     this.timer.unref();
   }
 

@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import { type Env } from "@/app/_lib/config/env";
 import { serverSecret } from "@/app/_lib/config/secret";
 import { labEventsOn } from "@/app/_lib/cluster/lab-events";
+import { leadershipFor } from "@/app/_lib/cluster/leadership";
 import { clusterBus } from "@/app/_lib/cluster/process-bus";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { plannedCapacity, plannedMemoryBudget, roomForOneMoreLab } from "@/sandbox/manager/capacity";
@@ -83,7 +84,8 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
   // Local labs listen on fixed host ports, so there can be only one, and no pool.
   const local = provider.kind === "local";
   const labLimitBytes = config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024;
-  // Servers sharing a PostgreSQL database tell each other of lab changes.
+  // Servers sharing a PostgreSQL database tell each other of lab changes, and one of them runs the pool, culler and reconcile.
+  const leadership = await leadershipFor(config.DATABASE_URL, log.child({ component: "leader" }));
   const events = labEventsOn(clusterBus(), log.child({ component: "labs" }));
   const manager = new LabManager(provider, db, {
     poolSize: local ? 0 : config.KUBELAB_POOL_SIZE,
@@ -100,7 +102,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     cullIntervalMs: config.KUBELAB_CULL_INTERVAL_SEC * 1000,
     version: KUBELAB_VERSION,
     maxWaitingPerAddress: config.KUBELAB_MAX_WAITING_LABS_PER_ADDRESS,
-  }, log.child({ component: "labs" }), metrics, { events });
+  }, log.child({ component: "labs" }), metrics, { events, leadership });
 
   const bridge = new TerminalBridge({
     provider,
@@ -114,7 +116,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
   });
   manager.onEnded((sandboxId) => bridge.labEnded(sandboxId));
   await manager.init();
-  const runtime = { provider, manager, bridge, metrics, secret, reason };
+  const runtime = { provider, manager, bridge, metrics, secret, reason, leadership };
   publishRuntime(runtime);
   return runtime;
 }

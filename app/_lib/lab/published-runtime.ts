@@ -5,6 +5,7 @@ import type { LabManager } from "@/sandbox/manager/manager";
 import type { LabMetrics } from "@/sandbox/manager/metrics";
 import type { Provider } from "@/sandbox/providers/types";
 import type { TerminalBridge } from "@/sandbox/terminal/bridge";
+import type { ServerLeadership } from "@/app/_lib/cluster/leadership";
 import { processSlot } from "@/app/_lib/process-singleton";
 
 export interface LabRuntime {
@@ -15,6 +16,8 @@ export interface LabRuntime {
   secret: Uint8Array;
   /** Why this provider: printed at start, shown in /api/health. */
   reason: string;
+  /** Whether this server runs the pool, culler and reconcile (one of several sharing PostgreSQL does). */
+  leadership: ServerLeadership;
 }
 
 const slot = processSlot<LabRuntime>("lab-runtime");

@@ -8,7 +8,9 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   const [database, provider] = await Promise.all([checkDatabase(), checkLabEngine()]);
   const runtime = labRuntimeIfRunning();
-  const labs = runtime ? await runtime.manager.summary().catch(() => null) : null;
+  const summary = runtime ? await runtime.manager.summary().catch(() => null) : null;
+  // leader: whether this server runs the pool, culler and reconcile (one of several sharing PostgreSQL does).
+  const labs = summary && runtime ? { ...summary, leader: runtime.leadership.leads() } : null;
   const ok = database.ok && provider.ok;
   return Response.json({ ok, database, provider, labs }, { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } });
 }
