@@ -5,8 +5,8 @@
 // messages in the same order. What arrives is parsed and checked (the envelope, then the
 // channel's zod schema) before any listener sees it; anything else is dropped and logged.
 // While the listening session is down, messages for this server are lost (NOTIFY keeps
-// nothing): listeners re-read the database at the next message, and streams that must not
-// miss one (the dashboard) catch up on reconnect as they already do.
+// nothing): its open streams show the change with the next message (they re-read the
+// database then), or when the browser reconnects (the dashboard catches up on "ready").
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { Logger } from "pino";
