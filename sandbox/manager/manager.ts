@@ -103,6 +103,10 @@ export class LabManager {
     this.unsubscribeLabEvents = this.labEvents.subscribe((event) => {
       if (event.kind === "changed") this.events.emit(event.userId);
       else this.events.emit("ended", event.sandboxId, event.reason);
+      // A pooled lab claimed (or a lab ended) on another server leaves the pool short: the
+      // leader refills now, not at its next reconcile. (Refills coalesce; one process alone
+      // refills where it claims, as before.)
+      if (this.leadership.shared && this.leadership.leads() && !this.closed) void this.admission.refillPool();
     });
     this.engine = new EngineWatch(provider, log);
     this.store = new LabStore(db, provider.kind);
