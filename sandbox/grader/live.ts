@@ -14,19 +14,32 @@
 // client key copied for curl lives there too) so that stop() can end it and its children
 // at once; every watch also has
 // its own time limit, so nothing outlives a server that died without stopping.
+//
+// The cluster picture (watchPicture) rides on the same watch: the script lists the picture's
+// kinds once, then hands back the events themselves, which keep the picture's objects
+// (sandbox/picture/objects.ts) up to date with no read of the cluster per change. While the
+// picture watches, a burst is handed back at most 250 ms after its first event.
 import { randomBytes } from "node:crypto";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
-import { AS_GRADER, type ClusterRead, DEFAULT_GRADE_TIMEOUT_MS, gradeExercise, type GradeTarget, LAB_BIN, readCluster } from "./engine";
-import { isPolled, kindsRead } from "./evaluate";
+import { AS_GRADER, type ClusterRead, DEFAULT_GRADE_TIMEOUT_MS, GRADER_MAX_OUTPUT_BYTES, gradeExercise, type GradeTarget, LAB_BIN, readCluster } from "./engine";
+import { isPolled, type KubeObject, kindsRead } from "./evaluate";
 import { apiPathOf, resourceOf } from "./kinds";
+import * as say from "./messages";
 import type { ResultsDocument } from "./results";
 import { PICTURE_KINDS, SYSTEM_NAMESPACES } from "@/sandbox/picture/schema";
+import { type PictureList, pictureListSchema, PictureObjects } from "@/sandbox/picture/objects";
 
 export const LIVE_TIMING = {
   /** A watch returns after this much quiet, so a dead exec stream is noticed. */
   watchSeconds: 25,
-  /** The in-lab script gathers the rest of a burst this long before it answers (see WATCH_SCRIPT). */
-  burstSeconds: 0.3,
+  /** The in-lab script gathers the rest of a burst until it was this long quiet (see WATCH_SCRIPT)... */
+  burstMs: 300,
+  /**
+   * ...but while the cluster picture watches, never longer than this after the burst's first
+   * event: a rollout's pods start one after another for seconds, and the picture should show
+   * each step within a second. (Without the picture a burst may run on: grading waits anyway.)
+   */
+  pictureBurstMs: 250,
   /** Further coalescing on this side, for changes noticed by the poll and the watch at once. */
   debounceMs: 50,
   /** Never wait longer than this after the first change... */
@@ -37,18 +50,33 @@ export const LIVE_TIMING = {
   backoffMaxMs: 15_000,
 };
 
-// $0 marker, $1 quiet seconds, $2 burst seconds, $3 resourceVersion to resume from ("" = now),
-// then one "apiPath|kubectlResource" per kind. Prints "from <resourceVersion>" as soon as it
-// knows where it starts (so a watch ended early, to watch other kinds, still says it), then
-// "event <max resourceVersion>", "quiet", "expired" (the resourceVersion is too old: start
-// again from now) or "closed" (no watch ran).
+/** What one watch's events or one resync's lists may take of the grader's output cap; the rest is for the lines around them. */
+const HAND_BACK_BYTES = GRADER_MAX_OUTPUT_BYTES - 1024 * 1024;
+
+// $0 marker, $1 quiet seconds, $2 burst milliseconds, $3 longest burst in milliseconds, $4
+// resourceVersion to resume from ("" = now), $5 "objects" to hand back the events themselves
+// (the cluster picture follows them) or "", $6 "Kind|apiPath" entries, space-separated, to
+// list whole instead of watching (the picture's resync) or "", then one
+// "apiPath|kubectlResource" per kind. Prints "from <resourceVersion>" as soon as it knows
+// where it starts (so a watch ended early, to watch other kinds, still says it).
+// Watching, it then prints "event <max resourceVersion>", "quiet", "expired" (the
+// resourceVersion is too old: start again from now) or "closed" (no watch ran); with
+// "objects", after an event, "objects" and the events one per line (or "overflow" when they
+// were too many to hand over). Listing, it prints "listed" and, per kind, "list <Kind>" and
+// the list on one line; or "nolist" (no credentials for curl), "unlisted <Kind>", "toolarge".
+//
+// Each watch's curl feeds a relay of its own, which keeps the events in its own file and
+// passes the main loop one short line per event (its resourceVersion, or E for an error):
+// events several kilobytes long from six curls written into one fifo could interleave.
 const WATCH_SCRIPT = `
 pidfile="$TMPDIR/$0.pid"
 echo $$ > "$pidfile"
 d="$TMPDIR/$0.d"
 mkdir -p -m 700 "$d" || exit 3
-seconds=$1 burst=$2 rv=$3
-shift 3
+seconds=$1 burst=$2 span=$3 rv=$4 objects=$5 lists=$6
+shift 6
+limit=${HAND_BACK_BYTES}
+finish() { rm -f "$pidfile" "$d/events" "$d/err" "$d"/ev.* "$d"/list.*; }
 if [ ! -s "$d/key" ]; then
   read -r server ca crt key < <(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server} {.clusters[0].cluster.certificate-authority-data} {.users[0].user.client-certificate-data} {.users[0].user.client-key-data}' 2>/dev/null)
   if [ -n "$key" ]; then
@@ -56,7 +84,7 @@ if [ ! -s "$d/key" ]; then
     printf %s "$ca" | base64 -d > "$d/ca" && printf %s "$crt" | base64 -d > "$d/crt" && (umask 077; printf %s "$key" | base64 -d > "$d/key") || rm -f "$d/key"
   fi
 fi
-rm -f "$d/events" "$d/err"
+rm -f "$d/events" "$d/err" "$d"/ev.* "$d"/list.*
 mkfifo "$d/events" || exit 3
 tls=()
 if [ -s "$d/key" ]; then
@@ -68,37 +96,84 @@ if [ -s "$d/key" ]; then
   fi
   echo "from $rv"
 fi
+if [ -n "$lists" ]; then
+  # Listed after "from": the watch that follows resumes there, so nothing after the lists is missed.
+  read -r -a specs <<< "$lists"
+  if [ \${#tls[@]} -eq 0 ]; then
+    status=nolist
+  else
+    status=listed
+    for spec in "\${specs[@]}"; do
+      kind=\${spec%%|*} path=\${spec#*|}
+      curl -sf --max-time 10 "\${tls[@]}" "$server$path" >"$d/list.$kind" 2>>"$d/err" || { status="unlisted $kind"; break; }
+    done
+    [ "$status" = listed ] && [ "$(cat "$d"/list.* | wc -c)" -gt $limit ] && status=toolarge
+  fi
+  echo "$status"
+  if [ "$status" = listed ]; then
+    for spec in "\${specs[@]}"; do
+      kind=\${spec%%|*}
+      echo "list $kind"
+      cat "$d/list.$kind"
+      echo
+    done
+  fi
+  finish
+  exit 0
+fi
+relay() {
+  local line version='"resourceVersion": *"([0-9]+)"'
+  while IFS= read -r line; do
+    printf '%s\\n' "$line" >&4
+    case $line in
+      '{"type":"ERROR"'*) echo E ;;
+      *) if [[ $line =~ $version ]]; then echo "\${BASH_REMATCH[1]}"; else echo 0; fi ;;
+    esac
+  done 4>>"$1"
+}
+i=0
 for spec in "$@"; do
   path=\${spec%%|*} resource=\${spec#*|}
+  out=/dev/null
+  [ -n "$objects" ] && out="$d/ev.$i"
   if [ -n "$path" ] && [ \${#tls[@]} -gt 0 ]; then
     sep='?'; [[ $path == *'?'* ]] && sep='&'
-    curl -sN --max-time $(( seconds + 30 )) "\${tls[@]}" "$server$path\${sep}watch=1&timeoutSeconds=$(( seconds + 20 ))&resourceVersion=$rv" >"$d/events" 2>>"$d/err" &
+    curl -sN --max-time $(( seconds + 30 )) "\${tls[@]}" "$server$path\${sep}watch=1&timeoutSeconds=$(( seconds + 20 ))&resourceVersion=$rv" 2>>"$d/err" | relay "$out" >"$d/events" &
   else
-    timeout $(( seconds + 30 )) kubectl get "$resource" -A --watch-only -o name >"$d/events" 2>>"$d/err" &
+    timeout $(( seconds + 30 )) kubectl get "$resource" -A --watch-only -o name 2>>"$d/err" | relay /dev/null >"$d/events" &
   fi
+  i=$(( i + 1 ))
 done
 exec 3<"$d/events"
-if read -r -t "$seconds" line <&3; then
+if read -r -t "$seconds" token <&3; then
   max=0 n=0 expired=
-  version='"resourceVersion": *"([0-9]+)"'
+  # The drain ends after $burst ms of quiet, or $span ms after the first event.
+  end=$(( \${EPOCHREALTIME/[.,]/} + span * 1000 ))
   while :; do
-    case "$line" in '{"type":"ERROR"'*) expired=1 ;; esac
-    if [[ $line =~ $version ]] && (( BASH_REMATCH[1] > max )); then max=\${BASH_REMATCH[1]}; fi
+    if [ "$token" = E ]; then expired=1; elif (( token > max )); then max=$token; fi
     n=$(( n + 1 ))
     [ $n -ge 2000 ] && break
-    read -r -t "$burst" line <&3 || break
+    left=$(( end - \${EPOCHREALTIME/[.,]/} ))
+    [ $left -le 0 ] && break
+    (( left > burst * 1000 )) && left=$(( burst * 1000 ))
+    printf -v wait_s '%d.%06d' $(( left / 1000000 )) $(( left % 1000000 ))
+    read -r -t "$wait_s" token <&3 || break
   done
-  if [ -n "$expired" ]; then echo expired; else echo "event $max"; fi
+  if [ -n "$expired" ]; then result=expired; else result="event $max"; fi
 elif [ $? -gt 128 ]; then
-  echo quiet
+  result=quiet
 else
-  echo closed
+  result=closed
   tail -n 3 "$d/err" >&2
 fi
 exec 3<&-
 pkill -P $$ 2>/dev/null
 wait 2>/dev/null
-rm -f "$pidfile" "$d/events" "$d/err"
+echo "$result"
+if [ -n "$objects" ] && [ \${#tls[@]} -gt 0 ] && [ "$result" != quiet ] && [ "$result" != closed ]; then
+  if [ "$(cat "$d"/ev.* 2>/dev/null | wc -c)" -gt $limit ]; then echo overflow; else echo objects; cat "$d"/ev.* 2>/dev/null; fi
+fi
+finish
 `;
 
 const STOP_SCRIPT = `p=$(cat "$TMPDIR/$0.pid" 2>/dev/null) && { pkill -P "$p"; kill "$p"; } 2>/dev/null
@@ -117,24 +192,62 @@ export interface LiveChecks {
   refresh(): void;
   /**
    * Widens this watch to the kinds the cluster picture is drawn from (sandbox/picture; the
-   * system namespaces left out) and hands `onRead` a read of the cluster at once and after
-   * every change, until the returned function is called. The same watch and the same read
-   * serve the picture and the checks: a second watcher in the lab would double the curls and
-   * the reads for one learner. Works with no exercises too (an instructor looking at a lab).
+   * system namespaces left out) and hands `onRead` those objects as soon as they are listed,
+   * then after every change, kept up to date from the watch's own events (no read per change),
+   * until the returned function is called. The same watch serves the picture and the checks:
+   * a second watcher in the lab would double the curls for one learner. Works with no
+   * exercises too (an instructor looking at a lab).
    */
   watchPicture(onRead: (read: ClusterRead) => void): () => void;
 }
 
-/** Watch specs ("apiPath|kubectlResource") of the picture's kinds outside the system namespaces. */
-const PICTURE_SPECS = PICTURE_KINDS.map((kind) => {
+/** The picture's kinds outside the system namespaces: "Kind|apiPath", for a watch or a list. */
+const PICTURE_PATHS = PICTURE_KINDS.map((kind) => {
   const field = kind === "Namespace" ? "metadata.name" : "metadata.namespace";
   const selector = encodeURIComponent(SYSTEM_NAMESPACES.map((ns) => `${field}!=${ns}`).join(","));
-  return `${apiPathOf(kind) ?? ""}?fieldSelector=${selector}|${resourceOf(kind)}`;
+  return { kind, path: `${apiPathOf(kind) ?? ""}?fieldSelector=${selector}` };
 });
+/** Watch specs ("apiPath|kubectlResource") of the picture's kinds. */
+const PICTURE_SPECS = PICTURE_PATHS.map(({ kind, path }) => `${path}|${resourceOf(kind)}`);
+/** What the watch script lists for a resync of the picture. */
+const PICTURE_LISTS = PICTURE_PATHS.map(({ kind, path }) => `${kind}|${path}`).join(" ");
 
 /** What a learner sees of a document: a re-grade that changes nothing is not emitted again. */
 function fingerprint(doc: ResultsDocument): string {
   return JSON.stringify([doc.outcome, doc.error, doc.checks.map((c) => [c.id, c.status, c.message, c.expected, c.found])]);
+}
+
+/** Lines that are JSON, parsed; any other (a relay ended mid-line) is left out. */
+function parseLines(lines: readonly string[]): unknown[] {
+  const out: unknown[] = [];
+  for (const line of lines) {
+    if (!line.startsWith("{")) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      // A line cut short when the watch ended; its event comes again from the resumed watch.
+    }
+  }
+  return out;
+}
+
+/** The lists of a resync ("list <Kind>" then the list, per kind), or why they cannot be used. */
+function parseLists(lines: readonly string[]): Map<string, PictureList> | string {
+  const lists = new Map<string, PictureList>();
+  for (let i = 0; i < lines.length; i++) {
+    const kind = /^list ([A-Za-z]+)$/.exec(lines[i]!)?.[1];
+    if (!kind) continue;
+    let parsed: ReturnType<typeof pictureListSchema.safeParse>;
+    try {
+      parsed = pictureListSchema.safeParse(JSON.parse(lines[i + 1] ?? ""));
+    } catch {
+      return `the ${kind} list is not JSON`;
+    }
+    if (!parsed.success) return `the ${kind} list is not a list of objects`;
+    lists.set(kind, parsed.data);
+  }
+  const missing = PICTURE_KINDS.filter((k) => !lists.has(k));
+  return missing.length > 0 ? `no list of ${missing.join(", ")}` : lists;
 }
 
 export function startLiveChecks(opts: {
@@ -147,9 +260,14 @@ export function startLiveChecks(opts: {
   const { lessonId, exercises, target } = opts;
   const marker = `kubelab-live-${randomBytes(6).toString("hex")}`;
   const kinds = [...new Set(exercises.flatMap((e) => e.checks.flatMap(kindsRead)))];
-  // Whoever looks at the cluster picture now (at most one: the app shares one per lab).
+  // Whoever looks at the cluster picture now (at most one: the app shares one per lab), and
+  // the objects it is drawn from, kept from the watch's events.
   let pictureReader: ((read: ClusterRead) => void) | undefined;
-  const kindsNow = () => (pictureReader ? [...new Set([...kinds, ...PICTURE_KINDS])] : kinds);
+  let pictureObjects = new PictureObjects();
+  /** A resync (a full list) is due before the next watch: set when the picture opens, and after a gap in the events. */
+  let pictureListDue = true;
+  /** The lab's watch cannot hand events back (no client certificate for curl): the picture is read at every change, as a fallback. */
+  let pictureByReads = false;
   const withCommands = exercises.filter((e) => e.checks.some(isPolled));
   const lastSent = new Map<string, string>();
   const lastOutcome = new Map<string, ResultsDocument["outcome"]>();
@@ -177,15 +295,12 @@ export function startLiveChecks(opts: {
     grading = true;
     try {
       let clusterRead = reuse ? lastRead : undefined;
-      if (!clusterRead && kindsNow().length > 0) {
-        // The picture is handed the read the moment it arrives, before any grading.
-        const reader = pictureReader;
-        const read = readCluster(target, kindsNow(), DEFAULT_GRADE_TIMEOUT_MS);
+      if (!clusterRead && kinds.length > 0) {
+        const read = readCluster(target, kinds, DEFAULT_GRADE_TIMEOUT_MS);
         clusterRead = read;
         lastRead = undefined;
         void read.then((r) => {
           if (r.ok) lastRead = read;
-          if (reader && reader === pictureReader && !stopped) handPicture(reader, r);
         });
       }
       for (const exercise of which) {
@@ -214,9 +329,20 @@ export function startLiveChecks(opts: {
     }
   }
 
-  // The picture reads at every change the watch reports, at once: grading waits for bursts to
-  // settle and re-grades at most once a second, which a picture meant to follow the terminal
-  // within a second cannot wait for. One read at a time; a change meanwhile reads once more.
+  function handPicture(read: ClusterRead): void {
+    const reader = pictureReader;
+    if (!reader || stopped) return;
+    try {
+      reader(read);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  const pictureRead = (): ClusterRead => ({ ok: true, byKind: pictureObjects.byKind() as Map<string, KubeObject[]>, unknownKinds: new Set() });
+
+  // Only where the lab's watch cannot hand its events back: the picture reads the cluster at
+  // every change the watch reports, one read at a time; a change meanwhile reads once more.
   let pictureReading = false;
   let pictureAgain = false;
   async function readPictureNow(): Promise<void> {
@@ -230,8 +356,8 @@ export function startLiveChecks(opts: {
         pictureAgain = false;
         const reader = pictureReader;
         if (!reader || stopped) break;
-        const read = await readCluster(target, kindsNow(), DEFAULT_GRADE_TIMEOUT_MS);
-        if (reader === pictureReader && !stopped) handPicture(reader, read);
+        const read = await readCluster(target, [...PICTURE_KINDS], DEFAULT_GRADE_TIMEOUT_MS);
+        if (reader === pictureReader) handPicture(read);
       } while (pictureAgain);
     } finally {
       pictureReading = false;
@@ -240,7 +366,7 @@ export function startLiveChecks(opts: {
 
   function changed(): void {
     if (stopped) return;
-    if (pictureReader) void readPictureNow();
+    if (pictureReader && pictureByReads) void readPictureNow();
     const now = Date.now();
     if (!debounce) firstChangeAt = now;
     else if (now - firstChangeAt >= LIVE_TIMING.maxDelayMs) return;
@@ -261,12 +387,37 @@ export function startLiveChecks(opts: {
       wake = () => (clearTimeout(t), resolve());
     });
 
-  function handPicture(reader: (read: ClusterRead) => void, read: ClusterRead): void {
-    try {
-      reader(read);
-    } catch (error) {
-      report(error);
+  /** What a resync answered: the picture starts again from the lists, or says it could not look. */
+  function pictureListed(status: string, lines: string[]): void {
+    if (!pictureReader) return;
+    if (status === "nolist") {
+      pictureByReads = true;
+      void readPictureNow();
+      return;
     }
+    const lists = status === "listed" ? parseLists(lines) : status === "toolarge" ? "too large" : status;
+    if (typeof lists === "string") {
+      // Listed again after the next change (no poll): until then the picture says it is old.
+      pictureObjects = new PictureObjects();
+      const tooLarge = lists === "too large" ? { tooLarge: say.outputTooLarge(HAND_BACK_BYTES) } : {};
+      handPicture({ ok: false, detail: `the cluster picture could not list the lab's objects: ${lists}`, ...tooLarge });
+      return;
+    }
+    pictureObjects.resync(lists);
+    handPicture(pictureRead());
+  }
+
+  /** What a watch that saw events handed back: applied to the picture's objects. */
+  function pictureEvents(lines: string[]): void {
+    if (!pictureReader) return;
+    if (pictureByReads) return; // changed() reads
+    if (!pictureObjects.ready || lines[0] !== "objects") {
+      // Too many to hand over ("overflow"), a watch started before the picture opened, or a
+      // picture whose last list failed: list again before the next watch.
+      pictureListDue = true;
+      return;
+    }
+    if (pictureObjects.apply(parseLines(lines.slice(1)))) handPicture(pictureRead());
   }
 
   // The watch restarts when its kinds change (the picture opened or closed): the running watch
@@ -280,6 +431,7 @@ export function startLiveChecks(opts: {
   /** Set while watchLoop runs; false the moment it leaves (no await between), unlike `watching`. */
   let looping = false;
   let resourceVersion = "";
+  const kindsNow = () => (pictureReader ? [...new Set([...kinds, ...PICTURE_KINDS])] : kinds);
 
   async function watchLoop(): Promise<void> {
     looping = true;
@@ -305,15 +457,22 @@ export function startLiveChecks(opts: {
       // After a failed watch, grade again at every attempt: a quiet watch would otherwise
       // leave the learner looking at the error until their next change.
       if (failures > 0) changed();
+      // The picture's objects are listed whole (and the watch follows at the next turn) when
+      // it opens and after a gap in its events (a failed watch too: a list that answers is
+      // the quickest sign that the lab is back).
+      const listing = pictureReader !== undefined && pictureListDue && !pictureByReads;
+      const objects = pictureReader !== undefined && !pictureByReads;
       let line = "";
+      let rest: string[] = [];
       let detail = "";
       let ended = () => {};
       iterationEnded = new Promise<void>((resolve) => (ended = resolve));
       execRunning = true;
       try {
-        const args = [marker, String(LIVE_TIMING.watchSeconds), String(LIVE_TIMING.burstSeconds), resourceVersion, ...specsNow()];
+        const burst = objects ? LIVE_TIMING.pictureBurstMs : LIVE_TIMING.watchSeconds * 1000;
+        const args = [marker, String(LIVE_TIMING.watchSeconds), String(LIVE_TIMING.burstMs), String(burst), resourceVersion, objects ? "objects" : "", listing ? PICTURE_LISTS : "", ...specsNow()];
         const r = await target.exec([LAB_BIN.bash, "-c", WATCH_SCRIPT, ...args], { ...AS_GRADER, timeoutMs: (LIVE_TIMING.watchSeconds + 10) * 1000 });
-        const lines = r.stdout.trim().split("\n");
+        const lines = r.stdout.split("\n");
         // Where the watch started: a watch that resumed from "now" and then ended without an
         // event (ended on purpose, or quiet) must not make the next one start from a later "now".
         const from = /^from ([1-9][0-9]*)$/.exec(lines[0] ?? "");
@@ -322,6 +481,7 @@ export function startLiveChecks(opts: {
           if (resourceVersion === "") resourceVersion = from[1]!;
         }
         line = lines[0] ?? "";
+        rest = lines.slice(1);
         detail = r.stderr.trim() || `exit ${r.exitCode}`;
       } catch (error) {
         detail = (error as Error).message;
@@ -331,6 +491,13 @@ export function startLiveChecks(opts: {
         ended();
       }
       if (stopped) return void (looping = false);
+      if (listing && /^(listed|nolist|toolarge|unlisted( |$))/.test(line)) {
+        // A resync ran instead of a watch; the next turn watches from where it started.
+        failures = 0;
+        pictureListDue = false;
+        pictureListed(line, rest);
+        continue;
+      }
       // Ended on purpose to watch other kinds: resume from the same version, no failure.
       if (restartRequested && !line.startsWith("event ")) continue;
       if (line.startsWith("event ") || line === "expired") {
@@ -339,6 +506,9 @@ export function startLiveChecks(opts: {
         // No version seen (a kubectl-watched kind, or output we could not read): resume from
         // now rather than replay the same events forever.
         resourceVersion = line !== "expired" && /^[1-9][0-9]*$/.test(seen) ? seen : "";
+        // Events missed (expired) or the watch starting from "now": the picture lists again.
+        if (resourceVersion === "") pictureListDue = true;
+        else pictureEvents(rest);
         changed();
         continue;
       }
@@ -347,9 +517,14 @@ export function startLiveChecks(opts: {
         continue;
       }
       // The watch could not run: the cluster is stopped or unreachable. Grade (which says
-      // so, as `error`) and try again later.
+      // so, as `error`) and try again later; the picture says it is old and lists again
+      // once the watch runs.
       failures++;
       report(new Error(`live watch in the lab ended (${line || "no answer"}): ${detail}`));
+      if (pictureReader && !pictureByReads) {
+        pictureListDue = true;
+        handPicture({ ok: false, detail: `live watch in the lab ended: ${detail}` });
+      }
       changed();
       await sleep(Math.min(1000 * 2 ** failures, LIVE_TIMING.backoffMaxMs));
     }
@@ -399,9 +574,14 @@ export function startLiveChecks(opts: {
       const widened = pictureReader === undefined;
       pictureReader = reader;
       if (!stopped) {
-        // A read for the picture now, then one after every change the widened watch sees.
-        void readPictureNow();
-        if (widened) void restartWatch();
+        if (widened) {
+          // The watch restarts over the picture's kinds, listing them first.
+          pictureObjects = new PictureObjects();
+          pictureListDue = true;
+          void restartWatch();
+        } else if (pictureByReads) void readPictureNow();
+        // Another reader of the same picture: it is handed what is held now.
+        else if (pictureObjects.ready) handPicture(pictureRead());
       }
       return () => {
         if (pictureReader !== reader) return;

@@ -1,7 +1,8 @@
 // Measurements of the cluster picture on a real lab: how soon a change reaches the picture,
 // and what drawing it costs in CPU per lab. The path is the server's own (the live checks'
-// watch widened by watchPicture, the read, buildPicture, diffPicture, the SSE frame encoded
-// and checked); only the loopback socket write to a browser is left out. Raw samples only;
+// watch widened by watchPicture, its events applied to the picture's objects, buildPicture,
+// diffPicture, the SSE frame encoded and checked); only the loopback socket write to a
+// browser is left out. Raw samples only;
 // run.ts summarises and prints.
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";

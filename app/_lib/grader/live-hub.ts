@@ -9,10 +9,10 @@
 // only a few lessons at once; beyond that a stream is refused with a frame the page explains.
 //
 // The cluster picture of a learner's lab (app/_lib/picture/picture-hub.ts) rides on one of
-// that learner's live sessions, so its objects come from the same watch and the same reads as
-// the checks. With no lesson open (an instructor looking, a page without exercises) it gets a
-// session of its own with no exercises; when a lesson's session appears, it moves there and
-// that session ends; when the session it rides on ends, it moves again.
+// that learner's live sessions, so its objects come from the same watch as the checks. With
+// no lesson open (an instructor looking, a page without exercises) it gets a session of its
+// own with no exercises; when a lesson's session appears, it moves there and that session
+// ends; when the session it rides on ends, it moves again.
 import "server-only";
 import type { LiveFrame } from "@/app/_lib/grader/live-frames";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";

@@ -31,8 +31,9 @@ export interface LiveSessionOptions {
 export interface LiveSession {
   close(): void;
   /**
-   * Hands every read of the watched lab to `reader` (the cluster picture), on this lab and on
-   * every lab that follows it; null stops. The checks' own watch is widened, not doubled.
+   * Hands the watched lab's objects to `reader` (the cluster picture) at once and after every
+   * change, on this lab and on every lab that follows it; null stops. The checks' own watch
+   * is widened, not doubled.
    */
   setPictureReader(reader: ((read: ClusterRead) => void) | null): void;
 }

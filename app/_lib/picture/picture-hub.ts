@@ -1,8 +1,9 @@
 // One cluster picture per lab owner, however many tabs look at it (the learner's own, an
 // instructor's): it rides on the owner's live session (live-hub.ts's ridePicture), builds the
-// picture from every read of the watched lab (sandbox/picture/build.ts) and sends each
-// stream a snapshot when it joins, then a diff of the namespaces that changed. A read that
-// changes nothing a reader sees sends nothing. The ride ends a few seconds after the last
+// picture from the watched lab's objects each time the watch hands them over (listed once,
+// then kept from the watch's events; sandbox/grader/live.ts) with sandbox/picture/build.ts, and
+// sends each stream a snapshot when it joins, then a diff of the namespaces that changed.
+// Objects that change nothing a reader sees send nothing. The ride ends a few seconds after the last
 // stream leaves, so a reload does not restart the watch.
 import "server-only";
 import type { LiveRuntime } from "@/app/_lib/grader/live-session";

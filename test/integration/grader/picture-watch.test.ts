@@ -1,9 +1,11 @@
 // The cluster picture rides on the live checks' one watch: widening it to the picture's kinds
 // draws the learner's objects at once and again after each change, with no exercise at all
 // (an instructor looking at a lab) or beside a lesson's checks, and narrowing it again leaves
-// nothing running in the lab. Real lab, real cluster.
+// nothing running in the lab. It follows the watch's own events: after the first lists, no
+// change makes it read the cluster again, and a watch that restarts lists afresh. Real lab,
+// real cluster.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClusterRead } from "@/sandbox/grader/engine";
+import { type ClusterRead, type GradeTarget, LAB_BIN } from "@/sandbox/grader/engine";
 import { startLiveChecks } from "@/sandbox/grader/live";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
 import { readExercises } from "@/app/_lib/lessons/exercises";
@@ -20,6 +22,19 @@ async function learner(command: string): Promise<string> {
 }
 
 const graderWatches = async () => Number((await learner("pgrep -u kubelab-grader -c curl || true")).trim());
+
+/** The lab's target, counting the reads of the cluster (`kubectl get` as the grader) made through it. */
+function countingReads(): { target: GradeTarget; reads: () => number } {
+  let reads = 0;
+  const target: GradeTarget = {
+    ...lab.target,
+    exec: (cmd, options) => {
+      if (cmd.includes(LAB_BIN.kubectl) && cmd.includes("get")) reads++;
+      return lab.target.exec(cmd, options);
+    },
+  };
+  return { target, reads: () => reads };
+}
 
 function podsOf(picture: ClusterPicture | undefined, deployment: string, namespace = "default"): string[] {
   const d = picture?.namespaces.find((n) => n.name === namespace)?.deployments.find((x) => x.name === deployment);
@@ -39,7 +54,8 @@ describe("the cluster picture on the live watch", () => {
     const pictures: ClusterPicture[] = [];
     const failed: ClusterRead[] = [];
     const errors: Error[] = [];
-    const live = startLiveChecks({ lessonId: "none", exercises: [], target: lab.target, onResults: () => {}, onError: (e) => errors.push(e) });
+    const counted = countingReads();
+    const live = startLiveChecks({ lessonId: "none", exercises: [], target: counted.target, onResults: () => {}, onError: (e) => errors.push(e) });
     try {
       // Opened the moment the checks start, as a picture-only session does (a picture opened
       // while the empty watch loop was still leaving once found no loop and no watch ran).
@@ -62,6 +78,8 @@ describe("the cluster picture on the live watch", () => {
       );
       await learner("kubectl create namespace picture-extra");
       await until("the new namespace", () => pictures.at(-1)?.namespaces.map((n) => n.name) ?? [], (names) => names.includes("picture-extra"));
+      // Every change above came from the watch's events: the cluster was never read.
+      expect(counted.reads()).toBe(0);
 
       close();
       await until("the watch to stop when nobody looks", graderWatches, (n) => n === 0, 30_000);
@@ -75,6 +93,48 @@ describe("the cluster picture on the live watch", () => {
     expect(failed).toEqual([]);
     expect(errors).toEqual([]);
     expect(await learner("pgrep -u kubelab-grader -a 'curl|kubectl' || true")).toBe("");
+  });
+
+  it("follows a deleted pod and a rollout's new ReplicaSet from the events, and lists afresh when its watch restarts", async () => {
+    await lab.reset();
+    await learner("kubectl create deployment roll --image=nginx --replicas=2 && kubectl run lone --image=nginx");
+    const pictures: ClusterPicture[] = [];
+    const errors: Error[] = [];
+    const counted = countingReads();
+    const live = startLiveChecks({ lessonId: "none", exercises: [], target: counted.target, onResults: () => {}, onError: (e) => errors.push(e) });
+    const onRead = (read: ClusterRead) => read.ok && pictures.push(buildPicture(read.byKind));
+    const defaults = () => pictures.at(-1)?.namespaces.find((n) => n.name === "default");
+    const barePods = () => defaults()?.pods.map((p) => p.name) ?? [];
+    const rolling = () =>
+      defaults()
+        ?.deployments.find((d) => d.name === "roll")
+        ?.replicaSets.map((rs) => ({ revision: rs.revision, pods: rs.pods.filter((p) => !p.deleting).length })) ?? [];
+    try {
+      let close = live.watchPicture(onRead);
+      await until("roll's two pods and the bare pod", () => [podsOf(pictures.at(-1), "roll").length, barePods()] as const, ([n, bare]) => n === 2 && bare.includes("lone"));
+      await learner("kubectl delete pod lone");
+      await until("the deleted pod to leave the picture", barePods, (bare) => !bare.includes("lone"));
+      await learner("kubectl set image deployment/roll nginx=nginx:1.27");
+      await until("the new ReplicaSet, leading, with both pods, and the old one emptied", rolling, (sets) => sets.length === 2 && sets[0]!.revision === 2 && sets[0]!.pods === 2 && sets[1]!.pods === 0);
+      expect(counted.reads()).toBe(0);
+
+      // The watch restarts (the picture closes, and nothing watches; then it opens again):
+      // what changed meanwhile, unseen by any watch, is in the picture from the new lists.
+      close();
+      await until("the watch to stop when nobody looks", graderWatches, (n) => n === 0, 30_000);
+      await learner("kubectl scale deployment roll --replicas=1 && kubectl run lone-again --image=nginx");
+      const seen = pictures.length;
+      close = live.watchPicture(onRead);
+      await until("a new picture", () => pictures.length, (n) => n > seen);
+      expect(barePods()).toContain("lone-again");
+      expect(rolling()[0]).toMatchObject({ revision: 2 });
+      expect(podsOf(pictures.at(-1), "roll").length).toBeGreaterThanOrEqual(1);
+      await until("roll at one pod", () => rolling()[0]?.pods, (n) => n === 1);
+      close();
+    } finally {
+      await live.stop();
+    }
+    expect(errors).toEqual([]);
   });
 
   it("beside a lesson's checks, the same watch serves both and the checks go on after the picture closes", async () => {
