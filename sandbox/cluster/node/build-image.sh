@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the lab image of profile `node`, derived from the `sim` lab image
-# (sandbox/image/build.sh): the node binaries (build-node-binaries.sh), the CNI plugins,
+# (sandbox/image/build.sh): the node binaries (build-node-binaries.sh), BuildKit
+# (build-buildkit.sh) with the learner's `docker` (kubelab-docker), the CNI plugins,
 # Debian's nftables for kube-proxy, the offline image catalogue (build-catalogue.sh),
 # kubelab-node and the node's add-ons, and a pristine cluster snapshot made by
 # `KUBELAB_PROFILE=node kubelab-cluster init`. No network inside the build.
@@ -29,6 +30,8 @@ done
 tooldir="$(bash "$here/build-tools.sh" | tail -n 1)"
 [[ -x "$tooldir/storage-provisioner" ]] || die "no storage-provisioner in $tooldir"
 catalogue="$(bash "$here/build-catalogue.sh" "$bindir" "$tooldir" | tail -n 1)"
+bkdir="$(bash "$here/build-buildkit.sh" | tail -n 1)"
+for b in buildkitd buildctl; do [[ -x "$bkdir/$b" ]] || die "no $b in $bkdir"; done
 
 # nftables for kube-proxy's nftables mode and the portmap plugin (the kernel has nf_tables
 # built in); fetched with apt on the host, installed with dpkg in the offline build.
@@ -43,8 +46,8 @@ if ! [[ -f "$debdir/.done" ]]; then
 fi
 
 hash="$( {
-  echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "tools=$(basename "$tooldir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"
-  for f in build-image.sh kubelab-node addons.yaml admission.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
+  echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "tools=$(basename "$tooldir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"; echo "buildkit=$(basename "$bkdir")"
+  for f in build-image.sh kubelab-node kubelab-docker sudoers addons.yaml admission.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
 } | sha256sum | cut -c1-16)"
 tag="$image_repo:$hash"
 if docker image inspect "$tag" >/dev/null 2>&1; then
@@ -59,9 +62,12 @@ mkdir -p "$ctx/bin" "$ctx/cni" "$ctx/node" "$ctx/images" "$ctx/debs"
 for b in kubelet kube-proxy containerd containerd-shim-runc-v2 ctr runc crictl; do ln "$bindir/$b" "$ctx/bin/" 2>/dev/null || cp "$bindir/$b" "$ctx/bin/"; done
 for b in bridge host-local loopback portmap; do ln "$bindir/$b" "$ctx/cni/" 2>/dev/null || cp "$bindir/$b" "$ctx/cni/"; done
 cp "$tooldir/storage-provisioner" "$ctx/bin/"
+for b in buildkitd buildctl; do ln "$bkdir/$b" "$ctx/bin/" 2>/dev/null || cp "$bkdir/$b" "$ctx/bin/"; done
 for f in "$catalogue"/*.tar "$catalogue/digest" "$catalogue/references.txt"; do ln "$f" "$ctx/images/" 2>/dev/null || cp "$f" "$ctx/images/"; done
 cp "$debdir"/*.deb "$ctx/debs/"
 install -m 0755 "$here/kubelab-node" "$ctx/node/kubelab-node"
+install -m 0755 "$here/kubelab-docker" "$ctx/node/kubelab-docker"
+install -m 0440 "$here/sudoers" "$ctx/node/sudoers"
 install -m 0644 "$here/addons.yaml" "$ctx/node/addons.yaml"
 install -m 0644 "$here/admission.yaml" "$ctx/node/admission.yaml"
 cat >"$ctx/Dockerfile" <<'EOF'
@@ -80,6 +86,9 @@ RUN set -e; mkdir -p /run/containerd; \
     for f in /tmp/images/*.tar; do ctr -n k8s.io images import --no-unpack "$f" >/dev/null 2>&1; done; \
     for ref in $(ctr -n k8s.io images ls -q 2>/dev/null | grep -v '^sha256:'); do ctr -n k8s.io images label "$ref" io.cri-containerd.pinned=pinned >/dev/null 2>&1; done; \
     test "$(ctr -n k8s.io images ls -q 2>/dev/null | grep -vc '^sha256:')" -eq "$(sort -u /tmp/images/references.txt | wc -l)"; \
+    mkdir -p /opt/kubelab/node; \
+    ctr -n k8s.io images ls 2>/dev/null | awk 'NR > 1 && $1 !~ /^sha256:/ {print $1 "\t" $2 "\t" $3}' >/opt/kubelab/node/catalogue.tsv; \
+    test "$(wc -l </opt/kubelab/node/catalogue.tsv)" -eq "$(sort -u /tmp/images/references.txt | wc -l)"; \
     kill "$cpid"; wait "$cpid" || true; \
     cp /tmp/images/digest /var/lib/containerd/.kubelab-images; \
     blobs=/var/lib/containerd/io.containerd.content.v1.content/blobs/sha256; \
@@ -98,6 +107,11 @@ COPY node/ /opt/kubelab/node/
 COPY images/digest images/references.txt /opt/kubelab/node/images/
 COPY --from=seed /opt/kubelab/node/content/ /opt/kubelab/node/content/
 COPY --from=seed /var/lib/containerd/ /var/lib/containerd/
+# What the learner's `docker build` may start FROM (reference, media type, digest), and the
+# learner's `docker`, which builds into the node's containerd (kubelab-docker).
+COPY --from=seed /opt/kubelab/node/catalogue.tsv /opt/kubelab/node/images/catalogue.tsv
+RUN set -e; mv /opt/kubelab/node/sudoers /etc/sudoers.d/kubelab-node; visudo -cqf /etc/sudoers.d/kubelab-node; \
+    ln -s /opt/kubelab/node/kubelab-docker /usr/local/bin/docker
 # The snapshot of profile sim (kwok's node and pods) is replaced by one without a Node: the
 # lab's kubelet registers `minikube` when the lab starts.
 ENV KUBELAB_PROFILE=node
