@@ -38,10 +38,12 @@ describe("image builds in a node lab", () => {
     await writeProject("~/hello-node", { "server.js": SERVER_JS, Dockerfile: DOCKERFILE });
     const env = await ok("minikube docker-env");
     expect(env).toContain('export MINIKUBE_ACTIVE_DOCKERD="minikube"');
-    const build = await ok("cd ~/hello-node && eval $(minikube docker-env) && docker build -t hello-node:v1 .", 300_000);
+    const build = await ok("cd ~/hello-node && eval $(minikube docker-env) && docker build -t hello-node:v1 -t gcr.io/kubelab-demo/hello-node:v1 .", 300_000);
     expect(build).toMatch(/Successfully built [0-9a-f]{12}/);
     expect(build).toContain("Successfully tagged hello-node:v1");
+    expect(build).toContain("Successfully tagged gcr.io/kubelab-demo/hello-node:v1");
     expect(await ok("docker images hello-node")).toMatch(/^hello-node\s+v1\s+[0-9a-f]{12}\s+\d/m);
+    expect(await ok("docker images")).toMatch(/^gcr\.io\/kubelab-demo\/hello-node\s+v1\s/m);
 
     await ok(`cat <<'EOF' | kubectl apply -f -
 apiVersion: apps/v1
