@@ -1,9 +1,13 @@
 // What the lessons make a learner do with workloads, done as the learner in a real lab:
 // deployments, scaling, rolling updates and rollbacks, services, multi-document manifests
 // and Helm. Every wait is a bounded poll on cluster state, never a timing assertion.
+import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Lab } from "./lab";
 import { useLab } from "./use-lab";
+
+/** The source article's WordPress + MariaDB manifest, as written (test/fixtures/seeds/). */
+const SOURCE_WORDPRESS = new URL("../../fixtures/seeds/wordpress-k8s.yml", import.meta.url);
 
 interface Pod {
   metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -135,91 +139,7 @@ describe("workloads, as the learner", () => {
   });
 
   it("applies a multi-document manifest: WordPress and MariaDB, two deployments and two services", async () => {
-    const manifest = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: wordpress-mysql
-  labels:
-    app: wordpress
-spec:
-  selector:
-    matchLabels:
-      app: wordpress
-      tier: mysql
-  template:
-    metadata:
-      labels:
-        app: wordpress
-        tier: mysql
-    spec:
-      containers:
-        - image: mariadb:10.7
-          name: mysql
-          env:
-            - name: MYSQL_DATABASE
-              value: wordpress
-            - name: MYSQL_ROOT_PASSWORD
-              value: password
-          ports:
-            - containerPort: 3306
-              name: mysql
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: wordpress-mysql
-  labels:
-    app: wordpress
-spec:
-  ports:
-    - port: 3306
-  selector:
-    app: wordpress
-    tier: mysql
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: wordpress
-  labels:
-    app: wordpress
-spec:
-  selector:
-    matchLabels:
-      app: wordpress
-      tier: frontend
-  template:
-    metadata:
-      labels:
-        app: wordpress
-        tier: frontend
-    spec:
-      containers:
-        - image: wordpress:5.9.1-php8.1-apache
-          name: wordpress
-          env:
-            - name: WORDPRESS_DB_HOST
-              value: wordpress-mysql
-            - name: WORDPRESS_DB_PASSWORD
-              value: password
-          ports:
-            - containerPort: 80
-              name: wordpress
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: wordpress
-  labels:
-    app: wordpress
-spec:
-  type: NodePort
-  ports:
-    - port: 80
-  selector:
-    app: wordpress
-    tier: frontend
-`;
+    const manifest = readFileSync(SOURCE_WORDPRESS, "utf8");
     await lab.ok("cat > wordpress-k8s.yml", { input: manifest });
     const applied = await lab.ok("kubectl apply -f wordpress-k8s.yml");
     for (const line of [
