@@ -92,6 +92,10 @@ describe("kubelab on PostgreSQL", { timeout: 120_000 }, () => {
     async () => {
       await page.goto(`/en/lessons/${LESSON}`);
       await startLab(page, FIRST_START_MS);
+      // The lesson's setup (the web Deployment) has run once its live checks watch the lab;
+      // typing before that, the learner would scale a Deployment that is not there yet.
+      await expect.poll(() => page.isVisible(`${card} [data-testid="exercise-live"]`), { timeout: ANSWER_MS }).toBe(true);
+      await expect.poll(() => page.getAttribute(TERMINAL, "data-terminal-state"), { timeout: ANSWER_MS, interval: 200 }).toBe("attached");
       await page.click(TERMINAL);
       await page.keyboard.type("kubectl scale deployment web --replicas=3");
       await page.keyboard.press("Enter");
