@@ -18,6 +18,8 @@ export type LabEvent = z.infer<typeof labEventSchema>;
 export interface LabEventBus {
   publish(event: LabEvent): void;
   subscribe(listener: (event: LabEvent) => void): () => void;
+  /** Called when events may have been missed (a bus across servers that was cut off for a while). */
+  onMissed?(listener: () => void): () => void;
 }
 
 /** One process: delivered at once to this process's listeners. */

@@ -74,6 +74,7 @@ export class LabManager {
   private readonly labEvents: LabEventBus;
   readonly leadership: Leadership;
   private unsubscribeLabEvents?: () => void;
+  private unsubscribeMissed?: () => void;
   private unsubscribeLeadership?: () => void;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribeExit?: () => void;
@@ -107,6 +108,10 @@ export class LabManager {
       // leader refills now, not at its next reconcile. (Refills coalesce; one process alone
       // refills where it claims, as before.)
       if (this.leadership.shared && this.leadership.leads() && !this.closed) void this.admission.refillPool();
+    });
+    // Changes may have happened unheard: every learner watched here gets their view read again.
+    this.unsubscribeMissed = this.labEvents.onMissed?.(() => {
+      for (const name of this.events.eventNames()) if (typeof name === "string" && name !== "ended") this.events.emit(name);
     });
     this.engine = new EngineWatch(provider, log);
     this.store = new LabStore(db, provider.kind);
@@ -169,6 +174,7 @@ export class LabManager {
     this.unsubscribeEngine?.();
     this.unsubscribeLeadership?.();
     this.unsubscribeLabEvents?.();
+    this.unsubscribeMissed?.();
     await this.store.flushActivity();
   }
 

@@ -122,6 +122,9 @@ describe("two kubelab servers on one PostgreSQL database", { timeout: 120_000 },
       const card = `[data-testid="exercise"][data-exercise-id="scale-web"]`;
       await haneul.goto(`/en/lessons/${LESSON}`);
       await startLab(haneul, FIRST_START_MS);
+      // The lesson's setup (the web Deployment) has run once its live checks watch the lab;
+      // typing before that, the learner would scale a Deployment that is not there yet.
+      await expect.poll(() => haneul.isVisible(`${card} [data-testid="exercise-live"]`), { timeout: ANSWER_MS }).toBe(true);
       await expect.poll(() => haneul.getAttribute(TERMINAL, "data-terminal-state"), { timeout: ANSWER_MS, interval: 200 }).toBe("attached");
       await haneul.click(TERMINAL);
       await haneul.keyboard.type("kubectl scale deployment web --replicas=3");

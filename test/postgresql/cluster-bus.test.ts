@@ -17,6 +17,9 @@ const ping = z.strictObject({ id: z.string() });
 let url: string;
 let a: PostgresBus;
 let b: PostgresBus;
+/** Times b said it may have missed messages (through the lab events' view of the bus too). */
+let missedAtB = 0;
+let labMissedAtB = 0;
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -36,6 +39,8 @@ beforeAll(async () => {
   b = new PostgresBus({ url, log: silent, name: "b", firstBackoffMs: 50 });
   await Promise.all([a.start(), b.start()]);
   await Promise.all([a.listening(), b.listening()]);
+  b.onMissed(() => missedAtB++);
+  labEventsOn(b, silent).onMissed?.(() => labMissedAtB++);
 });
 
 afterAll(async () => {
@@ -83,7 +88,9 @@ describe("cluster bus on PostgreSQL", { timeout: 30_000 }, () => {
     await expect(a.channel("three", ping).publish({ id: "x".repeat(9000) })).rejects.toThrow(/send ids/);
   });
 
-  it("after PostgreSQL terminates its listening session, the bus listens again and delivers", async () => {
+  it("after PostgreSQL terminates its listening session, the bus listens again, says it may have missed messages, and delivers", async () => {
+    // Connected once, never cut off: nothing missed.
+    expect([missedAtB, labMissedAtB]).toEqual([0, 0]);
     const atB: string[] = [];
     b.channel("four", ping).subscribe((m) => atB.push(m.id));
     const [before] = await backendOf(b.listenerName);
@@ -104,5 +111,7 @@ describe("cluster bus on PostgreSQL", { timeout: 30_000 }, () => {
     const after = await backendOf(b.listenerName);
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before);
+    // Listeners were told once that messages may have been lost meanwhile.
+    expect([missedAtB, labMissedAtB]).toEqual([1, 1]);
   });
 });

@@ -149,4 +149,14 @@ describe("two lab managers on one PostgreSQL database", { timeout: 300_000 }, ()
     await until("the new leader to refill the pool", () => byStatus("pooled"), (rows) => rows.length === 1 && rows[0]!.id !== pooled!.id);
     expect(await runningLabsOf(installationId)).toHaveLength(2);
   });
+
+  it("when its bus was cut off, a manager has every watched learner's view read again (changes may have gone unheard)", async () => {
+    const carol = (await admin.user.create({ data: {} })).id;
+    let told = 0;
+    two.manager.subscribe(carol, () => told++);
+    const [session] = await sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [two.bus.listenerName]);
+    await sql("SELECT pg_terminate_backend($1)", [session!.pid]);
+    // Nothing changed for carol; the stream is told to read again because it cannot know.
+    await until("carol's watchers to be told", () => told, (n) => n > 0, 15_000);
+  });
 });

@@ -20,6 +20,11 @@ export interface ClusterBus {
   readonly kind: "in-process" | "postgresql";
   /** The channel of this name; asking twice gives the same one. */
   channel<T>(name: string, schema: z.ZodType<T>): BusChannel<T>;
+  /**
+   * Called when this server may have missed messages (its listening session was down and is
+   * back): whoever shows something read again what they show. Never, in-process.
+   */
+  onMissed(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,10 @@ export class InProcessBus implements ClusterBus {
       },
       subscribe: (listener) => this.local.subscribe(emitter, listener),
     };
+  }
+
+  onMissed(): () => void {
+    return () => undefined;
   }
 
   async close(): Promise<void> {}

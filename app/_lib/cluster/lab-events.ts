@@ -13,5 +13,6 @@ export function labEventsOn(bus: ClusterBus, log: Logger): LabEventBus {
       channel.publish(event).catch((error: unknown) => log.warn({ err: error, event }, "could not announce a lab change"));
     },
     subscribe: (listener) => channel.subscribe(listener),
+    onMissed: (listener) => bus.onMissed(listener),
   };
 }

@@ -5,9 +5,10 @@
 // messages in the same order. What arrives is parsed and checked (the envelope, then the
 // channel's zod schema) before any listener sees it; anything else is dropped and logged.
 // While the listening session is down, messages for this server are lost (NOTIFY keeps
-// nothing): its open streams show the change with the next message (they re-read the
-// database then), or when the browser reconnects (the dashboard catches up on "ready").
+// nothing): when it is back, onMissed listeners are called, and the streams read again what
+// they show (a lab view, a dashboard's roster and progress).
 import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -37,6 +38,8 @@ export class PostgresBus implements ClusterBus {
   private readonly pool: pg.Pool;
   private readonly listener: DedicatedConnection;
   private readonly log: Logger;
+  private readonly missed = new EventEmitter().setMaxListeners(0);
+  private listenedBefore = false;
 
   constructor(o: PostgresBusOptions) {
     this.log = o.log;
@@ -54,6 +57,9 @@ export class PostgresBus implements ClusterBus {
           if (n.channel === NOTIFY_CHANNEL) this.receive(n.payload);
         });
         await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+        // Listening again after a gap: whatever was sent meanwhile did not arrive here.
+        if (this.listenedBefore) setImmediate(() => this.tellMissed());
+        this.listenedBefore = true;
       },
     });
   }
@@ -76,7 +82,13 @@ export class PostgresBus implements ClusterBus {
     };
   }
 
+  onMissed(listener: () => void): () => void {
+    this.missed.on("missed", listener);
+    return () => this.missed.off("missed", listener);
+  }
+
   async close(): Promise<void> {
+    this.missed.removeAllListeners();
     await this.listener.close();
     await this.pool.end().catch(() => undefined);
   }
@@ -88,6 +100,16 @@ export class PostgresBus implements ClusterBus {
       throw new Error(`bus message on "${channel}" is ${Buffer.byteLength(text)} bytes; NOTIFY takes under 8000: send ids and read the rest from the database`);
     }
     await this.pool.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, text]);
+  }
+
+  private tellMissed(): void {
+    for (const listener of this.missed.listeners("missed") as (() => void)[]) {
+      try {
+        listener();
+      } catch {
+        /* the listener's own problem */
+      }
+    }
   }
 
   private receive(payload: string | undefined): void {

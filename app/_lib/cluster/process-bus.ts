@@ -18,6 +18,11 @@ export function createClusterBus(url: string, log: Logger): ClusterBus {
   return bus;
 }
 
+/** Called when this server may have missed bus messages (see ClusterBus.onMissed). */
+export function onMissedMessages(listener: () => void): () => void {
+  return clusterBus().onMissed(listener);
+}
+
 export function clusterBus(): ClusterBus {
   return processSingleton("cluster-bus", () => createClusterBus(env().DATABASE_URL, logger.child({ component: "bus" })));
 }

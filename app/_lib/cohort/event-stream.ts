@@ -8,6 +8,7 @@
 import "server-only";
 import { STREAM_RECHECK_MS } from "@/app/_lib/auth/session-core";
 import type { CohortWatch } from "@/app/_lib/data/cohort-progress";
+import { onMissedMessages } from "@/app/_lib/cluster/process-bus";
 import { subscribeRoster } from "@/app/_lib/data/cohort-roster-bus";
 import { type ProgressFrame, progressFrameSchema, type RosterFrame, rosterFrameSchema } from "@/app/_lib/data/cohort-schemas";
 import { subscribeProgress } from "@/app/_lib/data/progress-events";
@@ -37,11 +38,23 @@ export async function cohortEventStream(watch: CohortWatch, signal: AbortSignal,
           send(sink, "roster", rosterFrameSchema.parse({ cohortId: watch.cohortId, at: new Date().toISOString() }));
         });
       });
+      // This server's bus was cut off a while (servers sharing PostgreSQL): the learners are
+      // read again, and "ready" makes the browser catch up, as after a reconnect of its own.
+      const unsubscribeMissed = onMissedMessages(() => {
+        void watch
+          .learners()
+          .then((fresh) => {
+            learners = fresh;
+            send(sink, "ready", {});
+          })
+          .catch(() => undefined);
+      });
       // Tells the browser the stream is live, so it can catch up on anything recorded before.
       send(sink, "ready", {});
       return () => {
         unsubscribeProgress();
         unsubscribeRoster();
+        unsubscribeMissed();
       };
     },
   });
