@@ -11,7 +11,7 @@ import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
-import { dropTestDatabases, emptyPostgresDatabase } from "../support/database";
+import { dropTestDatabases, emptyPostgresDatabase, queryPostgres } from "../support/database";
 import { removeInstallationLabs, requireDockerAndImage, runningLabsOf } from "../support/docker";
 import { EXERCISE_FIXTURE, makeContentDir, ROOT } from "../support/fixture-content";
 import { startLab, stopLabIfReady, TERMINAL, waitForShell } from "../support/lab-page";
@@ -37,16 +37,7 @@ let page: Page;
 const card = '[data-testid="exercise"][data-exercise-id="scale-web"]';
 const attr = (selector: string, name: string) => page.getAttribute(selector, name);
 
-/** One query on the server's PostgreSQL database, as an operator would run it with psql. */
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryPostgres<T>(databaseUrl, text, values);
 
 beforeAll(async () => {
   await requireDockerAndImage();

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { labEventsOn } from "@/app/_lib/cluster/lab-events";
 import { NOTIFY_CHANNEL, PostgresBus } from "@/app/_lib/cluster/postgres-bus";
 import type { LabEvent } from "@/sandbox/manager/lab-events";
-import { emptyPostgresDatabase } from "../support/database";
+import { emptyPostgresDatabase, queryPostgres } from "../support/database";
 
 const silent = pino({ level: "silent" });
 const ping = z.strictObject({ id: z.string() });
@@ -21,15 +21,7 @@ let b: PostgresBus;
 let missedAtB = 0;
 let labMissedAtB = 0;
 
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryPostgres<T>(url, text, values);
 
 const backendOf = async (name: string) => (await sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [name])).map((r) => r.pid);
 

@@ -6,7 +6,7 @@ import pg from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresLeaderLock } from "@/app/_lib/cluster/leader-lock";
-import { emptyPostgresDatabase } from "../support/database";
+import { emptyPostgresDatabase, queryPostgres } from "../support/database";
 
 const silent = pino({ level: "silent" });
 /** Short, so the test is quick; the server's default is seconds. */
@@ -18,15 +18,7 @@ let b: PostgresLeaderLock;
 const changesOfA: boolean[] = [];
 const changesOfB: boolean[] = [];
 
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryPostgres<T>(url, text, values);
 
 const backendsOf = async (name: string) => (await sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [name])).map((r) => r.pid);
 

@@ -19,7 +19,7 @@ import { LabManager } from "@/sandbox/manager/manager";
 import { createLabMetrics, type LabMetrics } from "@/sandbox/manager/metrics";
 import type { EndReason } from "@/sandbox/manager/view";
 import { DockerProvider } from "@/sandbox/providers/docker";
-import { emptyPostgresDatabase } from "../support/database";
+import { emptyPostgresDatabase, queryPostgres } from "../support/database";
 import { LAB_IMAGE, removeInstallationLabs, requireDockerAndImage, runningLabsOf } from "../support/docker";
 import { TEST_MANAGER_DEFAULTS } from "../support/lab-manager";
 import { until } from "../support/until";
@@ -65,15 +65,7 @@ async function startServer(name: string): Promise<Server> {
   return { name, lines, db, provider, bus, lock, metrics, manager };
 }
 
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryPostgres<T>(url, text, values);
 
 const byStatus = async (status: string) => admin.sandbox.findMany({ where: { status }, select: { id: true } });
 const leaderGauge = async (s: Server) => (await s.metrics.leader.get()).values[0]?.value;
