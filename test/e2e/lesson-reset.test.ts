@@ -48,6 +48,20 @@ async function answer(command: string, marker: string): Promise<string> {
   return text.slice(start, stop);
 }
 
+/**
+ * Remembers the text of the terminal's "preparing this lesson" notice if it ever shows: it is
+ * up only while the lesson's setups run, which the test cannot time.
+ */
+async function notePreparingNotice(): Promise<void> {
+  await page.evaluate(() => {
+    const seen = window as unknown as { kubelabPreparingSeen?: string };
+    new MutationObserver(() => {
+      const notice = document.querySelector('[data-testid="terminal-preparing"]');
+      if (notice && !seen.kubelabPreparingSeen) seen.kubelabPreparingSeen = notice.textContent?.trim();
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
 beforeAll(async () => {
   ({ browser, context, page } = await openPage({ baseURL, viewport: { width: 1400, height: 900 } }));
 });
@@ -62,6 +76,7 @@ describe("start this lesson from a clean cluster", { timeout: 180_000 }, () => {
     async () => {
       await page.goto(`/ko/lessons/${LESSON}`);
       expect(await page.locator('[data-testid="lab-reset-lesson"]').count()).toBe(0);
+      await notePreparingNotice();
       await startLab(page, FIRST_START_MS);
       const button = page.locator('[data-testid="lab-reset-lesson"]');
       expect(await button.textContent()).toBe("레슨 새로 시작");
@@ -69,6 +84,18 @@ describe("start this lesson from a clean cluster", { timeout: 180_000 }, () => {
     },
     FIRST_START_MS + 30_000,
   );
+
+  it("holds what the learner types while the lesson's setups run, then runs it after them", async () => {
+    // Typed at once, at the first prompt: without the hold this reaches the shell while the
+    // setup is still making storefront (NotFound, or fewer than 3 ready pods).
+    const typedAtOnce = await answer("kubectl get deployment storefront -o jsonpath='{.status.readyReplicas}{\"\\n\"}'", "held");
+    expect(typedAtOnce).toMatch(/^3$/m);
+    expect(await page.evaluate(() => (window as unknown as { kubelabPreparingSeen?: string }).kubelabPreparingSeen)).toBe(
+      "클러스터에 이 레슨을 준비하고 있습니다… 지금 입력한 내용은 준비가 끝나는 대로 실행됩니다.",
+    );
+    await expect.poll(() => page.locator('[data-testid="terminal-preparing"]').count(), { timeout: ANSWER_MS }).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="exercise-live"]').first().textContent(), { timeout: ANSWER_MS }).toContain("작업하는 동안 자동으로 확인 중");
+  });
 
   it("asks first, saying what goes and what stays; Cancel changes nothing", async () => {
     // What an earlier lesson left, and things of the learner's own.

@@ -33,6 +33,8 @@ function decode(text: string): { event: string; data: unknown } {
 describe("live frames", () => {
   it.each<LiveFrame>([
     { type: "waiting" },
+    { type: "preparing", sandboxId: "cm123" },
+    { type: "unprepared", sandboxId: "cm123" },
     { type: "watching", sandboxId: "cm123" },
     { type: "results", results: results as unknown as Extract<LiveFrame, { type: "results" }>["results"] },
     { type: "results", results: results as unknown as Extract<LiveFrame, { type: "results" }>["results"], progress: { attempts: 2, firstPassedAt: "2026-11-21T12:00:01.000Z" } },

@@ -89,6 +89,10 @@ export function ExerciseCard({ lessonId, spec, locale }: { lessonId: string; spe
             <span aria-hidden="true">● </span>
             {t("live")}
           </span>
+        ) : lesson.live === "preparing" || lesson.live === "unprepared" ? (
+          <span className="muted exercise-live" data-testid="exercise-live" data-live={lesson.live}>
+            {lesson.live === "preparing" ? <span className="spinner" aria-hidden="true" /> : null} {t(lesson.live)}
+          </span>
         ) : lesson.liveRefused ? (
           <span className="muted exercise-live-refused" data-testid="exercise-live-refused" data-reason={lesson.liveRefused}>
             {t(`liveRefused.${lesson.liveRefused}`)}

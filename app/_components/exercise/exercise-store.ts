@@ -27,7 +27,7 @@ export interface CardState {
 
 export interface LessonState {
   loaded: boolean;
-  live: "off" | "waiting" | "watching";
+  live: "off" | Exclude<LiveFrame["type"], "results" | "refused">;
   /** Why the server would not check live on this page (too many tabs or lessons, signed out). */
   liveRefused?: Extract<LiveFrame, { type: "refused" }>["reason"];
   cards: Record<string, CardState>;

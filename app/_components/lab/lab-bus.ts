@@ -37,6 +37,28 @@ export function useLabReady(): boolean {
   return useSyncExternalStore(subscribe, () => current.ready, () => false);
 }
 
+/**
+ * Whether the terminal holds what the learner types: the lesson's setups are running on the
+ * lab (use-live-checks knows, from the live stream), and a command typed now could race them.
+ */
+export const INPUT_HELD_EVENT = "kubelab:input-held";
+let inputHeld = false;
+
+export function announceInputHeld(held: boolean): void {
+  if (held === inputHeld) return;
+  inputHeld = held;
+  window.dispatchEvent(new Event(INPUT_HELD_EVENT));
+}
+
+function subscribeInputHeld(onChange: () => void): () => void {
+  window.addEventListener(INPUT_HELD_EVENT, onChange);
+  return () => window.removeEventListener(INPUT_HELD_EVENT, onChange);
+}
+
+export function useInputHeld(): boolean {
+  return useSyncExternalStore(subscribeInputHeld, () => inputHeld, () => false);
+}
+
 export function runInLab(command: string): void {
   window.dispatchEvent(new CustomEvent<RunDetail>(RUN_EVENT, { detail: { command } }));
 }

@@ -5,7 +5,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { type ReactNode, useEffect, useState } from "react";
 import type { LabView } from "@/sandbox/manager/view";
-import { announceLabState } from "./lab-bus";
+import { announceLabState, useInputHeld } from "./lab-bus";
 import { ConfirmDialog, type ConfirmTexts } from "./confirm-dialog.client";
 import { LessonResetButton, useOpenLessonId } from "./lesson-reset.client";
 import { LabPicture, PictureToggle, usePictureOpen } from "@/app/_components/picture/lab-picture.client";
@@ -53,6 +53,7 @@ export function LabPanel() {
   // Only a Start pressed on this page moves the keyboard into the terminal; a reload does not.
   const [startedHere, setStartedHere] = useState(false);
   const [pictureOpen, setPictureOpen] = usePictureOpen();
+  const inputHeld = useInputHeld();
 
   const resetting = view.state === "starting" && view.phase === "reset";
   const terminalLab = view.state === "ready" || resetting ? view.sandboxId : null;
@@ -158,7 +159,7 @@ export function LabPanel() {
             <StateCard title={t("unavailable.title")} body={t("unavailable.body")} />
           )
         ) : terminalLab !== null ? (
-          <LabTerminal key={terminalLab} sandboxId={terminalLab} autoFocus={startedHere} busyMessage={resetting ? t("resetting") : undefined} onStateChange={onTerminalState} />
+          <LabTerminal key={terminalLab} sandboxId={terminalLab} autoFocus={startedHere} busyMessage={resetting ? t("resetting") : undefined} holdInput={inputHeld} onStateChange={onTerminalState} />
         ) : (
           <LabStateCard view={view} pending={lab.pending} onStart={start} onStop={() => void lab.stop()} />
         )}

@@ -20,6 +20,11 @@ interface Props {
   autoFocus?: boolean;
   /** Something covers the terminal (a reset in progress): shown as an overlay. */
   busyMessage?: string;
+  /**
+   * The lesson's setups are running on the lab: keystrokes and Run buttons are kept, in
+   * order, and reach the shell when this turns false, so nothing typed races a setup.
+   */
+  holdInput?: boolean;
   onStateChange?(state: ConnectionState): void;
 }
 
@@ -38,9 +43,12 @@ function socketURL(token: string, cols: number, rows: number): string {
   return `${scheme}://${location.host}/terminal?${query}`;
 }
 
-/** The words for data-terminal-state, which tests and styles read. */
 /** How long a passing notice (dropped input) stays on the terminal. */
 const NOTICE_MS = 6000;
+/** What is kept while input is held: a few lines of typing or a Run block; more is dropped (and said). */
+const HELD_INPUT_MAX = 4096;
+
+/** The words for data-terminal-state, which tests and styles read. */
 
 function phaseName(state: ConnectionState): string {
   switch (state.kind) {
@@ -53,14 +61,24 @@ function phaseName(state: ConnectionState): string {
   }
 }
 
-export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, onStateChange }: Props) {
+export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, holdInput = false, onStateChange }: Props) {
   const t = useTranslations("Lab.terminal");
   const hostRef = useRef<HostElement>(null);
   const connectionRef = useRef<TerminalConnection | null>(null);
   const termRef = useRef<XTerm | null>(null);
   const [state, setState] = useState<ConnectionState>({ kind: "connecting" });
   // A passing notice from the server (input dropped because the program does not read it).
-  const [notice, setNotice] = useState<"input-dropped" | null>(null);
+  const [notice, setNotice] = useState<"input-dropped" | "held-full" | null>(null);
+  // Input typed while the lesson is prepared, sent in order once it is ready.
+  const holding = useRef(holdInput);
+  const held = useRef("");
+  const showNotice = useRef<(kind: "input-dropped" | "held-full") => void>(() => undefined);
+  useEffect(() => {
+    holding.current = holdInput;
+    if (holdInput || held.current === "") return;
+    connectionRef.current?.input(held.current);
+    held.current = "";
+  }, [holdInput]);
   // Callbacks change identity on every render of the panel; the effect below must not.
   const onStateRef = useRef(onStateChange);
   useEffect(() => {
@@ -180,17 +198,23 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, onState
           setState(next);
           onStateRef.current?.(next);
         },
-        onNotice: (kind) => {
-          if (disposed) return;
-          setNotice(kind);
-          clearTimeout(noticeTimer);
-          noticeTimer = setTimeout(() => setNotice(null), NOTICE_MS);
-        },
+        onNotice: (kind) => showNotice.current(kind),
       });
+      showNotice.current = (kind) => {
+        if (disposed) return;
+        setNotice(kind);
+        clearTimeout(noticeTimer);
+        noticeTimer = setTimeout(() => setNotice(null), NOTICE_MS);
+      };
       cleanups.push(() => clearTimeout(noticeTimer));
       connectionRef.current = connection;
       cleanups.push(() => connection.dispose());
-      const input = term.onData((data) => connection.input(data));
+      const type = (data: string) => {
+        if (!holding.current) return connection.input(data);
+        if (held.current.length + data.length > HELD_INPUT_MAX) return showNotice.current("held-full");
+        held.current += data;
+      };
+      const input = term.onData(type);
       const binary = term.onBinary((data) => connection.binary(data));
       const resize = term.onResize((size) => connection.resize(size));
       cleanups.push(() => [input, binary, resize].forEach((d) => d.dispose()));
@@ -198,7 +222,7 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, onState
       const onRun = (e: Event) => {
         const command = (e as CustomEvent<RunDetail>).detail?.command;
         if (typeof command !== "string") return;
-        connection.input(commandInput(command));
+        type(commandInput(command));
         term.focus();
       };
       window.addEventListener(RUN_EVENT, onRun);
@@ -251,9 +275,13 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, onState
     <div className="terminal-frame">
       <div ref={hostRef} className="terminal-host" data-testid="terminal" data-terminal-state={phaseName(state)} aria-label={t("label")} />
       <TerminalOverlay state={state} busyMessage={busyMessage} onRetry={retry} />
-      {notice === "input-dropped" ? (
-        <p className="terminal-notice" role="status" data-testid="terminal-notice">
-          {t("inputDropped")}
+      {notice ? (
+        <p className="terminal-notice" role="status" data-testid="terminal-notice" data-notice={notice}>
+          {t(notice === "input-dropped" ? "inputDropped" : "heldFull")}
+        </p>
+      ) : holdInput && state.kind === "attached" && !busyMessage ? (
+        <p className="terminal-notice" role="status" data-testid="terminal-preparing">
+          <span className="spinner" aria-hidden="true" /> {t("preparing")}
         </p>
       ) : null}
     </div>

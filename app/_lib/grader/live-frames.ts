@@ -11,6 +11,13 @@ export const progressSnapshotSchema = z.strictObject({
 export type ProgressSnapshot = z.infer<typeof progressSnapshotSchema>;
 
 export const liveFrameSchema = z.discriminatedUnion("type", [
+  /**
+   * The lesson's setups run on this lab now; checks start when they are done. The terminal
+   * holds what the learner types until then, so a command cannot race a setup.
+   */
+  z.strictObject({ type: z.literal("preparing"), sandboxId: z.string().min(1) }),
+  /** The lesson's setups could not run on this lab yet; they are tried again in a few seconds. */
+  z.strictObject({ type: z.literal("unprepared"), sandboxId: z.string().min(1) }),
   /** Checks run against this lab now (setups done). */
   z.strictObject({ type: z.literal("watching"), sandboxId: z.string().min(1) }),
   /** No ready lab (none yet, resetting, ended): nothing is checked until one is ready. */

@@ -57,7 +57,7 @@ interface Shared {
   /** The picture riding on this session, if one does. */
   picture?: PictureRide;
   subscribers: Set<Send>;
-  /** The last "watching" or "waiting" frame, and the last results of each exercise on that lab. */
+  /** The last lab-state frame (waiting, preparing, unprepared, watching), and the last results of each exercise on that lab. */
   state?: LiveFrame;
   results: Map<string, LiveFrame>;
   linger?: NodeJS.Timeout;

@@ -65,31 +65,40 @@ export function openLiveSession(opts: LiveSessionOptions): LiveSession {
     // A reset wipes the cluster and with it the record of which setups ran, so each new
     // lab (or the same lab after a reset) is prepared again, in the lesson's order.
     const current = () => !closed && mine === generation;
-    const checker = await grading().watchLesson(lab.sandboxId, {
-      lessonId: opts.lessonId,
-      exercises: opts.exercises,
-      target: gradeTarget(opts.runtime.provider, lab.state),
-      stillWanted: current,
-      onResults: (results) => {
-        if (!current()) return;
-        // A lab that cannot be read for a moment says nothing about the learner's work:
-        // stream it (the page keeps what it showed) but never store it as an attempt.
-        if (results.outcome === "error") {
-          opts.send({ type: "results", results });
-          return;
-        }
-        // Stored only when the outcome differs from the last stored one, so a check that
-        // ticked by itself is kept with its first-pass time without an attempt every few seconds.
-        recordResults(opts.userId, lab.sandboxId, results, { live: true }).then(
-          (recorded) => {
-            if (closed) return;
-            opts.send({ type: "results", results, progress: recorded ? { attempts: recorded.attempts, firstPassedAt: recorded.firstPassedAt } : undefined });
-          },
-          (error: unknown) => opts.onError(error instanceof Error ? error : new Error(String(error))),
-        );
-      },
-      onError: opts.onError,
-    });
+    opts.send({ type: "preparing", sandboxId: lab.sandboxId });
+    // A setup that cannot run (the cluster busy or restarting) is tried again by schedule();
+    // until then the page stops holding the learner's input.
+    let checker: LiveChecks | null;
+    try {
+      checker = await grading().watchLesson(lab.sandboxId, {
+        lessonId: opts.lessonId,
+        exercises: opts.exercises,
+        target: gradeTarget(opts.runtime.provider, lab.state),
+        stillWanted: current,
+        onResults: (results) => {
+          if (!current()) return;
+          // A lab that cannot be read for a moment says nothing about the learner's work:
+          // stream it (the page keeps what it showed) but never store it as an attempt.
+          if (results.outcome === "error") {
+            opts.send({ type: "results", results });
+            return;
+          }
+          // Stored only when the outcome differs from the last stored one, so a check that
+          // ticked by itself is kept with its first-pass time without an attempt every few seconds.
+          recordResults(opts.userId, lab.sandboxId, results, { live: true }).then(
+            (recorded) => {
+              if (closed) return;
+              opts.send({ type: "results", results, progress: recorded ? { attempts: recorded.attempts, firstPassedAt: recorded.firstPassedAt } : undefined });
+            },
+            (error: unknown) => opts.onError(error instanceof Error ? error : new Error(String(error))),
+          );
+        },
+        onError: opts.onError,
+      });
+    } catch (error) {
+      if (current()) opts.send({ type: "unprepared", sandboxId: lab.sandboxId });
+      throw error;
+    }
     if (!checker) return;
     watching = { sandboxId: lab.sandboxId, checker, undoPicture: pictureReader ? checker.watchPicture(pictureReader) : undefined };
     opts.send({ type: "watching", sandboxId: lab.sandboxId });
