@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { LABEL } from "../../sandbox/providers/types";
 
 export interface RunningServer {
   baseURL: string;
@@ -25,6 +26,26 @@ export async function freePort(): Promise<number> {
     });
     srv.on("error", reject);
   });
+}
+
+/**
+ * The server runs in a process group of its own, so a test run that is killed (Ctrl-C, a CI
+ * timeout) never reaches its teardown and would leave the server and its warm labs running.
+ * A detached shell waits for this test process to go, then kills the server's group and
+ * removes the labs of the server's installation (when it has one of its own). A normal stop
+ * kills the watchdog first.
+ */
+function startWatchdog(serverGroup: number, installation: string | undefined): ChildProcess {
+  const script = [
+    'while kill -0 "$1" 2>/dev/null; do sleep 2; done',
+    'kill -KILL -- "-$2" 2>/dev/null',
+    '[ -z "$3" ] || docker ps -aq --filter "label=$3" | xargs -r docker rm -f >/dev/null 2>&1',
+    "true",
+  ].join("; ");
+  const labels = installation ? `${LABEL.installation}=${installation}` : "";
+  const watchdog = spawn("bash", ["-c", script, "kubelab-test-watchdog", String(process.pid), String(serverGroup), labels], { detached: true, stdio: "ignore" });
+  watchdog.unref();
+  return watchdog;
 }
 
 export interface StartOptions {
@@ -58,6 +79,7 @@ export async function startServer(extraEnv: Record<string, string> = {}, options
     // Its own process group: tsx runs the server as a child process, and stopping must reach both.
     detached: true,
   });
+  const watchdog = startWatchdog(child.pid!, extraEnv.KUBELAB_INSTALLATION_ID);
   let printed = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     printed += chunk.toString("utf8");
@@ -86,6 +108,7 @@ export async function startServer(extraEnv: Record<string, string> = {}, options
     output: () => printed,
     stop: () =>
       new Promise<void>((resolve) => {
+        watchdog.kill("SIGKILL");
         if (child.exitCode !== null) return resolve();
         const group = (signal: NodeJS.Signals) => {
           try {
