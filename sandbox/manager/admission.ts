@@ -40,7 +40,8 @@ export interface AdmissionDeps {
 
 export class Admission {
   private readonly starts: Semaphore;
-  private poolFailedAt = 0;
+  /** When a pooled lab of each profile last failed to start (a broken node image must not stop the sim pool). */
+  private readonly poolFailedAt: Record<LabProfile, number> = { sim: 0, node: 0 };
   private admitting = false;
   private refilling: Promise<void> | null = null;
   private refillAgain = false;
@@ -267,7 +268,7 @@ export class Admission {
       if (!up.userId) void this.admitQueued();
     } catch (error) {
       this.d.log.error({ err: error, sandboxId, userId }, "lab failed to start");
-      if (!userId) this.poolFailedAt = Date.now();
+      if (!userId) this.poolFailedAt[profile] = Date.now();
       // Perhaps the engine went away: find out now, not at the next regular check.
       this.d.engine.suspect();
       await this.d.end(sandboxId, "failed", state);
@@ -312,7 +313,8 @@ export class Admission {
   }
 
   /**
-   * Keeps poolSize sim labs warm, but never takes a place a queued learner could use. One
+   * Keeps poolSize sim and nodePoolSize node labs warm (sim first: most lessons need one), but
+   * never takes a place a queued learner could use. One
    * refill at a time: many events ask at once (a restart ends every dead lab, each asking),
    * and two refills counting the pool together would each start the missing labs. A call
    * during a refill makes it count once more when it is done.
@@ -336,14 +338,22 @@ export class Admission {
   }
 
   private async refillOnce(): Promise<void> {
-    if (this.d.closed() || !this.d.engine.up || !this.d.leads() || Date.now() - this.poolFailedAt < POOL_RETRY_MS) return;
-    while (
-      this.d.config.poolSize - (await this.d.store.poolCount("sim")) > 0 &&
-      (await this.d.store.queueLength()) === 0 &&
-      (await this.hasPlace()) &&
-      Date.now() - this.poolFailedAt >= POOL_RETRY_MS
-    ) {
-      await this.startFor(null);
+    const sizes: [LabProfile, number][] = [
+      ["sim", this.d.config.poolSize],
+      ["node", this.d.config.nodePoolSize ?? 0],
+    ];
+    for (const [profile, size] of sizes) {
+      while (
+        !this.d.closed() &&
+        this.d.engine.up &&
+        this.d.leads() &&
+        Date.now() - this.poolFailedAt[profile] >= POOL_RETRY_MS &&
+        size - (await this.d.store.poolCount(profile)) > 0 &&
+        (await this.d.store.queueLength()) === 0 &&
+        (await this.hasPlace(profile))
+      ) {
+        await this.startFor(null, profile);
+      }
     }
   }
 }

@@ -23,7 +23,10 @@ import { isActive, LabStore, type Reservation, type SandboxRow, stateOf } from "
 import type { EndReason, LabView } from "./view";
 
 export interface ManagerConfig {
+  /** Sim labs kept warm. */
   poolSize: number;
+  /** Node labs kept warm (0 or unset: none); only where the provider offers node labs. */
+  nodePoolSize?: number;
   capacity: number;
   idleTimeoutMs: number;
   maxAgeMs: number;
@@ -409,7 +412,7 @@ export class LabManager {
     await this.admission.admitQueued();
   }
 
-  /** Keeps poolSize sim labs warm, but never takes a place a queued learner could use. */
+  /** Keeps poolSize sim and nodePoolSize node labs warm, but never takes a place a queued learner could use. */
   refillPool(): Promise<void> {
     return this.admission.refillPool();
   }

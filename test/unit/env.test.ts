@@ -16,4 +16,10 @@ describe("environment configuration", () => {
   it("accepts PostgreSQL URLs for later", () => {
     expect(parseEnv({ DATABASE_URL: "postgresql://u:p@localhost/kubelab" }).DATABASE_URL).toMatch(/^postgresql/);
   });
+
+  it("refuses warm node labs on a server whose node labs are off, saying how to fix it", () => {
+    expect(parseEnv({}).KUBELAB_NODE_POOL_SIZE).toBe(0);
+    expect(() => parseEnv({ KUBELAB_NODE_POOL_SIZE: "1" })).toThrow(/KUBELAB_NODE_POOL_SIZE: warm node labs need node labs on: set KUBELAB_NODE_LABS=unsafe-sys-admin/);
+    expect(parseEnv({ KUBELAB_NODE_POOL_SIZE: "1", KUBELAB_NODE_LABS: "unsafe-sys-admin" }).KUBELAB_NODE_POOL_SIZE).toBe(1);
+  });
 });

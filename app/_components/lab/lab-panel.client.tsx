@@ -10,6 +10,7 @@ import { ConfirmDialog, type ConfirmTexts } from "./confirm-dialog.client";
 import { LessonResetButton, useOpenLessonId } from "./lesson-reset.client";
 import { LabPicture, PictureToggle, usePictureOpen } from "@/app/_components/picture/lab-picture.client";
 import { StartWait } from "./start-wait.client";
+import { profileMismatch, ProfileSwitch, useLessonLabNeed } from "./profile-switch.client";
 import { LabTerminal } from "./terminal.client";
 import type { ConnectionState } from "./terminal-connection";
 import { type LabAction, useLabView } from "./use-lab-view";
@@ -54,6 +55,8 @@ export function LabPanel() {
   const [startedHere, setStartedHere] = useState(false);
   const [pictureOpen, setPictureOpen] = usePictureOpen();
   const inputHeld = useInputHeld();
+  const lessonNeed = useLessonLabNeed(lessonId);
+  const mismatch = profileMismatch(view, lessonNeed);
 
   const resetting = view.state === "starting" && view.phase === "reset";
   const terminalLab = view.state === "ready" || resetting ? view.sandboxId : null;
@@ -148,6 +151,10 @@ export function LabPanel() {
         <p className="lab-error" role="alert">
           {t(`errors.${lab.failed}`)}
         </p>
+      ) : null}
+
+      {labsAvailable && mismatch && lessonId ? (
+        <ProfileSwitch mismatch={mismatch} offered={lessonNeed?.offered ?? false} pending={lab.pending === "switch"} onSwitch={() => void lab.switchForLesson(locale, lessonId)} />
       ) : null}
 
       <div className="lab-body">

@@ -3,7 +3,7 @@
 // lesson page itself is prerendered and knows no learner), then the event stream
 // (/api/lab/events), then the answers of the panel's own actions.
 import { useCallback, useEffect, useState } from "react";
-import { labStatusAction, resetForLessonAction, resetLabAction, startLabAction, stopLabAction } from "@/app/_lib/lab/actions";
+import { labStatusAction, resetForLessonAction, resetLabAction, startLabAction, stopLabAction, switchLabAction } from "@/app/_lib/lab/actions";
 import { type LabView, labViewSchema } from "@/sandbox/manager/view";
 import { mergeView, type ViewSource } from "./lab-view-order";
 import { followEventStream } from "@/app/_components/sse/follow-event-stream";
@@ -11,7 +11,7 @@ import { dataOf } from "@/app/_lib/actions/result";
 
 const ENGINE_RETRY_MS = 15_000;
 
-export type LabAction = "start" | "stop" | "reset" | "resetLesson";
+export type LabAction = "start" | "stop" | "reset" | "resetLesson" | "switch";
 
 export interface LabViewControl {
   view: LabView;
@@ -29,6 +29,8 @@ export interface LabViewControl {
   reset(): Promise<void>;
   /** A reset, then the lesson's setups: the lesson from a clean cluster. */
   resetLesson(lessonId: string): Promise<void>;
+  /** This lab stops and one of the profile the lesson needs starts. */
+  switchForLesson(locale: string, lessonId: string): Promise<void>;
   /** Asks the server again, e.g. when the terminal says the lab is gone. */
   refresh(): Promise<void>;
 }
@@ -115,6 +117,7 @@ export function useLabView(): LabViewControl {
     stop: () => run("stop", async () => dataOf(await stopLabAction())),
     reset: () => run("reset", async () => dataOf(await resetLabAction())),
     resetLesson: (lessonId) => run("resetLesson", async () => dataOf(await resetForLessonAction({ lessonId }))),
+    switchForLesson: (locale, lessonId) => run("switch", async () => dataOf(await switchLabAction({ locale: locale as "ko" | "en", lessonId }))),
     refresh,
   };
 }

@@ -37,6 +37,8 @@ const schema = z.object({
   KUBELAB_NODE_LABS: z.enum(["off", "unsafe-sys-admin"]).default("off"),
   KUBELAB_NODE_LAB_IMAGE: z.string().min(1).default("kubelab/lab-node:latest"),
   KUBELAB_NODE_LAB_MEMORY_MB: z.coerce.number().int().min(768).max(16_384).default(1536),
+  /** Node labs kept warm, besides KUBELAB_POOL_SIZE's sim labs; only with node labs on. */
+  KUBELAB_NODE_POOL_SIZE: z.coerce.number().int().min(0).max(100).default(0),
   KUBELAB_IDLE_TIMEOUT_MIN: z.coerce.number().min(1).max(24 * 60).default(30),
   KUBELAB_MAX_AGE_MIN: z.coerce.number().min(1).max(7 * 24 * 60).default(180),
   /**
@@ -80,6 +82,10 @@ const schema = z.object({
 }).refine((e) => (e.KUBELAB_ADMIN_EMAIL === undefined) === (e.KUBELAB_ADMIN_PASSWORD === undefined), {
   message: "set both KUBELAB_ADMIN_EMAIL and KUBELAB_ADMIN_PASSWORD, or neither",
   path: ["KUBELAB_ADMIN_PASSWORD"],
+}).refine((e) => e.KUBELAB_NODE_POOL_SIZE === 0 || e.KUBELAB_NODE_LABS !== "off", {
+  // A pool of labs this server may not start would fail every 30 s for ever.
+  message: "warm node labs need node labs on: set KUBELAB_NODE_LABS=unsafe-sys-admin (README, Profile node) or KUBELAB_NODE_POOL_SIZE=0",
+  path: ["KUBELAB_NODE_POOL_SIZE"],
 });
 
 export type Env = z.infer<typeof schema>;

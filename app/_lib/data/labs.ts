@@ -12,6 +12,7 @@ import { gradeTarget } from "@/sandbox/grader/engine";
 import { SETUP_STATE_DIR } from "@/sandbox/grader/setup";
 import { EngineUnavailableError } from "@/sandbox/manager/engine-watch";
 import type { LabView } from "@/sandbox/manager/view";
+import type { LabProfile } from "@/sandbox/providers/types";
 import { signTerminalToken, TERMINAL_TOKEN_TTL_SECONDS } from "@/sandbox/terminal/token";
 import { type DataContext, type DataRuntime, requestContext } from "./data-context";
 
@@ -112,6 +113,38 @@ export async function startMyLab(locale: string, lessonId: string | null = null,
   // Labs warmed for a class of a cohort they are enrolled in are theirs to claim first.
   const enrolments = existing ? await ctx.db.enrollment.findMany({ where: { userId: user.userId, removedAt: null }, select: { cohortId: true } }) : [];
   return manager.request(user.userId, address, profile, enrolments.map((e) => cohortLabKey(e.cohortId)));
+}
+
+/** What a lesson needs of the learner's lab: its profile (front matter), and whether this server offers it. */
+export interface LessonLabNeed {
+  profile: LabProfile;
+  offered: boolean;
+}
+
+export async function lessonLabNeed(lessonId: string, ctx?: DataContext): Promise<LessonLabNeed> {
+  ctx ??= await requestContext();
+  const profile = lessonLabProfile(lessonId);
+  const runtime = ctx.runtime();
+  return { profile, offered: runtime !== undefined && !runtime.provider.profileRefusal(profile) };
+}
+
+/**
+ * The learner's lab is of the other profile than the open lesson needs (a simulated node where
+ * the lesson runs real pods, or the reverse): it is stopped, with its cluster and home
+ * directory, as the panel said before the learner chose this, and one of the lesson's profile
+ * is started (a warm one when the pool holds one). A lab of the right profile is left alone.
+ */
+export async function switchMyLabForLesson(locale: string, lessonId: string, ctx?: DataContext): Promise<LabView> {
+  ctx ??= await requestContext();
+  const user = await ctx.asker();
+  if (!user) return { state: "none" };
+  const { manager, provider } = runningRuntime(ctx);
+  const profile = lessonLabProfile(lessonId);
+  if (provider.profileRefusal(profile)) return { state: "none", profileUnavailable: profile };
+  const current = await manager.view(user.userId);
+  if ((current.state === "ready" || current.state === "starting") && (current.profile ?? "sim") === profile) return current;
+  await manager.stop(user.userId);
+  return startMyLab(locale, lessonId, ctx);
 }
 
 export async function stopMyLab(ctx?: DataContext): Promise<LabView> {

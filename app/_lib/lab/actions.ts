@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { refuse, validatedAction } from "@/app/_lib/actions/validated-action";
 import { routing } from "@/app/_lib/i18n/routing";
-import { myLabStatus, resetMyLab, resetMyLabForLesson, startMyLab, stopMyLab, terminalTicket } from "@/app/_lib/data/labs";
+import { lessonLabNeed, myLabStatus, resetMyLab, resetMyLabForLesson, startMyLab, stopMyLab, switchMyLabForLesson, terminalTicket } from "@/app/_lib/data/labs";
 import { lessonIdSchema } from "@/app/_lib/lessons/schema";
 import { EngineUnavailableError } from "@/sandbox/manager/engine-watch";
 
@@ -28,6 +28,16 @@ export const resetForLessonAction = validatedAction(z.strictObject({ lessonId: l
   name: "resetForLesson",
   refusalFor,
 });
+
+/** Which profile the open lesson needs, so the panel can offer to switch a lab of the other kind. */
+export const lessonLabAction = validatedAction(z.strictObject({ lessonId: lessonIdSchema }), ({ lessonId }) => lessonLabNeed(lessonId), { name: "lessonLab" });
+
+/** The learner's lab of the wrong profile for this lesson stops, and one of the right profile starts. */
+export const switchLabAction = validatedAction(
+  z.strictObject({ locale: z.enum(routing.locales), lessonId: lessonIdSchema }),
+  ({ locale, lessonId }) => switchMyLabForLesson(locale, lessonId),
+  { name: "switchLab", refusalFor },
+);
 
 export const labStatusAction = validatedAction(none, () => myLabStatus(), { name: "labStatus", refusalFor });
 

@@ -89,6 +89,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
   const events = labEventsOn(clusterBus(), log.child({ component: "labs" }));
   const manager = new LabManager(provider, db, {
     poolSize: local ? 0 : config.KUBELAB_POOL_SIZE,
+    nodePoolSize: local ? 0 : config.KUBELAB_NODE_POOL_SIZE,
     capacity: local ? 1 : config.KUBELAB_CAPACITY || plannedCapacity(labLimitBytes),
     hasRoom: local ? undefined : (limitBytes) => roomForOneMoreLab(limitBytes),
     // Each profile counts its own limit: a node lab takes the memory of three sim labs.
