@@ -3,7 +3,7 @@
 // providerState) so that a restarted server can find again what it started.
 import { z } from "zod";
 
-export const providerKindSchema = z.enum(["docker", "local"]);
+export const providerKindSchema = z.enum(["docker", "kubernetes", "local"]);
 /** sim: kwok plays the node (light); node: a real kubelet and container runtime (real pods). */
 export const labProfileSchema = z.enum(["sim", "node"]);
 export type LabProfile = z.infer<typeof labProfileSchema>;
@@ -12,7 +12,7 @@ export type ProviderKind = z.infer<typeof providerKindSchema>;
 /** What a provider needs to remember about one lab; stored as JSON in Sandbox.providerState. */
 export const providerStateSchema = z.object({
   kind: providerKindSchema,
-  /** docker: container id; local: the supervisor's pid. */
+  /** docker: container id; kubernetes: pod name (in the provider's namespace); local: the supervisor's pid. */
   ref: z.string().min(1),
   name: z.string().min(1),
   profile: labProfileSchema,

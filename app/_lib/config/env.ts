@@ -19,8 +19,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Signs terminal tokens. Generated once and kept in data/secret when not set. */
   KUBELAB_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  /** docker, local, or auto (docker when an engine answers, local otherwise). */
-  KUBELAB_PROVIDER: z.enum(["auto", "docker", "local"]).default("auto"),
+  /** docker, kubernetes, local, or auto (docker; never local on its own). */
+  KUBELAB_PROVIDER: z.enum(["auto", "docker", "kubernetes", "local"]).default("auto"),
+  /** KUBELAB_PROVIDER=kubernetes: the namespace lab pods live in (README, Labs on Kubernetes). */
+  KUBELAB_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a namespace name (lowercase letters, digits, dashes)").default("kubelab-labs"),
+  /** KUBELAB_PROVIDER=kubernetes: the RuntimeClass node labs run under; without it they are refused. */
+  KUBELAB_K8S_NODE_RUNTIME_CLASS: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, "a RuntimeClass name").optional(),
+  /** KUBELAB_PROVIDER=kubernetes: a docker-registry Secret in the namespace for pulling the lab image. */
+  KUBELAB_K8S_IMAGE_PULL_SECRET: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, "a Secret name").optional(),
   KUBELAB_LAB_IMAGE: z.string().min(1).default("kubelab/lab-sim:latest"),
   /** Ready labs kept waiting for the next learner. */
   KUBELAB_POOL_SIZE: z.coerce.number().int().min(0).max(100).default(2),

@@ -50,7 +50,19 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * docker unless the operator chose local. `auto` (the default) is docker: when the engine
+ * On a cluster, this host's memory says nothing of the room for labs: the operator names how
+ * many labs the cluster may hold. Returns why the server must not start, or null.
+ */
+export function kubernetesProviderRefusal(config: Env): string | null {
+  if (config.KUBELAB_PROVIDER !== "kubernetes" || config.KUBELAB_CAPACITY > 0) return null;
+  return (
+    "KUBELAB_PROVIDER=kubernetes needs KUBELAB_CAPACITY (most labs at once, pool included): the room for labs is the cluster's, " +
+    "which this server's own memory does not measure (README, Labs on Kubernetes)."
+  );
+}
+
+/**
+ * docker unless the operator chose kubernetes or local. `auto` (the default) is docker: when the engine
  * does not answer or the image is missing, labs are unavailable and health says why; they
  * never fall back to local, which would hand every visitor the server's own shell.
  */
@@ -58,6 +70,24 @@ async function chooseProvider(config: Env): Promise<{ provider: Provider; reason
   if (config.KUBELAB_PROVIDER === "local") {
     const { LocalProvider } = await import("@/sandbox/providers/local");
     return { provider: new LocalProvider({ version: KUBELAB_VERSION }), reason: "KUBELAB_PROVIDER=local: NOT isolated, for one person on this machine (loopback only)" };
+  }
+  if (config.KUBELAB_PROVIDER === "kubernetes") {
+    const { KubernetesProvider } = await import("@/sandbox/providers/kubernetes");
+    const provider = new KubernetesProvider({
+      installationId: installationId(config),
+      version: KUBELAB_VERSION,
+      namespace: config.KUBELAB_K8S_NAMESPACE,
+      image: config.KUBELAB_LAB_IMAGE,
+      memoryBytes: config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024,
+      nanoCpus: Math.round(config.KUBELAB_LAB_CPUS * 1e9),
+      imagePullSecret: config.KUBELAB_K8S_IMAGE_PULL_SECRET,
+      node: {
+        runtimeClassName: config.KUBELAB_K8S_NODE_RUNTIME_CLASS,
+        image: config.KUBELAB_NODE_LAB_IMAGE,
+        memoryBytes: config.KUBELAB_NODE_LAB_MEMORY_MB * 1024 * 1024,
+      },
+    });
+    return { provider, reason: `KUBELAB_PROVIDER=kubernetes: one pod per lab in namespace ${config.KUBELAB_K8S_NAMESPACE}` };
   }
   const docker = new DockerProvider({
     installationId: installationId(config),
@@ -76,13 +106,15 @@ async function chooseProvider(config: Env): Promise<{ provider: Provider; reason
 }
 
 export async function createRuntime(config: Env, db: PrismaClient, log: Logger): Promise<LabRuntime> {
-  const refusal = localProviderRefusal(config);
+  const refusal = localProviderRefusal(config) ?? kubernetesProviderRefusal(config);
   if (refusal) throw new Error(refusal);
   const { provider, reason } = await chooseProvider(config);
   const metrics = createLabMetrics();
   const secret = serverSecret();
   // Local labs listen on fixed host ports, so there can be only one, and no pool.
   const local = provider.kind === "local";
+  // Labs on a cluster: the operator's KUBELAB_CAPACITY bounds them, not this host's memory.
+  const onCluster = provider.kind === "kubernetes";
   const labLimitBytes = config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024;
   // Servers sharing a PostgreSQL database tell each other of lab changes, and one of them runs the pool, culler and reconcile.
   const leadership = await leadershipFor(config.DATABASE_URL, log.child({ component: "leader" }));
@@ -91,7 +123,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     poolSize: local ? 0 : config.KUBELAB_POOL_SIZE,
     nodePoolSize: local ? 0 : config.KUBELAB_NODE_POOL_SIZE,
     capacity: local ? 1 : config.KUBELAB_CAPACITY || plannedCapacity(labLimitBytes),
-    hasRoom: local ? undefined : (limitBytes) => roomForOneMoreLab(limitBytes),
+    hasRoom: local || onCluster ? undefined : (limitBytes) => roomForOneMoreLab(limitBytes),
     // Each profile counts its own limit: a node lab takes the memory of three sim labs.
     profileMemoryBytes: { sim: labLimitBytes, node: config.KUBELAB_NODE_LAB_MEMORY_MB * 1024 * 1024 },
     // An operator's KUBELAB_CAPACITY counts sim labs; a node lab takes its share of those places.
