@@ -253,11 +253,12 @@ export class KubernetesProvider implements Provider {
    */
   private wrap(cmd: string[], user: "learner" | "root" | "grader", env: Record<string, string>): string[] {
     const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    if (user === "root") return ["env", "-C", "/", ...vars, "--", ...cmd];
+    // `--` ends env's options; what follows up to the command are the variables.
+    if (user === "root") return ["env", "-C", "/", "--", ...vars, ...cmd];
     const account = user === "grader" ? { user: LAB_GRADER.user, home: LAB_GRADER.home } : LEARNER;
     return [
       "setpriv", `--reuid=${account.user}`, `--regid=${account.user}`, "--init-groups", "--",
-      "env", "-C", account.home, `HOME=${account.home}`, ...vars, "--", ...cmd,
+      "env", "-C", account.home, "--", `HOME=${account.home}`, ...vars, ...cmd,
     ];
   }
 

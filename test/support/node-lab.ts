@@ -39,7 +39,7 @@ export interface NodeLab {
  * get, and removed after the file. Each start costs a core for about 15 s, so files share one.
  * A failed start fails every test of the file with its reason.
  */
-export function useNodeLab(sandboxId: string): NodeLab {
+export function useNodeLab(sandboxId: string, options: { memoryBytes?: number } = {}): NodeLab {
   let provider: DockerProvider | undefined;
   let lab: ProviderState | undefined;
   let failure: unknown;
@@ -48,7 +48,7 @@ export function useNodeLab(sandboxId: string): NodeLab {
     try {
       await requireDockerAndImage();
       await requireNodeImage();
-      provider = new DockerProvider({ installationId, version: "it", node: { enabled: true, image: NODE_LAB_IMAGE } });
+      provider = new DockerProvider({ installationId, version: "it", node: { enabled: true, image: NODE_LAB_IMAGE, memoryBytes: options.memoryBytes } });
       lab = await provider.start({ sandboxId, profile: "node", ownerId: null });
       await provider.waitReady(lab, 180_000);
     } catch (error) {

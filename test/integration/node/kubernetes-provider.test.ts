@@ -1,0 +1,174 @@
+// KUBELAB_PROVIDER=kubernetes on a real cluster: a node lab (real apiserver, kubelet,
+// containerd, runc; Pod Security `baseline` enforced on every namespace) runs the sim lab pods.
+// The provider works as the ServiceAccount of deploy/kubernetes/lab-rbac.yaml, applied as it
+// is, so the Role the README gives is known to be enough. One node lab start for the file;
+// the tests run in order on one sim lab pod: start, exec, attach, reset, a new provider (a
+// restarted server) finding it, stop.
+import { readFileSync } from "node:fs";
+import { CoreV1Api, type KubeConfig, NetworkingV1Api, type V1Pod } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { LAB_CAPABILITIES } from "@/sandbox/providers/docker-lab-options";
+import { KubernetesProvider } from "@/sandbox/providers/kubernetes";
+import { LABEL, ProfileUnavailableError, type ProviderState, type Tty } from "@/sandbox/providers/types";
+import { LAB_IMAGE } from "../../support/docker";
+import { useKubeCluster } from "../../support/kube-cluster";
+import { until } from "../../support/until";
+
+const cluster = useKubeCluster("k8s-cluster");
+const NAMESPACE = "kubelab-labs";
+const INSTALLATION = "k8sit";
+let serviceAccount: KubeConfig | undefined;
+let provider: KubernetesProvider | undefined;
+let lab: ProviderState | undefined;
+/** Sandbox ids the provider's watch reported as exited, from the start on. */
+const exits: string[] = [];
+
+async function asOperator(): Promise<KubernetesProvider> {
+  if (!serviceAccount) {
+    await cluster.kubectl(["apply", "-f", "-"], readFileSync("deploy/kubernetes/lab-rbac.yaml", "utf8"));
+    serviceAccount = await cluster.asServiceAccount("kubelab", "kubelab");
+  }
+  return new KubernetesProvider({ installationId: INSTALLATION, version: "it", namespace: NAMESPACE, image: LAB_IMAGE, kubeConfig: serviceAccount });
+}
+
+async function readPod(name: string): Promise<V1Pod | null> {
+  try {
+    return await cluster.admin().makeApiClient(CoreV1Api).readNamespacedPod({ name, namespace: NAMESPACE });
+  } catch (error) {
+    if ((error as { code?: number }).code === 404) return null;
+    throw error;
+  }
+}
+
+/** Bytes a shell printed, as text, until `pattern` shows. */
+function collect(tty: Tty): { text: () => string } {
+  let text = "";
+  tty.onData((d) => (text += Buffer.from(d).toString("utf8")));
+  return { text: () => text };
+}
+
+describe("the kubernetes provider on a real cluster", () => {
+  it("answers ping as the ServiceAccount of the documented Role", async () => {
+    provider = await asOperator();
+    expect(await provider.ping()).toEqual({ ok: true });
+    // The same account may not touch another namespace: the Role is the namespace's alone.
+    const elsewhere = new KubernetesProvider({ installationId: INSTALLATION, version: "it", namespace: "default", kubeConfig: serviceAccount });
+    const refused = await elsewhere.ping();
+    expect(refused.ok).toBe(false);
+    expect(refused.detail).toMatch(/refuses to list pods in namespace default \(403\)/);
+  });
+
+  it("refuses a node lab without a RuntimeClass, saying why and what to set", async () => {
+    provider ??= await asOperator();
+    expect(provider.profileRefusal("sim")).toBeNull();
+    expect(provider.profileRefusal("node")).toMatch(/RuntimeClass.*KUBELAB_K8S_NODE_RUNTIME_CLASS/s);
+    await expect(provider.start({ sandboxId: "k8s-node", profile: "node", ownerId: "u1" })).rejects.toBeInstanceOf(ProfileUnavailableError);
+    // Nothing was made for it.
+    expect((await provider.list()).map((l) => l.sandboxId)).not.toContain("k8s-node");
+  });
+
+  it("starts a sim lab as a pod with the labels, limits and narrow securityContext, admitted under baseline", async () => {
+    provider ??= await asOperator();
+    lab = await provider.start({ sandboxId: "k8s-lab", profile: "sim", ownerId: "learner-1" });
+    expect(lab).toMatchObject({ kind: "kubernetes", profile: "sim", version: "it", image: LAB_IMAGE });
+    await provider.waitReady(lab, 240_000);
+    expect(await provider.poll(lab)).toBe("running");
+    provider.onLabExit((id) => exits.push(id));
+
+    const pod = (await readPod(lab.ref))!;
+    expect(pod.status?.phase).toBe("Running");
+    expect(pod.metadata?.labels).toMatchObject({
+      [LABEL.managed]: "true",
+      [LABEL.installation]: INSTALLATION,
+      [LABEL.sandbox]: "k8s-lab",
+      [LABEL.owner]: "learner-1",
+      [LABEL.profile]: "sim",
+      [LABEL.version]: "it",
+    });
+    expect(pod.spec?.automountServiceAccountToken).toBe(false);
+    // No projected token volume, so nothing of the namespace's service account reaches the lab.
+    expect(pod.spec?.volumes?.some((v) => v.projected)).toBe(false);
+    const container = pod.spec!.containers[0]!;
+    expect(container.securityContext?.capabilities?.drop).toEqual(["ALL"]);
+    expect([...(container.securityContext?.capabilities?.add ?? [])].sort()).toEqual([...LAB_CAPABILITIES].sort());
+    expect(container.securityContext?.privileged).toBe(false);
+    expect(pod.spec?.securityContext?.seccompProfile?.type).toBe("RuntimeDefault");
+    expect(container.resources?.limits).toMatchObject({ memory: String(512 * 1024 * 1024), cpu: "1" });
+    expect(container.resources?.requests).toMatchObject({ memory: String(512 * 1024 * 1024) });
+    // The namespace enforces baseline (the manifest says so, and the node lab enforces it
+    // everywhere): the pod was admitted, so it fits.
+    expect(JSON.parse(await cluster.kubectl(["get", "ns", NAMESPACE, "-o", "json"])).metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+
+    const policy = await cluster.admin().makeApiClient(NetworkingV1Api).readNamespacedNetworkPolicy({ name: `kubelab-${INSTALLATION}-labs-deny-all`, namespace: NAMESPACE });
+    expect(policy.spec?.policyTypes?.sort()).toEqual(["Egress", "Ingress"]);
+    expect(policy.spec?.ingress ?? []).toEqual([]);
+    expect(policy.spec?.egress ?? []).toEqual([]);
+    expect(policy.spec?.podSelector.matchLabels).toEqual({ [LABEL.managed]: "true", [LABEL.installation]: INSTALLATION });
+
+    // A second start of the same sandbox adopts the pod.
+    expect((await provider.start({ sandboxId: "k8s-lab", profile: "sim", ownerId: "learner-1" })).ref).toBe(lab.ref);
+  });
+
+  it("runs commands through the exec API as the learner, the grader and root, with exit codes and stdin", async () => {
+    const get = await provider!.exec(lab!, ["bash", "-lc", "kubectl get ns -o name"], { timeoutMs: 60_000 });
+    expect(get.exitCode).toBe(0);
+    expect(get.stdout).toContain("namespace/kube-system");
+    expect((await provider!.exec(lab!, ["id", "-un"])).stdout.trim()).toBe("learner");
+    expect((await provider!.exec(lab!, ["pwd"])).stdout.trim()).toBe("/home/learner");
+    const grader = await provider!.exec(lab!, ["sh", "-c", 'id -un; echo "$KUBECONFIG"'], { user: "grader" });
+    expect(grader.stdout.trim().split("\n")).toEqual(["kubelab-grader", "/var/lib/kubelab-grader/kubeconfig"]);
+    expect((await provider!.exec(lab!, ["id", "-u"], { user: "root" })).stdout.trim()).toBe("0");
+    const failed = await provider!.exec(lab!, ["sh", "-c", "echo out; echo err >&2; exit 3"]);
+    expect(failed).toEqual({ exitCode: 3, stdout: "out\n", stderr: "err\n" });
+    expect((await provider!.exec(lab!, ["cat"], { stdin: "from stdin" })).stdout).toBe("from stdin");
+    // No service account token inside, whatever the namespace's default account has.
+    expect((await provider!.exec(lab!, ["test", "-e", "/var/run/secrets/kubernetes.io/serviceaccount/token"], { user: "root" })).exitCode).not.toBe(0);
+  });
+
+  it("attaches a terminal: a login shell as the learner that takes input, resizes and reports its exit", async () => {
+    const tty = await provider!.attach(lab!, { cols: 100, rows: 30 });
+    const out = collect(tty);
+    const exited = new Promise<number | null>((resolve) => tty.onExit(resolve));
+    tty.write("echo who=$(id -un) sum=$((6*7))\n");
+    await until("the shell's answer", out.text, (t) => t.includes("who=learner sum=42"), 30_000);
+    tty.write("stty size\n");
+    await until("the first size", out.text, (t) => t.includes("30 100"), 30_000);
+    await tty.resize(120, 40);
+    tty.write("stty size\n");
+    await until("the new size", out.text, (t) => t.includes("40 120"), 30_000);
+    tty.write("exit 5\n");
+    expect(await exited).toBe(5);
+  });
+
+  it("resets the lab's cluster to its first state", async () => {
+    const sh = (c: string) => provider!.exec(lab!, ["bash", "-lc", c], { timeoutMs: 60_000 });
+    expect((await sh("kubectl create configmap before-reset --from-literal=a=b")).exitCode).toBe(0);
+    await provider!.reset(lab!);
+    await provider!.waitReady(lab!, 120_000);
+    const after = await sh("kubectl get configmap before-reset");
+    expect(after.exitCode).not.toBe(0);
+    expect(after.stderr).toMatch(/NotFound|not found/);
+  });
+
+  it("is found by its labels from a new provider, as after a server restart, and works through it", async () => {
+    const restarted = await asOperator();
+    const found = await restarted.list();
+    const mine = found.find((l) => l.sandboxId === "k8s-lab");
+    expect(mine).toMatchObject({ running: true, state: { kind: "kubernetes", ref: lab!.ref, profile: "sim", version: "it" } });
+    expect(await restarted.poll(mine!.state)).toBe("running");
+    expect((await restarted.exec(mine!.state, ["hostname"])).stdout.trim()).toBe("minikube");
+    restarted.close();
+  });
+
+  it("stops the lab: the pod is gone, and the watch reports the exit", async () => {
+    expect(exits).toEqual([]);
+    await provider!.stop(lab!);
+    expect(await readPod(lab!.ref)).toBeNull();
+    expect(await provider!.poll(lab!)).toBe("missing");
+    expect((await provider!.list()).map((l) => l.sandboxId)).not.toContain("k8s-lab");
+    await until("the exit event", () => exits, (e) => e.includes("k8s-lab"), 30_000);
+    // Stopping again is not an error (a lab already gone).
+    await provider!.stop(lab!);
+    provider!.close();
+  });
+});
