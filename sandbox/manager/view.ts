@@ -4,6 +4,8 @@ import { z } from "zod";
 // The same enum as the providers' (sandbox/providers/types.ts), spelled here because this
 // module is shared with the browser and must not import server code.
 export const labProfileSchema = z.enum(["sim", "node"]);
+/** The providers' ProfileRefusalCode (sandbox/providers/types.ts), spelled here for the same reason. */
+export const profileRefusalCodeSchema = z.enum(["node-labs-off", "node-needs-runtime-class", "local-sim-only"]);
 
 // unclaimed: warmed for a class and never claimed (no learner ever sees it; metrics and logs do).
 export const endReasonSchema = z.enum(["stopped", "idle", "max-age", "died", "failed", "replaced", "removed", "unclaimed"]);
@@ -20,6 +22,8 @@ export const labViewSchema = z.discriminatedUnion("state", [
     retryAfterSeconds: z.number().int().positive().optional(),
     waitingPerAddressLimit: z.number().int().positive().optional(),
     profileUnavailable: labProfileSchema.optional(),
+    // profileRefusal: why, as a code (which setting would turn it on differs by provider).
+    profileRefusal: profileRefusalCodeSchema.optional(),
   }),
   z.object({ state: z.literal("queued"), position: z.number().int().min(1), queueLength: z.number().int().min(1) }),
   // profile: sim (kwok plays the node) or node (real pods); absent in views from before profiles.

@@ -8,7 +8,7 @@ import { labContainerOptions, LAB_DEFAULTS, NODE_LAB_DEFAULTS } from "./docker-l
 import {
   ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, LAB_GRADER, LABEL, type LabHealth, type Provider,
   type ProviderState, providerStateSchema, type StartRequest, type Tty, EngineUnreachableError, type LabProfile,
-  labProfileSchema, ProfileUnavailableError,
+  labProfileSchema, type ProfileRefusal, ProfileUnavailableError,
 } from "./types";
 
 export interface DockerProviderOptions {
@@ -67,13 +67,13 @@ export class DockerProvider implements Provider {
     return profile === "node" ? (this.options.node?.image ?? NODE_LAB_DEFAULTS.image) : this.image;
   }
 
-  profileRefusal(profile: LabProfile): string | null {
+  profileRefusal(profile: LabProfile): ProfileRefusal | null {
     if (profile !== "node" || this.options.node?.enabled) return null;
-    return (
+    const message =
       "node labs (real pods) are off: their containers need SYS_ADMIN, NET_ADMIN and SYS_PTRACE without seccomp, " +
       "so root inside a lab is close to root on this host. Set KUBELAB_NODE_LABS=unsafe-sys-admin to accept that " +
-      "(see README, Profile node), or run labs under a runtime that contains it."
-    );
+      "(see README, Profile node), or run labs under a runtime that contains it.";
+    return { code: "node-labs-off", message };
   }
 
   async start(req: StartRequest): Promise<ProviderState> {

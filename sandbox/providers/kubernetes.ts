@@ -16,7 +16,7 @@ import { LAB_DEFAULTS } from "./docker-lab-options";
 import { isLabelValue, LAB_CONTAINER, labNetworkPolicy, labPod, labPodName } from "./kubernetes-lab-pod";
 import {
   EngineUnreachableError, ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, LAB_GRADER, LABEL,
-  type LabHealth, type LabProfile, labProfileSchema, ProfileUnavailableError, type Provider, type ProviderState,
+  type LabHealth, type LabProfile, labProfileSchema, type ProfileRefusal, ProfileUnavailableError, type Provider, type ProviderState,
   providerStateSchema, type StartRequest, type Tty,
 } from "./types";
 
@@ -96,13 +96,13 @@ export class KubernetesProvider implements Provider {
     return profile === "node" ? (this.options.node?.image ?? "kubelab/lab-node:latest") : this.image;
   }
 
-  profileRefusal(profile: LabProfile): string | null {
+  profileRefusal(profile: LabProfile): ProfileRefusal | null {
     if (profile !== "node" || this.options.node?.runtimeClassName) return null;
-    return (
+    const message =
       "node labs (real pods) need a RuntimeClass that contains nested containers (gVisor, Kata Containers or the like): " +
       "their pods hold SYS_ADMIN, NET_ADMIN and SYS_PTRACE without seccomp, which under the cluster's plain runc is close to " +
-      "root on its node. Name one in KUBELAB_K8S_NODE_RUNTIME_CLASS (README, Labs on Kubernetes)."
-    );
+      "root on its node. Name one in KUBELAB_K8S_NODE_RUNTIME_CLASS (README, Labs on Kubernetes).";
+    return { code: "node-needs-runtime-class", message };
   }
 
   /** The deny-all NetworkPolicy, made once per process before the first lab (and again after a failure). */

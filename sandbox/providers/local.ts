@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from "node:path";
 import { promisify } from "node:util";
 import * as pty from "node-pty";
-import { ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, type LabHealth, type LabProfile, type Provider, type ProviderState, type StartRequest, type Tty, ProfileUnavailableError } from "./types";
+import { ExecOutputLimitError, type ExecOptions, type ExecResult, type FoundLab, graderEnv, type LabHealth, type LabProfile, type ProfileRefusal, type Provider, type ProviderState, type StartRequest, type Tty, ProfileUnavailableError } from "./types";
 
 const run = promisify(execFile);
 
@@ -86,8 +86,9 @@ export class LocalProvider implements Provider {
     return existsSync(this.script()) ? { ok: true, detail: "not isolated" } : { ok: false, detail: `missing ${this.script()}` };
   }
 
-  profileRefusal(profile: LabProfile): string | null {
-    return profile === "sim" ? null : "the local provider runs only sim labs: a node lab needs a container runtime of its own (use KUBELAB_PROVIDER=docker)";
+  profileRefusal(profile: LabProfile): ProfileRefusal | null {
+    if (profile === "sim") return null;
+    return { code: "local-sim-only", message: "the local provider runs only sim labs: a node lab needs a container runtime of its own (use KUBELAB_PROVIDER=docker)" };
   }
 
   async start(req: StartRequest): Promise<ProviderState> {

@@ -9,6 +9,21 @@ export const labProfileSchema = z.enum(["sim", "node"]);
 export type LabProfile = z.infer<typeof labProfileSchema>;
 export type ProviderKind = z.infer<typeof providerKindSchema>;
 
+/**
+ * Why a provider does not offer a profile, as a code no language owns: the lab panel says it
+ * in the learner's language and names what the operator would set.
+ *  - node-labs-off: docker, KUBELAB_NODE_LABS is off;
+ *  - node-needs-runtime-class: kubernetes, no KUBELAB_K8S_NODE_RUNTIME_CLASS;
+ *  - local-sim-only: the local provider has no container runtime for a node lab.
+ */
+export const profileRefusalCodeSchema = z.enum(["node-labs-off", "node-needs-runtime-class", "local-sim-only"]);
+export type ProfileRefusalCode = z.infer<typeof profileRefusalCodeSchema>;
+/** The code for the panel, and the sentence (English) for logs, errors and the operator. */
+export interface ProfileRefusal {
+  code: ProfileRefusalCode;
+  message: string;
+}
+
 /** What a provider needs to remember about one lab; stored as JSON in Sandbox.providerState. */
 export const providerStateSchema = z.object({
   kind: providerKindSchema,
@@ -136,14 +151,16 @@ export interface Provider {
   /** Is the underlying engine usable? For /api/health. */
   ping(): Promise<{ ok: boolean; detail?: string }>;
   /** Why this provider will not start a lab of `profile` (start throws ProfileUnavailableError with it), or null. */
-  profileRefusal(profile: LabProfile): string | null;
+  profileRefusal(profile: LabProfile): ProfileRefusal | null;
 }
 
 /** The engine did not answer (it is restarting, or gone): try again later, the lab may well be fine. */
 /** This provider or host does not offer the lab profile asked for; the message says why and what would. */
 export class ProfileUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly code: ProfileRefusalCode;
+  constructor(refusal: ProfileRefusal) {
+    super(refusal.message);
+    this.code = refusal.code;
     this.name = "ProfileUnavailableError";
   }
 }

@@ -51,6 +51,19 @@ describe("a learner's lab through DataContext", () => {
     expect(await db.user.count()).toBe(1);
   });
 
+  it("a profile the provider does not offer is answered with its refusal's code, before any identity or request", async () => {
+    const { db } = freshDatabase();
+    const { requests } = recordingRuntime();
+    const runtime = standInRuntime({
+      provider: { profileRefusal: () => ({ code: "node-needs-runtime-class", message: "node labs need a RuntimeClass" }) },
+    });
+    const ctx = testContext(db, { runtime, address: "198.51.100.9" });
+    expect(await startMyLab("en", null, ctx)).toEqual({ state: "none", profileUnavailable: "sim", profileRefusal: "node-needs-runtime-class" });
+    expect(requests).toEqual([]);
+    expect(ctx.jar.token).toBeUndefined();
+    expect(await db.user.count()).toBe(0);
+  });
+
   it("an address whose queued labs are at the cap is refused before any identity is made", async () => {
     const { db } = freshDatabase();
     const { runtime, requests } = recordingRuntime({ addressFull: true });

@@ -236,12 +236,17 @@ function LabStateCard({ view, pending, onStart, onStop }: { view: LabView; pendi
       );
     default:
       // The lesson needs real pods and this server has node labs off: no Start button, since
-      // a start would only fail; the operator's setting is named instead.
+      // a start would only fail; the operator's setting is named instead (which one depends
+      // on where labs run: the refusal's code says).
       if (view.state === "none" && view.profileUnavailable === "node") {
         return (
           <StateCard title={profileOff("title")} body={profileOff("body")}>
-            <p className="lab-error" role="alert" data-testid="lab-profile-unavailable">
-              {profileOff("operator", { setting: "KUBELAB_NODE_LABS=unsafe-sys-admin" })}
+            <p className="lab-error" role="alert" data-testid="lab-profile-unavailable" data-refusal={view.profileRefusal}>
+              {view.profileRefusal === "node-needs-runtime-class"
+                ? profileOff("operatorRuntimeClass", { setting: "KUBELAB_K8S_NODE_RUNTIME_CLASS" })
+                : view.profileRefusal === "local-sim-only"
+                  ? profileOff("operatorLocal", { setting: "KUBELAB_PROVIDER=docker" })
+                  : profileOff("operator", { setting: "KUBELAB_NODE_LABS=unsafe-sys-admin" })}
             </p>
           </StateCard>
         );

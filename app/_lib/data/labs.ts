@@ -86,7 +86,8 @@ export async function startMyLab(locale: string, lessonId: string | null = null,
   const profile = lessonId ? lessonLabProfile(lessonId) : "sim";
   // A profile this server does not offer (node labs off): said at once, before an identity,
   // a rate-limit point or a place in the queue is spent on a lab that would only fail.
-  if (provider.profileRefusal(profile)) return { state: "none", profileUnavailable: profile };
+  const refusal = provider.profileRefusal(profile);
+  if (refusal) return { state: "none", profileUnavailable: profile, profileRefusal: refusal.code };
   // Before an anonymous identity or a rate-limit point is spent on a lab that cannot start.
   if (!manager.engine.up) throw new EngineUnavailableError(manager.engine.state.reason);
   const { labStartPerUser, labStartPerAddress } = await limits();

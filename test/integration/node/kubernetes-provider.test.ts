@@ -61,8 +61,10 @@ describe("the kubernetes provider on a real cluster", () => {
   it("refuses a node lab without a RuntimeClass, saying why and what to set", async () => {
     provider ??= await asOperator();
     expect(provider.profileRefusal("sim")).toBeNull();
-    expect(provider.profileRefusal("node")).toMatch(/RuntimeClass.*KUBELAB_K8S_NODE_RUNTIME_CLASS/s);
-    await expect(provider.start({ sandboxId: "k8s-node", profile: "node", ownerId: "u1" })).rejects.toBeInstanceOf(ProfileUnavailableError);
+    expect(provider.profileRefusal("node")).toEqual({ code: "node-needs-runtime-class", message: expect.stringMatching(/RuntimeClass.*KUBELAB_K8S_NODE_RUNTIME_CLASS/s) });
+    const refused = await provider.start({ sandboxId: "k8s-node", profile: "node", ownerId: "u1" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProfileUnavailableError);
+    expect(refused).toMatchObject({ code: "node-needs-runtime-class" });
     // Nothing was made for it.
     expect((await provider.list()).map((l) => l.sandboxId)).not.toContain("k8s-node");
   });
@@ -103,7 +105,7 @@ describe("the kubernetes provider on a real cluster", () => {
     expect(policy.spec?.policyTypes?.sort()).toEqual(["Egress", "Ingress"]);
     expect(policy.spec?.ingress ?? []).toEqual([]);
     expect(policy.spec?.egress ?? []).toEqual([]);
-    expect(policy.spec?.podSelector.matchLabels).toEqual({ [LABEL.managed]: "true", [LABEL.installation]: INSTALLATION });
+    expect(policy.spec?.podSelector?.matchLabels).toEqual({ [LABEL.managed]: "true", [LABEL.installation]: INSTALLATION });
 
     // A second start of the same sandbox adopts the pod.
     expect((await provider.start({ sandboxId: "k8s-lab", profile: "sim", ownerId: "learner-1" })).ref).toBe(lab.ref);
