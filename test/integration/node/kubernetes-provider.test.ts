@@ -3,15 +3,24 @@
 // The provider works as the ServiceAccount of deploy/kubernetes/lab-rbac.yaml, applied as it
 // is, so the Role the README gives is known to be enough. One node lab start for the file;
 // the tests run in order on one sim lab pod: start, exec, attach, reset, a new provider (a
-// restarted server) finding it, stop.
+// restarted server) finding it, stop. Then the lab manager on the same cluster, unchanged: the
+// warm pool as pods, capacity and the queue, reconcile after a restart, culling, and a pod
+// deleted from outside.
 import { readFileSync } from "node:fs";
+import pino from "pino";
 import { CoreV1Api, type KubeConfig, NetworkingV1Api, type V1Pod } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@/prisma/generated/client";
+import { LabManager, type ManagerConfig } from "@/sandbox/manager/manager";
+import { createLabMetrics } from "@/sandbox/manager/metrics";
+import type { LabView } from "@/sandbox/manager/view";
 import { LAB_CAPABILITIES } from "@/sandbox/providers/docker-lab-options";
 import { KubernetesProvider } from "@/sandbox/providers/kubernetes";
 import { LABEL, ProfileUnavailableError, type ProviderState, type Tty } from "@/sandbox/providers/types";
+import { freshDatabase } from "../../support/database";
 import { LAB_IMAGE } from "../../support/docker";
 import { useKubeCluster } from "../../support/kube-cluster";
+import { TEST_MANAGER_DEFAULTS } from "../../support/lab-manager";
 import { until } from "../../support/until";
 
 const cluster = useKubeCluster("k8s-cluster");
@@ -23,12 +32,12 @@ let lab: ProviderState | undefined;
 /** Sandbox ids the provider's watch reported as exited, from the start on. */
 const exits: string[] = [];
 
-async function asOperator(): Promise<KubernetesProvider> {
+async function asOperator(installationId = INSTALLATION): Promise<KubernetesProvider> {
   if (!serviceAccount) {
     await cluster.kubectl(["apply", "-f", "-"], readFileSync("deploy/kubernetes/lab-rbac.yaml", "utf8"));
     serviceAccount = await cluster.asServiceAccount("kubelab", "kubelab");
   }
-  return new KubernetesProvider({ installationId: INSTALLATION, version: "it", namespace: NAMESPACE, image: LAB_IMAGE, kubeConfig: serviceAccount });
+  return new KubernetesProvider({ installationId, version: "it", namespace: NAMESPACE, image: LAB_IMAGE, kubeConfig: serviceAccount });
 }
 
 async function readPod(name: string): Promise<V1Pod | null> {
@@ -172,5 +181,79 @@ describe("the kubernetes provider on a real cluster", () => {
     // Stopping again is not an error (a lab already gone).
     await provider!.stop(lab!);
     provider!.close();
+  });
+});
+
+describe("the lab manager on the kubernetes provider", () => {
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const config: ManagerConfig = { ...TEST_MANAGER_DEFAULTS, poolSize: 1, capacity: 2 };
+  const managers: LabManager[] = [];
+  let db: PrismaClient;
+  let labs: KubernetesProvider;
+  let manager: LabManager;
+  const people: Record<string, string> = {};
+  const isReady = (v: LabView) => v.state === "ready";
+  const statusCount = (status: string) => db.sandbox.count({ where: { status } });
+  /** The installation's lab pods as the cluster's administrator sees them. */
+  const pods = async () =>
+    (await cluster.admin().makeApiClient(CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: `${LABEL.installation}=k8sman` })).items;
+  const newManager = async () => {
+    const m = new LabManager(labs, db, config, log, createLabMetrics());
+    managers.push(m);
+    await m.init();
+    return m;
+  };
+  const user = async (name: string) => (people[name] = (await db.user.create({ data: {} })).id);
+
+  afterAll(async () => {
+    for (const m of managers) await m.close();
+    labs?.close();
+    await db?.$disconnect();
+  });
+
+  it("keeps a warm pool of pods and hands a pooled lab to the first learner at once", async () => {
+    ({ db } = freshDatabase());
+    labs = await asOperator("k8sman");
+    manager = await newManager();
+    await until("a pooled lab", () => statusCount("pooled"), (n) => n === 1, 240_000);
+    expect((await pods()).map((p) => p.metadata?.labels?.[LABEL.owner])).toEqual(["pool"]);
+    const view = await manager.request(await user("alice"));
+    expect(view.state).toBe("ready");
+    expect((await db.sandbox.findFirstOrThrow({ where: { userId: people.alice } })).provider).toBe("kubernetes");
+    await until("the pool to refill", () => statusCount("pooled"), (n) => n === 1, 240_000);
+    expect(await pods()).toHaveLength(2);
+  });
+
+  it("queues learners beyond capacity", async () => {
+    expect((await manager.request(await user("bob"))).state).toBe("ready"); // the refilled pool
+    expect(await manager.request(await user("carol"))).toEqual({ state: "queued", position: 1, queueLength: 1 });
+    expect(await pods()).toHaveLength(2);
+  });
+
+  it("re-adopts its pods and removes an orphan after a server restart", async () => {
+    const aliceBefore = await manager.view(people.alice!);
+    await manager.close();
+    const orphan = await labs.start({ sandboxId: "orphan-lab", profile: "sim", ownerId: null });
+    manager = await newManager();
+    expect(await manager.view(people.alice!)).toEqual(aliceBefore);
+    expect(await labs.poll(orphan)).toBe("missing");
+    expect((await pods()).map((p) => p.metadata?.labels?.[LABEL.sandbox])).not.toContain("orphan-lab");
+    // Carol queued before the restart and is still in line.
+    expect(await manager.view(people.carol!)).toEqual({ state: "queued", position: 1, queueLength: 1 });
+  });
+
+  it("culls idle labs, and the queue moves into the room", async () => {
+    await manager.cull(Date.now() + config.idleTimeoutMs + 60_000);
+    expect(await manager.view(people.alice!)).toMatchObject({ state: "ended", reason: "idle" });
+    expect(await manager.view(people.bob!)).toMatchObject({ state: "ended", reason: "idle" });
+    await until("carol's lab", () => manager.view(people.carol!), isReady, 240_000);
+  });
+
+  it("notices a lab pod deleted from outside", async () => {
+    const carolLab = (await manager.view(people.carol!)) as { sandboxId: string };
+    const pod = (await pods()).find((p) => p.metadata?.labels?.[LABEL.sandbox] === carolLab.sandboxId)!;
+    await cluster.kubectl(["delete", "pod", "-n", NAMESPACE, pod.metadata!.name!, "--wait=false"]);
+    const ended = await until("carol's lab to be reported dead", () => manager.view(people.carol!), (v) => v.state === "ended", 60_000);
+    expect(ended).toMatchObject({ reason: "died" });
   });
 });
