@@ -78,18 +78,33 @@ export class KubernetesProvider implements Provider {
     return this.kc.getCurrentCluster()?.server ?? "(no cluster in the kubeconfig)";
   }
 
+  /**
+   * Labs are offered only when the server may list pods in the namespace and the labs'
+   * NetworkPolicy is in place (made here once, so a missing namespace or Role shows on
+   * /api/health before any learner presses Start).
+   */
   async ping(): Promise<{ ok: boolean; detail?: string }> {
     try {
       await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.selector(), limit: 1 });
-      return { ok: true };
     } catch (error) {
-      const code = statusOf(error);
-      if (code === 401 || code === 403) {
-        return { ok: false, detail: `the Kubernetes API at ${this.server()} refuses to list pods in namespace ${this.namespace} (${code}): give the server's account the Role in README, Labs on Kubernetes` };
-      }
-      if (code === 404) return { ok: false, detail: `the namespace ${this.namespace} does not exist on ${this.server()} (KUBELAB_K8S_NAMESPACE)` };
-      return { ok: false, detail: `no Kubernetes API answers at ${this.server()} (${messageOf(error)})` };
+      return { ok: false, detail: this.refusalDetail(error, "list pods") };
     }
+    try {
+      await this.ensureNetworkPolicy();
+    } catch (error) {
+      return { ok: false, detail: this.refusalDetail(error, "keep the labs' NetworkPolicy") };
+    }
+    return { ok: true };
+  }
+
+  private refusalDetail(error: unknown, what: string): string {
+    const code = statusOf(error);
+    if (code === 401 || code === 403) {
+      return `the Kubernetes API at ${this.server()} refuses to ${what} in namespace ${this.namespace} (${code}): give the server's account the Role in README, Labs on Kubernetes`;
+    }
+    if (code === 404) return `the namespace ${this.namespace} does not exist on ${this.server()} (KUBELAB_K8S_NAMESPACE)`;
+    if (code !== undefined) return `the Kubernetes API at ${this.server()} could not ${what} in namespace ${this.namespace} (${code}: ${apiMessage(error)})`;
+    return `no Kubernetes API answers at ${this.server()} (${messageOf(error)})`;
   }
 
   private imageOf(profile: LabProfile): string {
@@ -137,7 +152,9 @@ export class KubernetesProvider implements Provider {
       if (!isLabelValue(value)) throw new Error(`not usable as a label value: ${JSON.stringify(value)}`);
     }
     // No lab pod exists without the policy that cuts it off.
-    await this.ensureNetworkPolicy();
+    await this.ensureNetworkPolicy().catch((error: unknown) => {
+      throw new Error(this.refusalDetail(error, "keep the labs' NetworkPolicy"));
+    });
     const existing = (await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.selector({ [LABEL.sandbox]: req.sandboxId }) })).items;
     for (const pod of existing) {
       const name = pod.metadata!.name!;
@@ -346,8 +363,10 @@ export class KubernetesProvider implements Provider {
         output, null, input, true, (status) => finish(shellExitCode(status)),
       );
     } catch (error) {
-      if (statusOf(error) === undefined) throw new EngineUnreachableError(`the Kubernetes API at ${this.server()} does not answer (${messageOf(error)})`);
-      throw error;
+      // The WebSocket's upgrade refused (403, 404: an answer) versus no answer at all.
+      const refused = /Unexpected server response: (\d+)/.exec(messageOf(error));
+      if (refused) throw new Error(`the Kubernetes API refused a shell in lab pod ${state.name} (${refused[1]})`);
+      throw new EngineUnreachableError(`the Kubernetes API at ${this.server()} does not answer (${messageOf(error)})`);
     }
     // The terminal size travels on channel 4 as JSON (the library would read it off a TTY stream).
     const resize = (cols: number, rows: number) => ws.send(Buffer.concat([Buffer.from([4]), Buffer.from(JSON.stringify({ Width: cols, Height: rows }))]));
@@ -494,6 +513,8 @@ function apiMessage(error: unknown): string {
   return messageOf(error);
 }
 
+/** The first line of an error's message; the WebSocket's errors are events with a message, not Errors. */
 function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+  const message = (error as { message?: unknown } | null)?.message;
+  return (typeof message === "string" ? message : String(error)).split("\n")[0]!;
 }

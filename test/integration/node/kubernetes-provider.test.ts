@@ -16,7 +16,7 @@ import { createLabMetrics } from "@/sandbox/manager/metrics";
 import type { LabView } from "@/sandbox/manager/view";
 import { LAB_CAPABILITIES } from "@/sandbox/providers/docker-lab-options";
 import { KubernetesProvider } from "@/sandbox/providers/kubernetes";
-import { LABEL, ProfileUnavailableError, type ProviderState, type Tty } from "@/sandbox/providers/types";
+import { ExecOutputLimitError, LABEL, ProfileUnavailableError, type ProviderState, type Tty } from "@/sandbox/providers/types";
 import { freshDatabase } from "../../support/database";
 import { LAB_IMAGE } from "../../support/docker";
 import { useKubeCluster } from "../../support/kube-cluster";
@@ -132,6 +132,11 @@ describe("the kubernetes provider on a real cluster", () => {
     const failed = await provider!.exec(lab!, ["sh", "-c", "echo out; echo err >&2; exit 3"]);
     expect(failed).toEqual({ exitCode: 3, stdout: "out\n", stderr: "err\n" });
     expect((await provider!.exec(lab!, ["cat"], { stdin: "from stdin" })).stdout).toBe("from stdin");
+    // Bounded as on Docker: too much output, or too long, is an error, not a result.
+    await expect(provider!.exec(lab!, ["head", "-c", "1000000", "/dev/zero"], { maxOutputBytes: 10_000 })).rejects.toBeInstanceOf(ExecOutputLimitError);
+    await expect(provider!.exec(lab!, ["sleep", "30"], { timeoutMs: 1000 })).rejects.toThrow(/timed out after 1000 ms/);
+    // The variables given reach the command; the learner's HOME is theirs.
+    expect((await provider!.exec(lab!, ["sh", "-c", 'echo "$GREETING $HOME"'], { env: { GREETING: "안녕" } })).stdout).toBe("안녕 /home/learner\n");
     // No service account token inside, whatever the namespace's default account has.
     expect((await provider!.exec(lab!, ["test", "-e", "/var/run/secrets/kubernetes.io/serviceaccount/token"], { user: "root" })).exitCode).not.toBe(0);
   });
