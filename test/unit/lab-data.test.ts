@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { signUp } from "@/app/_lib/auth/accounts-core";
 import { createAnonymousSession, findSessionUser } from "@/app/_lib/auth/session-core";
 import { signInWithPassword, signOut } from "@/app/_lib/data/accounts";
-import { startMyLab, stopMyLab, terminalTicket } from "@/app/_lib/data/labs";
+import { lessonLabNeed, startMyLab, stopMyLab, terminalTicket } from "@/app/_lib/data/labs";
 import { LabsUnavailableError } from "@/app/_lib/lab/runtime";
 import { EngineUnavailableError } from "@/sandbox/manager/engine-watch";
 import type { LabView } from "@/sandbox/manager/view";
@@ -59,6 +59,8 @@ describe("a learner's lab through DataContext", () => {
     });
     const ctx = testContext(db, { runtime, address: "198.51.100.9" });
     expect(await startMyLab("en", null, ctx)).toEqual({ state: "none", profileUnavailable: "sim", profileRefusal: "node-needs-runtime-class" });
+    // The lesson's need carries the same code, for the offer to switch profiles.
+    expect(await lessonLabNeed("01-why-orchestration", ctx)).toEqual({ profile: "sim", offered: false, refusal: "node-needs-runtime-class" });
     expect(requests).toEqual([]);
     expect(ctx.jar.token).toBeUndefined();
     expect(await db.user.count()).toBe(0);

@@ -10,7 +10,7 @@ import { ConfirmDialog, type ConfirmTexts } from "./confirm-dialog.client";
 import { LessonResetButton, useOpenLessonId } from "./lesson-reset.client";
 import { LabPicture, PictureToggle, usePictureOpen } from "@/app/_components/picture/lab-picture.client";
 import { StartWait } from "./start-wait.client";
-import { profileMismatch, ProfileSwitch, useLessonLabNeed } from "./profile-switch.client";
+import { profileMismatch, ProfileSwitch, settingFor, useLessonLabNeed } from "./profile-switch.client";
 import { LabTerminal } from "./terminal.client";
 import type { ConnectionState } from "./terminal-connection";
 import { type LabAction, useLabView } from "./use-lab-view";
@@ -154,7 +154,7 @@ export function LabPanel() {
       ) : null}
 
       {labsAvailable && mismatch && lessonId ? (
-        <ProfileSwitch mismatch={mismatch} offered={lessonNeed?.offered ?? false} pending={lab.pending === "switch"} onSwitch={() => void lab.switchForLesson(locale, lessonId)} />
+        <ProfileSwitch mismatch={mismatch} offered={lessonNeed?.offered ?? false} refusal={lessonNeed?.refusal} pending={lab.pending === "switch"} onSwitch={() => void lab.switchForLesson(locale, lessonId)} />
       ) : null}
 
       <div className="lab-body">
@@ -242,11 +242,10 @@ function LabStateCard({ view, pending, onStart, onStop }: { view: LabView; pendi
         return (
           <StateCard title={profileOff("title")} body={profileOff("body")}>
             <p className="lab-error" role="alert" data-testid="lab-profile-unavailable" data-refusal={view.profileRefusal}>
-              {view.profileRefusal === "node-needs-runtime-class"
-                ? profileOff("operatorRuntimeClass", { setting: "KUBELAB_K8S_NODE_RUNTIME_CLASS" })
-                : view.profileRefusal === "local-sim-only"
-                  ? profileOff("operatorLocal", { setting: "KUBELAB_PROVIDER=docker" })
-                  : profileOff("operator", { setting: "KUBELAB_NODE_LABS=unsafe-sys-admin" })}
+              {profileOff(
+                view.profileRefusal === "node-needs-runtime-class" ? "operatorRuntimeClass" : view.profileRefusal === "local-sim-only" ? "operatorLocal" : "operator",
+                { setting: settingFor(view.profileRefusal) },
+              )}
             </p>
           </StateCard>
         );

@@ -36,7 +36,20 @@ export function profileMismatch(view: LabView, need: LessonLabNeed | null): "nee
   return need.profile === "node" ? "needs-node" : "needs-sim";
 }
 
-export function ProfileSwitch({ mismatch, offered, pending, onSwitch }: { mismatch: "needs-node" | "needs-sim"; offered: boolean; pending: boolean; onSwitch(): void }) {
+/** The setting that would make the server offer a profile it refuses, by the refusal's code (which depends on where labs run). */
+export function settingFor(refusal: LessonLabNeed["refusal"]): string {
+  if (refusal === "node-needs-runtime-class") return "KUBELAB_K8S_NODE_RUNTIME_CLASS";
+  if (refusal === "local-sim-only") return "KUBELAB_PROVIDER=docker";
+  return "KUBELAB_NODE_LABS=unsafe-sys-admin";
+}
+
+export function ProfileSwitch({ mismatch, offered, refusal, pending, onSwitch }: {
+  mismatch: "needs-node" | "needs-sim";
+  offered: boolean;
+  refusal?: LessonLabNeed["refusal"];
+  pending: boolean;
+  onSwitch(): void;
+}) {
   const t = useTranslations("LabProfileSwitch");
   return (
     <div className="lab-profile-switch" role="region" aria-labelledby="lab-profile-switch-title" data-testid="lab-profile-switch" data-mismatch={mismatch}>
@@ -53,7 +66,7 @@ export function ProfileSwitch({ mismatch, offered, pending, onSwitch }: { mismat
         </>
       ) : (
         <p className="lab-error" role="alert">
-          {t("notOffered", { setting: "KUBELAB_NODE_LABS=unsafe-sys-admin" })}
+          {t("notOffered", { setting: settingFor(refusal) })}
         </p>
       )}
     </div>

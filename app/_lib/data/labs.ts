@@ -12,7 +12,7 @@ import { gradeTarget } from "@/sandbox/grader/engine";
 import { SETUP_STATE_DIR } from "@/sandbox/grader/setup";
 import { EngineUnavailableError } from "@/sandbox/manager/engine-watch";
 import type { LabView } from "@/sandbox/manager/view";
-import type { LabProfile } from "@/sandbox/providers/types";
+import type { LabProfile, ProfileRefusalCode } from "@/sandbox/providers/types";
 import { signTerminalToken, TERMINAL_TOKEN_TTL_SECONDS } from "@/sandbox/terminal/token";
 import { type DataContext, type DataRuntime, requestContext } from "./data-context";
 
@@ -116,17 +116,19 @@ export async function startMyLab(locale: string, lessonId: string | null = null,
   return manager.request(user.userId, address, profile, enrolments.map((e) => cohortLabKey(e.cohortId)));
 }
 
-/** What a lesson needs of the learner's lab: its profile (front matter), and whether this server offers it. */
+/** What a lesson needs of the learner's lab: its profile (front matter), whether this server offers it, and if not why. */
 export interface LessonLabNeed {
   profile: LabProfile;
   offered: boolean;
+  refusal?: ProfileRefusalCode;
 }
 
 export async function lessonLabNeed(lessonId: string, ctx?: DataContext): Promise<LessonLabNeed> {
   ctx ??= await requestContext();
   const profile = lessonLabProfile(lessonId);
   const runtime = ctx.runtime();
-  return { profile, offered: runtime !== undefined && !runtime.provider.profileRefusal(profile) };
+  const refusal = runtime?.provider.profileRefusal(profile);
+  return { profile, offered: runtime !== undefined && !refusal, ...(refusal ? { refusal: refusal.code } : {}) };
 }
 
 /**
@@ -141,7 +143,8 @@ export async function switchMyLabForLesson(locale: string, lessonId: string, ctx
   if (!user) return { state: "none" };
   const { manager, provider } = runningRuntime(ctx);
   const profile = lessonLabProfile(lessonId);
-  if (provider.profileRefusal(profile)) return { state: "none", profileUnavailable: profile };
+  const refusal = provider.profileRefusal(profile);
+  if (refusal) return { state: "none", profileUnavailable: profile, profileRefusal: refusal.code };
   const current = await manager.view(user.userId);
   if ((current.state === "ready" || current.state === "starting") && (current.profile ?? "sim") === profile) return current;
   await manager.stop(user.userId);
