@@ -11,7 +11,7 @@ import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab
 import { LessonError } from "./errors";
 import { readExercises } from "./exercises";
 import { lessonIdSchema } from "./schema";
-import { listLessonIds } from "./source";
+import { lessonProfileIn, listLessonIds } from "./source";
 
 const contentDir = path.resolve(process.env.KUBELAB_CONTENT_DIR ?? "content");
 const args = z.array(lessonIdSchema).safeParse(process.argv.slice(2));
@@ -21,12 +21,12 @@ if (!args.success) {
 }
 
 const ids = args.data.length > 0 ? args.data : listLessonIds(contentDir);
-const lessons: { id: string; exercises: NonNullable<ReturnType<typeof readExercises>>["exercises"] }[] = [];
+const lessons: { id: string; profile: "sim" | "node"; exercises: NonNullable<ReturnType<typeof readExercises>>["exercises"] }[] = [];
 let specProblems = 0;
 for (const id of ids) {
   try {
     const file = readExercises(contentDir, id);
-    if (file) lessons.push({ id, exercises: file.exercises });
+    if (file) lessons.push({ id, profile: lessonProfileIn(contentDir, id), exercises: file.exercises });
     else if (args.data.length > 0) {
       console.error(`${id}: no exercises.yaml in ${path.join(contentDir, "lessons", id)}`);
       specProblems++;
@@ -54,17 +54,24 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 const proofs: ExerciseProof[] = [];
 const openingFailures: string[] = [];
 try {
-  process.stderr.write(`starting a lab to prove ${total} exercise(s) of ${lessons.length} lesson(s) …\n`);
-  lab = await startThrowawayLab();
-  for (const lesson of lessons) {
-    if (lesson.exercises.length > 1) {
-      process.stderr.write(`  ${lesson.id}: opening the lesson (every setup)\n`);
-      openingFailures.push(...(await proveLessonOpening(lab, lesson.id, lesson.exercises)));
+  // Each lesson on the lab a learner gets for it (`lab:` in its front matter), one lab per profile.
+  for (const profile of ["sim", "node"] as const) {
+    const ofProfile = lessons.filter((l) => l.profile === profile);
+    if (ofProfile.length === 0) continue;
+    const count = ofProfile.reduce((n, l) => n + l.exercises.length, 0);
+    process.stderr.write(`starting a ${profile} lab to prove ${count} exercise(s) of ${ofProfile.length} lesson(s) …\n`);
+    lab = await startThrowawayLab({ profile });
+    for (const lesson of ofProfile) {
+      if (lesson.exercises.length > 1) {
+        process.stderr.write(`  ${lesson.id}: opening the lesson (every setup)\n`);
+        openingFailures.push(...(await proveLessonOpening(lab, lesson.id, lesson.exercises)));
+      }
+      const results = await proveLesson(lab, lesson.id, lesson.exercises, {
+        onStep: (step, exercise) => process.stderr.write(`  ${lesson.id} / ${exercise}: ${step}\n`),
+      });
+      proofs.push(...results);
     }
-    const results = await proveLesson(lab, lesson.id, lesson.exercises, {
-      onStep: (step, exercise) => process.stderr.write(`  ${lesson.id} / ${exercise}: ${step}\n`),
-    });
-    proofs.push(...results);
+    await cleanUp();
   }
 } catch (error) {
   console.error(`could not prove the exercises: ${(error as Error).message}`);

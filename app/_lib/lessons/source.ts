@@ -64,6 +64,12 @@ export function readLessonSource(contentDir: string, id: string, locale: Locale)
   return { id, locale, file, frontMatter, body, figures: readFigures(id, file, body, locale) };
 }
 
+/** The lab profile a lesson needs (`lab` in its front matter; lessons:check makes both languages agree). */
+export function lessonProfileIn(contentDir: string, id: string): FrontMatter["lab"] {
+  const [locale] = availableLocales(contentDir, id);
+  return locale ? readLessonSource(contentDir, id, locale).frontMatter.lab : "sim";
+}
+
 function parseFrontMatter(file: string, yamlText: string): FrontMatter {
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false });

@@ -4,18 +4,21 @@
 // as a learner opens it (all setups; nothing may pass yet), plus the grader's
 // fixture lesson, so the test never passes by finding nothing. A failure names the lesson,
 // the exercise, the check and what the grader said. Authors run the same proof with
-// `npm run lessons:prove -- <lessonId>`.
+// `npm run lessons:prove -- <lessonId>`. Lessons with `lab: node` are proved on a node lab
+// (real pods), the others on a sim lab: each on the lab a learner gets for it.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "@/app/_lib/lessons/exercises";
-import { listLessonIds } from "@/app/_lib/lessons/source";
+import { lessonProfileIn, listLessonIds } from "@/app/_lib/lessons/source";
 import { proveExercise, proveLessonOpening } from "@/sandbox/grader/prove";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
+import type { LabProfile } from "@/sandbox/providers/types";
 
 interface LessonExercises {
   contentDir: string;
   lessonId: string;
+  profile: LabProfile;
   exercises: Exercise[];
   /** A spec that does not parse: its own failing test, with the file, line and field. */
   problem?: string;
@@ -25,31 +28,40 @@ function collect(contentDir: string): LessonExercises[] {
   return listLessonIds(contentDir).flatMap((lessonId) => {
     try {
       const file = readExercises(contentDir, lessonId);
-      return file ? [{ contentDir, lessonId, exercises: file.exercises }] : [];
+      return file ? [{ contentDir, lessonId, profile: lessonProfileIn(contentDir, lessonId), exercises: file.exercises }] : [];
     } catch (error) {
-      return [{ contentDir, lessonId, exercises: [], problem: (error as Error).message }];
+      return [{ contentDir, lessonId, profile: "sim" as const, exercises: [], problem: (error as Error).message }];
     }
   });
 }
 
 const content = collect(path.resolve("content"));
 const fixture = collect(path.resolve("test/fixtures/content-grader"));
-let lab: ThrowawayLab;
-
-beforeAll(async () => {
-  lab = await startThrowawayLab({ purpose: "it-content" });
-});
-
-afterAll(async () => {
-  await lab?.stop();
-});
 
 it("finds exercises to prove (the grader's fixture lesson at least)", () => {
   expect(fixture.flatMap((l) => l.exercises).length).toBeGreaterThan(0);
   expect(content.length + fixture.length).toBeGreaterThan(0);
 });
 
-for (const lesson of [...fixture, ...content]) {
+/** The lessons of one profile, proved on one lab of it, started only when there is such a lesson. */
+function proveOn(profile: LabProfile, lessons: LessonExercises[]): void {
+  if (lessons.length === 0) return;
+  describe(`lessons on a ${profile} lab`, () => {
+    let lab: ThrowawayLab;
+    beforeAll(async () => {
+      lab = await startThrowawayLab({ purpose: `it-content-${profile}`, profile });
+    });
+    afterAll(async () => {
+      await lab?.stop();
+    });
+    for (const lesson of lessons) proveLesson(lesson, () => lab);
+  });
+}
+
+proveOn("sim", [...fixture, ...content].filter((l) => l.profile === "sim"));
+proveOn("node", [...fixture, ...content].filter((l) => l.profile === "node"));
+
+function proveLesson(lesson: LessonExercises, labOf: () => ThrowawayLab): void {
   describe(lesson.lessonId, () => {
     if (lesson.problem) {
       it("has an exercise spec that parses", () => {
@@ -58,13 +70,13 @@ for (const lesson of [...fixture, ...content]) {
     }
     if (lesson.exercises.length > 1) {
       it(`${lesson.lessonId}: opening the lesson (every setup, in order) solves none of its exercises`, async () => {
-        expect(await proveLessonOpening(lab, lesson.lessonId, lesson.exercises)).toEqual([]);
+        expect(await proveLessonOpening(labOf(), lesson.lessonId, lesson.exercises)).toEqual([]);
       });
     }
     for (const exercise of lesson.exercises) {
       const answers = `${exercise.wrong?.length ?? 0} wrong and ${exercise.alternative?.length ?? 0} alternative answer(s)`;
       it(`${lesson.lessonId} / ${exercise.id} fails before its solution, passes after, and judges its ${answers} right`, async () => {
-        const proof = await proveExercise(lab, lesson.lessonId, exercise);
+        const proof = await proveExercise(labOf(), lesson.lessonId, exercise);
         if (!proof.ok) throw new Error(proof.failure);
         expect(proof.before?.outcome).toBe("fail");
         expect(proof.after?.outcome).toBe("pass");

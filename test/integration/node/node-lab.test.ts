@@ -261,7 +261,14 @@ kubectl rollout status statefulset/store --timeout=150s`, 180_000);
 
 describe("a node lab after minikube delete (the lab's reset)", () => {
   it("has none of the learner's pods, Services or containers left, and the node and DNS still work", async () => {
+    // What the grader records of lesson setups that ran (kube-system/kubelab-setup): a reset
+    // must forget it, or a lesson's setups would not run again on the clean cluster.
+    const made = await node.provider.exec(node.lab, ["/usr/local/bin/kubectl", "create", "configmap", "-n", "kube-system", "kubelab-setup", "--from-literal=lesson.exercise=ran"], { user: "grader" });
+    expect(made.exitCode, made.stderr).toBe(0);
     expect(await ok("minikube delete", 150_000)).toMatch(/running again/);
+    const record = await node.provider.exec(node.lab, ["/usr/local/bin/kubectl", "get", "configmap", "-n", "kube-system", "kubelab-setup", "-o", "name", "--ignore-not-found"], { user: "grader" });
+    expect(record.exitCode, record.stderr).toBe(0);
+    expect(record.stdout.trim()).toBe("");
     expect((await ok("kubectl get deployments,services,configmaps -o name")).trim().split("\n").sort()).toEqual(["configmap/kube-root-ca.crt", "service/kubernetes"]);
     // The kubelet stops what the reset deleted: only the sandbox of CoreDNS and its container stay.
     await until("the learner's containers to stop", async () => {
