@@ -68,7 +68,7 @@ export function useKubeCluster(sandboxId: string): KubeCluster {
       cert: view.users[0]!.user["client-certificate-data"],
       key: view.users[0]!.user["client-key-data"],
     };
-  });
+  }, 300_000);
 
   afterAll(async () => {
     for (const child of children) child.kill();

@@ -44,6 +44,7 @@ export function useNodeLab(sandboxId: string, options: { memoryBytes?: number } 
   let lab: ProviderState | undefined;
   let failure: unknown;
   const installationId = `nd${randomBytes(4).toString("hex")}`;
+  // The start waits up to 180 s for the lab: the hook may take longer than a project's default.
   beforeAll(async () => {
     try {
       await requireDockerAndImage();
@@ -54,7 +55,7 @@ export function useNodeLab(sandboxId: string, options: { memoryBytes?: number } 
     } catch (error) {
       failure = error;
     }
-  });
+  }, 300_000);
   beforeEach(() => {
     if (failure) throw failure;
   });
