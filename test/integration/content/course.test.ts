@@ -7,6 +7,9 @@
 // Why exercises.test.ts did not catch lesson 5 failing after lesson 4: it proves every
 // exercise on a freshly reset cluster, so nothing a learner left behind in an earlier lesson
 // is ever there. This test keeps everything, as a learner's lab does.
+// Only where the next lesson needs the other profile (`lab: node`, real pods) does it do what
+// the learner does there: switch to a fresh lab of that profile (the lab panel's offer), and
+// carry on in it.
 //
 // It also enforces the course's rule for lesson objects (README, "Writing a lesson"): each
 // lesson's objects are its own. No check of a lesson may select an object that an earlier
@@ -28,6 +31,7 @@ import { listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";
 import { execBounded, gradeExercise, readCluster, TIMED_OUT } from "@/sandbox/grader/engine";
 import { type KubeObject, selectObjects, selectorsOf } from "@/sandbox/grader/evaluate";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
+import type { LabProfile } from "@/sandbox/providers/types";
 import { runSetup, SetupError } from "@/sandbox/grader/setup";
 import { LabShell } from "../../support/lab-shell";
 
@@ -35,6 +39,7 @@ const contentDir = path.resolve("content");
 
 interface Lesson {
   id: string;
+  profile: LabProfile;
   steps: LessonStep[];
   exercises: Map<string, Exercise>;
 }
@@ -43,7 +48,7 @@ const lessons: Lesson[] = listLessonIds(contentDir).map((id) => {
   // The Korean page; the unit test course.test.ts keeps the English one's blocks identical.
   const source = readLessonSource(contentDir, id, "ko");
   const exercises = readExercises(contentDir, id)?.exercises ?? [];
-  return { id, steps: lessonSteps(source.file, source.body), exercises: new Map(exercises.map((e) => [e.id, e])) };
+  return { id, profile: source.frontMatter.lab, steps: lessonSteps(source.file, source.body), exercises: new Map(exercises.map((e) => [e.id, e])) };
 });
 
 const allChecks = lessons.flatMap((l) => [...l.exercises.values()].flatMap((e) => e.checks.map((c) => ({ lesson: l.id, exercise: e.id, check: c }))));
@@ -53,6 +58,7 @@ const selectedKinds = [...new Set(allChecks.flatMap((c) => selectorsOf(c.check).
 const identity = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
 
 let lab: ThrowawayLab;
+let labProfile: LabProfile;
 let shell: LabShell;
 /** Objects the fresh cluster has (node, kube-system, default Service...): nobody's. */
 const pristine = new Set<string>();
@@ -74,12 +80,20 @@ async function attribute(lessonId: string): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  lab = await startThrowawayLab({ purpose: "it-course" });
+/** A fresh lab of this profile in place of the one before (and of what the learner made in it). */
+async function switchLab(profile: LabProfile): Promise<void> {
+  shell?.close();
+  await lab?.stop();
+  lab = await startThrowawayLab({ purpose: "it-course", profile });
+  labProfile = profile;
   shell = await LabShell.open(lab.provider, lab.state);
   const fresh = await snapshot();
-  if (!fresh) throw new Error("could not read the fresh lab's cluster");
+  if (!fresh) throw new Error(`could not read the fresh ${profile} lab's cluster`);
   for (const object of fresh) pristine.add(identity(object));
+}
+
+beforeAll(async () => {
+  await switchLab(lessons[0]?.profile ?? "sim");
 });
 
 afterAll(async () => {
@@ -96,9 +110,11 @@ it("walks a course with Run blocks and exercises in every lesson", () => {
   }
 });
 
-describe.sequential("the course, in order, in one lab", () => {
+describe.sequential("the course, in order, in one lab (a fresh one where the profile changes)", () => {
   for (const lesson of lessons) {
     it(`${lesson.id}: every Run block runs and every exercise passes after its solution`, { timeout: 900_000 }, async () => {
+      // A lesson on the other profile: the learner switches labs, leaving what they made behind.
+      if (lesson.profile !== labProfile) await switchLab(lesson.profile);
       const problems: string[] = [];
       const where = (line: number) => `${lesson.id}/ko.mdx:${line}`;
 
