@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the lab image of profile `node`, derived from the `sim` lab image
-# (sandbox/image/build.sh): the node binaries (build-node-binaries.sh), BuildKit
+# (sandbox/image/build.sh): the node binaries (build-node-binaries.sh), metrics-server
+# (build-metrics-server.sh), BuildKit
 # (build-buildkit.sh) with the learner's `docker` (kubelab-docker), the CNI plugins,
 # Debian's nftables for kube-proxy, the offline image catalogue (build-catalogue.sh),
 # kubelab-node and the node's add-ons, and a pristine cluster snapshot made by
@@ -32,6 +33,8 @@ tooldir="$(bash "$here/build-tools.sh" | tail -n 1)"
 catalogue="$(bash "$here/build-catalogue.sh" "$bindir" "$tooldir" | tail -n 1)"
 bkdir="$(bash "$here/build-buildkit.sh" | tail -n 1)"
 for b in buildkitd buildctl; do [[ -x "$bkdir/$b" ]] || die "no $b in $bkdir"; done
+msdir="$(bash "$here/build-metrics-server.sh" | tail -n 1)"
+[[ -x "$msdir/metrics-server" ]] || die "no metrics-server in $msdir"
 
 # nftables for kube-proxy's nftables mode and the portmap plugin (the kernel has nf_tables
 # built in); fetched with apt on the host, installed with dpkg in the offline build.
@@ -46,7 +49,7 @@ if ! [[ -f "$debdir/.done" ]]; then
 fi
 
 hash="$( {
-  echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "tools=$(basename "$tooldir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"; echo "buildkit=$(basename "$bkdir")"
+  echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "tools=$(basename "$tooldir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"; echo "buildkit=$(basename "$bkdir")"; echo "metrics-server=$(basename "$msdir")"
   for f in build-image.sh kubelab-node kubelab-docker sudoers addons.yaml admission.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
 } | sha256sum | cut -c1-16)"
 tag="$image_repo:$hash"
@@ -63,6 +66,7 @@ for b in kubelet kube-proxy containerd containerd-shim-runc-v2 ctr runc crictl; 
 for b in bridge host-local loopback portmap; do ln "$bindir/$b" "$ctx/cni/" 2>/dev/null || cp "$bindir/$b" "$ctx/cni/"; done
 cp "$tooldir/storage-provisioner" "$ctx/bin/"
 for b in buildkitd buildctl; do ln "$bkdir/$b" "$ctx/bin/" 2>/dev/null || cp "$bkdir/$b" "$ctx/bin/"; done
+ln "$msdir/metrics-server" "$ctx/bin/" 2>/dev/null || cp "$msdir/metrics-server" "$ctx/bin/"
 for f in "$catalogue"/*.tar "$catalogue/digest" "$catalogue/references.txt"; do ln "$f" "$ctx/images/" 2>/dev/null || cp "$f" "$ctx/images/"; done
 cp "$debdir"/*.deb "$ctx/debs/"
 install -m 0755 "$here/kubelab-node" "$ctx/node/kubelab-node"
