@@ -26,7 +26,8 @@ import type { PrismaClient } from "@/prisma/generated/client";
 import { LabManager, type ManagerConfig } from "@/sandbox/manager/manager";
 import type { LabView } from "@/sandbox/manager/view";
 import { DockerProvider } from "@/sandbox/providers/docker";
-import { LABEL, type ProviderState } from "@/sandbox/providers/types";
+import { NODE_LAB_DEFAULTS } from "@/sandbox/providers/docker-lab-options";
+import { LABEL, type LabProfile, type ProviderState } from "@/sandbox/providers/types";
 import { TerminalBridge } from "@/sandbox/terminal/bridge";
 import { Op } from "@/sandbox/terminal/protocol";
 import { signTerminalToken, verifyTerminalToken } from "@/sandbox/terminal/token";
@@ -36,6 +37,8 @@ import { LAB_IMAGE, requireDockerAndImage } from "../support/docker";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? "silent" });
 const MiB_ = 1024 * 1024;
+/** The node lab image, as the tests name it (test/support/node-lab.ts, which needs Vitest). */
+const NODE_LAB_IMAGE = process.env.KUBELAB_NODE_LAB_IMAGE ?? NODE_LAB_DEFAULTS.image;
 
 export interface Samples {
   samples: number[];
@@ -93,14 +96,14 @@ interface LabEnv {
   version: string;
 }
 
-async function labEnv(defer: (c: () => unknown) => void): Promise<LabEnv> {
+async function labEnv(defer: (c: () => unknown) => void, profile: LabProfile = "sim"): Promise<LabEnv> {
   const docker = await requireDockerAndImage();
   const installationId = `bench${randomBytes(4).toString("hex")}`;
   const version = "bench";
   const { db, file } = freshDatabase();
   defer(() => rmSync(path.dirname(file), { recursive: true, force: true }));
   defer(() => db.$disconnect());
-  const provider = new DockerProvider({ installationId, version, image: LAB_IMAGE });
+  const provider = new DockerProvider({ installationId, version, image: LAB_IMAGE, node: profile === "node" ? { enabled: true, image: NODE_LAB_IMAGE } : undefined });
   // Registered before anything is started, so a failure half-way still removes every
   // container that carries this installation's label.
   defer(async () => {
@@ -174,9 +177,9 @@ function managerConfig(version: string, overrides: Partial<ManagerConfig>): Mana
   };
 }
 
-async function requestUntilKubectl(env: LabEnv, manager: LabManager, userId: string): Promise<{ ms: number; fromPool: boolean; readyMs: number; attempts: number }> {
+async function requestUntilKubectl(env: LabEnv, manager: LabManager, userId: string, profile: LabProfile = "sim"): Promise<{ ms: number; fromPool: boolean; readyMs: number; attempts: number }> {
   const t0 = performance.now();
-  const first = await manager.request(userId);
+  const first = await manager.request(userId, undefined, profile);
   const fromPool = first.state === "ready";
   const view = fromPool ? first : await waitView(manager, userId, (v) => v.state === "ready", 180_000);
   const readyMs = performance.now() - t0;
@@ -196,12 +199,14 @@ export interface LabReadyOptions {
   poolSize?: number;
   /** Warm: how long a freshly pooled lab sits before it is claimed, as it would between learners. */
   settleMs?: number;
+  /** Which labs the pool keeps (node: KUBELAB_NODE_POOL_SIZE's). */
+  profile?: LabProfile;
 }
 
 /** A new learner asks for a lab until kubectl answers; the lab is stopped before returning. */
-async function oneLearner(env: Parameters<typeof requestUntilKubectl>[0], manager: Parameters<typeof requestUntilKubectl>[1]) {
+async function oneLearner(env: Parameters<typeof requestUntilKubectl>[0], manager: Parameters<typeof requestUntilKubectl>[1], profile: LabProfile = "sim") {
   const userId = (await env.db.user.create({ data: {} })).id;
-  const r = await requestUntilKubectl(env, manager, userId);
+  const r = await requestUntilKubectl(env, manager, userId, profile);
   // stop() removes the container before returning, so the next start does not overlap it.
   await manager.stop(userId);
   return r;
@@ -212,23 +217,24 @@ async function oneLearner(env: Parameters<typeof requestUntilKubectl>[0], manage
  * `manager.request()` → ready → `kubectl get nodes` answering as the learner (docker exec).
  * The lab is stopped after each sample and the pool refilled before the next.
  */
-export async function labReadyWarm(n = 10, { poolSize = 1, settleMs = 3000 }: LabReadyOptions = {}): Promise<Samples> {
+export async function labReadyWarm(n = 10, { poolSize = 1, settleMs = 3000, profile = "sim" }: LabReadyOptions = {}): Promise<Samples> {
   if (poolSize < 1) throw new Error("a warm pool needs poolSize ≥ 1");
   return withCleanup(async (defer) => {
-    const env = await labEnv(defer);
-    const manager = await benchManager(env, { poolSize, capacity: poolSize + 1 }, defer);
+    const env = await labEnv(defer, profile);
+    const sizes = profile === "node" ? { poolSize: 0, nodePoolSize: poolSize } : { poolSize };
+    const manager = await benchManager(env, { ...sizes, capacity: poolSize + 1 }, defer);
     const samples: number[] = [];
     const ready: number[] = [];
     let misses = 0;
     let retried = 0;
     for (let i = 0; i < n; i++) {
       const deadline = Date.now() + 240_000;
-      while ((await env.db.sandbox.count({ where: { status: "pooled" } })) < poolSize) {
+      while ((await env.db.sandbox.count({ where: { status: "pooled", profile } })) < poolSize) {
         if (Date.now() > deadline) throw new Error("the warm pool did not fill within 240 s");
         await sleep(100);
       }
       await sleep(settleMs);
-      const r = await oneLearner(env, manager);
+      const r = await oneLearner(env, manager, profile);
       if (!r.fromPool) misses++;
       if (r.attempts > 1) retried++;
       samples.push(r.ms);
@@ -237,7 +243,7 @@ export async function labReadyWarm(n = 10, { poolSize = 1, settleMs = 3000 }: La
     return {
       samples,
       note:
-        `LabManager + DockerProvider, pool ${poolSize}, capacity ${poolSize + 1}; request() → ready → learner's \`kubectl get nodes\` via docker exec; ` +
+        `LabManager + DockerProvider, ${profile} labs, pool ${poolSize}, capacity ${poolSize + 1}; request() → ready → learner's \`kubectl get nodes\` via docker exec; ` +
         `request() itself (the claim) took a median ${fmtMs(ready)}, the rest is kubectl; the pool refills (a cold start) while kubectl runs; ` +
         `each pooled lab idled ${settleMs} ms first; ${misses} of ${n} requests found the pool empty; kubectl needed a retry ${retried} times.`,
     };

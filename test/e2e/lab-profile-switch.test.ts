@@ -50,6 +50,14 @@ const learnerLabs = () =>
 /** Whether the container of a lab is still on the engine. */
 const containerExists = async (sandboxId: string) => (await runningLabsOf(installation)).some((c) => c.Labels[LABEL.sandbox] === sandboxId);
 
+/** Opens a lesson page and returns the text of the offer to switch, which must say which way. */
+async function offerOn(url: string, mismatch: "needs-node" | "needs-sim"): Promise<string> {
+  await page.goto(url);
+  await page.waitForSelector(SWITCH, { timeout: ANSWER_MS });
+  expect(await page.getAttribute(SWITCH, "data-mismatch")).toBe(mismatch);
+  return page.locator(SWITCH).innerText();
+}
+
 beforeAll(async () => {
   await requireDockerAndImage();
   await requireNodeImage();
@@ -94,12 +102,9 @@ describe("switching a lab to the profile the lesson needs", { timeout: BOOT_MS +
   });
 
   it("says in Korean that the node lesson needs real pods and what switching deletes", async () => {
-    await page.goto(`/ko/lessons/${NODE_LESSON}`);
-    await page.waitForSelector(SWITCH, { timeout: ANSWER_MS });
-    const offer = await page.locator(SWITCH).innerText();
+    const offer = await offerOn(`/ko/lessons/${NODE_LESSON}`, "needs-node");
     expect(offer).toContain(ko.LabProfileSwitch["needs-node"].title);
     expect(offer).toContain(ko.LabProfileSwitch.loses);
-    expect(await page.getAttribute(SWITCH, "data-mismatch")).toBe("needs-node");
     // The simulated lab is still there and usable until the learner chooses.
     expect(await labState(page)).toBe("ready");
     expect((await learnerLabs()).map((l) => l.id)).toEqual([simLab]);
@@ -122,9 +127,7 @@ describe("switching a lab to the profile the lesson needs", { timeout: BOOT_MS +
   });
 
   it("offers the way back on a sim lesson, in English, as a choice", async () => {
-    await page.goto(`/en/lessons/${SIM_LESSON}`);
-    await page.waitForSelector(SWITCH, { timeout: ANSWER_MS });
-    const offer = await page.locator(SWITCH).innerText();
+    const offer = await offerOn(`/en/lessons/${SIM_LESSON}`, "needs-sim");
     expect(offer).toContain(en.LabProfileSwitch["needs-sim"].title);
     expect(offer).toContain(en.LabProfileSwitch.loses);
     expect(offer).not.toContain(ko.LabProfileSwitch["needs-sim"].title);
