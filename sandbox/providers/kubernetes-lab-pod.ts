@@ -50,20 +50,25 @@ function tmpfsSize(options: string): string {
 /**
  * The writable places of docker-lab-options.ts's LAB_TMPFS as memory-backed emptyDirs of the
  * same sizes, charged to the pod's memory limit as a tmpfs is to the container's. Kubernetes
- * takes no mount options for them: the directories arrive mode 0777 and without nosuid,
- * nodev or noexec (the lab's entrypoint hands the home to the learner as on Docker).
+ * takes no mount options for them: they arrive without nosuid, nodev or noexec, and mode
+ * 0777, which `modes` puts back to Docker's (a /tmp without the sticky bit would let the
+ * learner remove or replace files the cluster's own users keep there). The lab's entrypoint
+ * hands the home to the learner as on Docker.
  */
-function tmpfsVolumes(profile: LabProfile): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
+function tmpfsVolumes(profile: LabProfile): { volumes: V1Volume[]; mounts: V1VolumeMount[]; modes: string[] } {
   const tmpfs: Record<string, string> = { ...LAB_TMPFS };
-  if (profile === "node") tmpfs["/run"] = "size=64m";
+  if (profile === "node") tmpfs["/run"] = "rw,nosuid,nodev,exec,size=64m,mode=0755";
   const volumes: V1Volume[] = [];
   const mounts: V1VolumeMount[] = [];
+  const modes: string[] = [];
   Object.entries(tmpfs).forEach(([mountPath, options], i) => {
     const name = `tmpfs-${i}`;
     volumes.push({ name, emptyDir: { medium: "Memory", sizeLimit: tmpfsSize(options) } });
     mounts.push({ name, mountPath });
+    const mode = /(?:^|,)mode=([0-7]{3,4})(?:,|$)/.exec(options)?.[1];
+    if (mode) modes.push(`chmod ${mode} ${mountPath}`);
   });
-  return { volumes, mounts };
+  return { volumes, mounts, modes };
 }
 
 export function labPod(spec: LabPodSpec): V1Pod {
@@ -71,7 +76,7 @@ export function labPod(spec: LabPodSpec): V1Pod {
   const defaults = node ? NODE_LAB_DEFAULTS : LAB_DEFAULTS;
   const memory = spec.memoryBytes ?? defaults.memoryBytes;
   const milliCpus = Math.max(1, Math.round((spec.nanoCpus ?? defaults.nanoCpus) / 1e6));
-  const { volumes, mounts } = tmpfsVolumes(spec.profile);
+  const { volumes, mounts, modes } = tmpfsVolumes(spec.profile);
   if (node) {
     // containerd's images and snapshots: overlayfs stacks on a disk-backed emptyDir, not on
     // the container's own overlay (as the anonymous volume on Docker); gone with the pod.
@@ -109,6 +114,18 @@ export function labPod(spec: LabPodSpec): V1Pod {
         ...(node ? { sysctls: [{ name: "net.ipv4.ip_forward", value: "1" }] } : {}),
       },
       volumes,
+      // Docker's tmpfs modes on the emptyDirs, before the lab starts: root owns them, so the
+      // owner's chmod needs no capability at all.
+      initContainers: [
+        {
+          name: "tmpfs-modes",
+          image: spec.image,
+          command: ["/bin/sh", "-c", modes.join(" && ")],
+          resources: { requests: { memory: "16Mi", cpu: "10m" }, limits: { memory: "32Mi", cpu: "100m" } },
+          securityContext: { runAsUser: 0, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+          volumeMounts: mounts.filter((m) => modes.some((c) => c.endsWith(` ${m.mountPath}`))),
+        },
+      ],
       containers: [
         {
           name: LAB_CONTAINER,

@@ -8,8 +8,8 @@ import { execFile, spawn } from "node:child_process";
 import net from "node:net";
 import { promisify } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll } from "vitest";
-import { LAB_IMAGE } from "./docker";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { LAB_IMAGE, requireDockerAndImage } from "./docker";
 import { type NodeLab, useNodeLab } from "./node-lab";
 
 const run = promisify(execFile);
@@ -36,10 +36,23 @@ export function useKubeCluster(sandboxId: string): KubeCluster {
   let server = "";
   let adminConfig: { ca: string; cert: string; key: string } | undefined;
   const children = new Set<ReturnType<typeof spawn>>();
+  let failure: unknown;
 
+  // A failed set-up fails every test of the file with its reason (as useNodeLab does).
   beforeAll(async () => {
     if (!node.lab) return; // the node lab's own failure is reported by each test
-    const container = node.lab.ref;
+    try {
+      await setUp(node.lab.ref);
+    } catch (error) {
+      failure = error;
+    }
+  }, 300_000);
+  beforeEach(() => {
+    if (failure) throw failure;
+  });
+
+  async function setUp(container: string): Promise<void> {
+    await requireDockerAndImage(); // fails with the command that builds the sim image
     // The sim lab image, as the cluster's runtime would have pulled it from a registry.
     await run("bash", ["-o", "pipefail", "-c", `docker save "$0" | docker exec -i "$1" ctr -n k8s.io images import -`, LAB_IMAGE, container], {
       maxBuffer: 16 * 1024 * 1024,
@@ -68,7 +81,7 @@ export function useKubeCluster(sandboxId: string): KubeCluster {
       cert: view.users[0]!.user["client-certificate-data"],
       key: view.users[0]!.user["client-key-data"],
     };
-  }, 300_000);
+  }
 
   afterAll(async () => {
     for (const child of children) child.kill();

@@ -24,6 +24,11 @@ describe("a lab pod", () => {
     expect(Object.keys(mounts).sort()).toEqual(Object.keys(LAB_TMPFS).sort());
     expect(mounts["/home/learner"]).toEqual({ medium: "Memory", sizeLimit: "64Mi" });
     expect(mounts["/var/tmp"]).toEqual({ medium: "Memory", sizeLimit: "16Mi" });
+    // Docker's modes, put back before the lab starts (an emptyDir arrives 0777, /tmp without its sticky bit).
+    const [init] = pod.spec!.initContainers!;
+    expect(init!.command).toEqual(["/bin/sh", "-c", "chmod 1777 /tmp && chmod 1777 /var/tmp && chmod 0755 /run && chmod 0755 /var/log/kubelab"]);
+    expect(init!.securityContext!.capabilities).toEqual({ drop: ["ALL"] });
+    expect(init!.volumeMounts!.map((m) => m.mountPath).sort()).toEqual(["/run", "/tmp", "/var/log/kubelab", "/var/tmp"]);
   });
 
   it("runs a node lab only under the RuntimeClass it is given, with the node profile's capabilities", () => {

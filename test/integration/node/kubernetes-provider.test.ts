@@ -137,6 +137,8 @@ describe("the kubernetes provider on a real cluster", () => {
     await expect(provider!.exec(lab!, ["sleep", "30"], { timeoutMs: 1000 })).rejects.toThrow(/timed out after 1000 ms/);
     // The variables given reach the command; the learner's HOME is theirs.
     expect((await provider!.exec(lab!, ["sh", "-c", 'echo "$GREETING $HOME"'], { env: { GREETING: "안녕" } })).stdout).toBe("안녕 /home/learner\n");
+    // The writable places have Docker's modes: /tmp keeps its sticky bit.
+    expect((await provider!.exec(lab!, ["stat", "-c", "%a %n", "/tmp", "/var/tmp", "/run", "/var/log/kubelab"])).stdout).toBe("1777 /tmp\n1777 /var/tmp\n755 /run\n755 /var/log/kubelab\n");
     // No service account token inside, whatever the namespace's default account has.
     expect((await provider!.exec(lab!, ["test", "-e", "/var/run/secrets/kubernetes.io/serviceaccount/token"], { user: "root" })).exitCode).not.toBe(0);
   });
