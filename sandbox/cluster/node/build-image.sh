@@ -8,6 +8,9 @@
 # `KUBELAB_PROFILE=node kubelab-cluster init`. No network inside the build.
 # The tag is a content hash of all of that; a second run with the same inputs prints it at once.
 #
+# The catalogue is also served by a read-only registry inside the lab (Debian's docker-registry,
+# registry-storage.sh), so that the pulls a real node would make succeed for catalogued images.
+#
 # Usage: build-image.sh [SIM_IMAGE]   # default: the tag sandbox/image/build.sh prints
 #                                     # last line of stdout: kubelab/lab-node:<hash>
 # Env:   KUBELAB_CACHE_DIR, KUBELAB_KEEP_OLD_IMAGES=1 (as sandbox/image/build.sh)
@@ -39,18 +42,24 @@ msdir="$(bash "$here/build-metrics-server.sh" | tail -n 1)"
 # nftables for kube-proxy's nftables mode and the portmap plugin (the kernel has nf_tables
 # built in); fetched with apt on the host, installed with dpkg in the offline build.
 debs=(nftables libnftables1 libnftnl11 libjansson4 libxtables12 libedit2 libbsd0 libmd0 libmnl0 libgmp10)
-deb_versions="$(apt-cache policy "${debs[@]}" 2>/dev/null | awk '/^[a-z]/ {p=$1} /Candidate:/ {print p $2}' | tr '\n' ' ')"
+# Debian's docker-registry (distribution 2.8): only its binary is used (kubelab-node registry);
+# the package's service, user and config are for a host.
+registry_deb=docker-registry
+deb_versions="$(apt-cache policy "${debs[@]}" "$registry_deb" 2>/dev/null | awk '/^[a-z]/ {p=$1} /Candidate:/ {print p $2}' | tr '\n' ' ')"
 deb_key="$(echo "$deb_versions" | sha256sum | cut -c1-16)"
 debdir="$cache/node-debs/$deb_key"
 if ! [[ -f "$debdir/.done" ]]; then
-  mkdir -p "$debdir"
+  mkdir -p "$debdir/registry"
   (cd "$debdir" && apt-get download "${debs[@]}" >/dev/null 2>&1) || die "apt-get download ${debs[*]} failed"
+  (cd "$debdir/registry" && apt-get download "$registry_deb" >/dev/null 2>&1) || die "apt-get download $registry_deb failed"
+  dpkg-deb --fsys-tarfile "$debdir"/registry/*.deb | tar -xO ./usr/bin/docker-registry >"$debdir/registry/docker-registry"
+  chmod 0755 "$debdir/registry/docker-registry"
   touch "$debdir/.done"
 fi
 
 hash="$( {
   echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "tools=$(basename "$tooldir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"; echo "buildkit=$(basename "$bkdir")"; echo "metrics-server=$(basename "$msdir")"
-  for f in build-image.sh kubelab-node kubelab-docker sudoers addons.yaml admission.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
+  for f in build-image.sh registry-storage.sh kubelab-node kubelab-docker sudoers addons.yaml admission.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
 } | sha256sum | cut -c1-16)"
 tag="$image_repo:$hash"
 if docker image inspect "$tag" >/dev/null 2>&1; then
@@ -65,10 +74,12 @@ mkdir -p "$ctx/bin" "$ctx/cni" "$ctx/node" "$ctx/images" "$ctx/debs"
 for b in kubelet kube-proxy containerd containerd-shim-runc-v2 ctr runc crictl; do ln "$bindir/$b" "$ctx/bin/" 2>/dev/null || cp "$bindir/$b" "$ctx/bin/"; done
 for b in bridge host-local loopback portmap; do ln "$bindir/$b" "$ctx/cni/" 2>/dev/null || cp "$bindir/$b" "$ctx/cni/"; done
 cp "$tooldir/storage-provisioner" "$ctx/bin/"
+cp "$debdir/registry/docker-registry" "$ctx/bin/"
 for b in buildkitd buildctl; do ln "$bkdir/$b" "$ctx/bin/" 2>/dev/null || cp "$bkdir/$b" "$ctx/bin/"; done
 ln "$msdir/metrics-server" "$ctx/bin/" 2>/dev/null || cp "$msdir/metrics-server" "$ctx/bin/"
 for f in "$catalogue"/*.tar "$catalogue/digest" "$catalogue/references.txt"; do ln "$f" "$ctx/images/" 2>/dev/null || cp "$f" "$ctx/images/"; done
 cp "$debdir"/*.deb "$ctx/debs/"
+install -m 0755 "$here/registry-storage.sh" "$ctx/images/registry-storage.sh"
 install -m 0755 "$here/kubelab-node" "$ctx/node/kubelab-node"
 install -m 0755 "$here/kubelab-docker" "$ctx/node/kubelab-docker"
 install -m 0440 "$here/sudoers" "$ctx/node/sudoers"
@@ -96,6 +107,8 @@ RUN set -e; mkdir -p /run/containerd; \
     kill "$cpid"; wait "$cpid" || true; \
     cp /tmp/images/digest /var/lib/containerd/.kubelab-images; \
     blobs=/var/lib/containerd/io.containerd.content.v1.content/blobs/sha256; \
+    bash /tmp/images/registry-storage.sh /opt/kubelab/node/catalogue.tsv "$blobs" /opt/kubelab/node/content \
+      /opt/kubelab/node/registry /etc/containerd/certs.d 127.0.0.1:10264; \
     mkdir -p /opt/kubelab/node/content; \
     for b in "$blobs"/*; do mv "$b" /opt/kubelab/node/content/; ln -s "/opt/kubelab/node/content/${b##*/}" "$b"; done
 # Stage 2: the lab image. The catalogue's blobs stay in the image, read-only and shared by
@@ -111,6 +124,10 @@ COPY node/ /opt/kubelab/node/
 COPY images/digest images/references.txt /opt/kubelab/node/images/
 COPY --from=seed /opt/kubelab/node/content/ /opt/kubelab/node/content/
 COPY --from=seed /var/lib/containerd/ /var/lib/containerd/
+# The lab's registry: link files and symbolic links to the same blobs (registry-storage.sh),
+# and the hosts files that send containerd's pulls of the catalogued registries to it.
+COPY --from=seed /opt/kubelab/node/registry/ /opt/kubelab/node/registry/
+COPY --from=seed /etc/containerd/certs.d/ /etc/containerd/certs.d/
 # What the learner's `docker build` may start FROM (reference, media type, digest), and the
 # learner's `docker`, which builds into the node's containerd (kubelab-docker).
 COPY --from=seed /opt/kubelab/node/catalogue.tsv /opt/kubelab/node/images/catalogue.tsv
