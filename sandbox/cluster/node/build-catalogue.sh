@@ -10,7 +10,8 @@
 #   nginx    nginx                                      Debian's nginx on port 80, logs to stdout
 #   echo     kicbase/echo-server, echoserver            busybox nc on 8080 echoing the request
 #   coredns  registry.k8s.io/coredns/coredns            the CoreDNS binary of build-node-binaries.sh
-#   hello-app, http-echo, whoami, podinfo, liveness     kubelab's small Go servers (go/, built by
+#   hello-app, kubernetes-bootcamp, http-echo, whoami, podinfo, liveness
+#                                                       kubelab's small Go servers (go/, built by
 #                                                       build-tools.sh) on busybox, answering
 #                                                       like the images of the same names
 #   httpd, redis, mariadb, postgres, wordpress, python, node
@@ -244,6 +245,17 @@ go_image() { # go_image <recipe> <binary> <port> <args...>
   install -m 0755 "$tooldir/$bin" "$r/$bin"
   # The Kubernetes docs start registry.k8s.io/liveness as `/server`.
   if [[ "$bin" == liveness ]]; then ln -s liveness "$r/server"; fi
+  # The Kubernetes Basics tutorial runs `kubectl exec -ti POD -- bash` and, in there,
+  # `curl http://localhost:8080`: busybox has neither, so a `bash` that is busybox's sh and a
+  # `curl` that fetches one URL with busybox's wget and refuses any option.
+  if [[ "$bin" == kubernetes-bootcamp ]]; then
+    printf '#!/bin/sh\nexec /bin/sh "$@"\n' >"$r/bin/bash"
+    printf '%s\n' '#!/bin/sh' \
+      'case "$1" in ""|-*) echo "curl: only \`curl URL\` works in this image (busybox wget underneath)" >&2; exit 2;; esac' \
+      '[ $# -eq 1 ] || { echo "curl: one URL only in this image" >&2; exit 2; }' \
+      'exec wget -q -O - "$1"' >"$r/bin/curl"
+    chmod 0755 "$r/bin/bash" "$r/bin/curl"
+  fi
   for a in "/$bin" "$@"; do args+="${args:+, }\"$a\""; done
   KEEP_FOR_SAVE=1 image "$recipe" "$r" "ENTRYPOINT [$args]" "EXPOSE $port" \
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
@@ -251,6 +263,9 @@ go_image() { # go_image <recipe> <binary> <port> <args...>
 # hello-app: version 1.0.0 and 2.0.0 by tag, as the GKE quickstart's rollouts show.
 REFS_MATCHING=':1\.' RECIPE_REPOS=hello-app go_image hello-app hello-app 8080 -version 1.0.0
 REFS_MATCHING=':2\.' RECIPE_REPOS=hello-app go_image hello-app-2 hello-app 8080 -version 2.0.0
+# kubernetes-bootcamp: v1 and v2 by tag, as the tutorial's `kubectl set image` shows.
+REFS_MATCHING=':v1$' RECIPE_REPOS=kubernetes-bootcamp go_image kubernetes-bootcamp kubernetes-bootcamp 8080 -version 1
+REFS_MATCHING=':v2$' RECIPE_REPOS=kubernetes-bootcamp go_image kubernetes-bootcamp-2 kubernetes-bootcamp 8080 -version 2
 go_image http-echo http-echo 5678
 go_image whoami whoami 80
 REFS_MATCHING=':6\.5\.4$' RECIPE_REPOS=podinfo go_image podinfo podinfo 9898 -version 6.5.4
