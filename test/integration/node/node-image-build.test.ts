@@ -77,6 +77,22 @@ kubectl expose deployment hello-node --type=NodePort --port=8080`);
     expect(await ok("kubectl logs deploy/hello-node")).toContain("Received request for URL: /");
   });
 
+  it("fails the built image with imagePullPolicy: Always, as on minikube: it was never pushed to any registry", async () => {
+    // One name on Docker Hub and one on gcr.io, both hosts the lab's registry serves: it has
+    // neither image, and the real registries are out of reach, so the kubelet's pull fails.
+    for (const [pod, image] of [["built-always", "hello-node:v1"], ["built-always-gcr", "gcr.io/kubelab-demo/hello-node:v1"]] as const) {
+      await ok(`kubectl run ${pod} --image=${image} --image-pull-policy=Always`);
+      const waiting = await waitFor(`${pod}'s pull to fail`, async () => {
+        const w = JSON.parse((await ok(`kubectl get pod ${pod} -o jsonpath='{.status.containerStatuses[0].state.waiting}'`)).trim() || "{}");
+        return (w.reason === "ErrImagePull" || w.reason === "ImagePullBackOff") && (w as { reason: string; message?: string });
+      }, { timeoutMs: 120_000 });
+      expect(waiting.message).toContain(image.includes("/") ? image : `docker.io/library/${image}`);
+      await ok(`kubectl delete pod ${pod} --wait=false`);
+    }
+    // The image the learner built is still in the node's store, untouched by the failed pulls.
+    expect((await ok("minikube image ls")).split("\n")).toContain("docker.io/library/hello-node:v1");
+  });
+
   it("builds with minikube image build and lists the result with minikube image ls", async () => {
     await writeProject("~/greeter", {
       "Dockerfile": "FROM busybox:1.36\nRUN echo 'built in the lab' >/greeting\nCMD [\"cat\", \"/greeting\"]\n",

@@ -165,6 +165,80 @@ EOF`);
   });
 });
 
+describe("pulls a real node would make, from the lab's registry of the catalogue", () => {
+  const waitingOf = async (pod: string) =>
+    JSON.parse((await ok(`kubectl get pod ${pod} -o jsonpath='{.status.containerStatuses[0].state.waiting}'`)).trim() || "{}") as { reason?: string; message?: string };
+  const eventsOf = (pod: string) => ok(`kubectl get events --field-selector involvedObject.name=${pod} -o jsonpath='{range .items[*]}{.reason}: {.message}{"\\n"}{end}'`);
+
+  it("runs a catalogued image with imagePullPolicy: Always, and nginx with no tag (the kubelet then always pulls)", async () => {
+    await ok(`cat <<'EOF' | kubectl apply -f -
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: always}
+spec:
+  selector: {matchLabels: {app: always}}
+  template:
+    metadata: {labels: {app: always}}
+    spec:
+      containers:
+      - name: web
+        image: httpd:2.4
+        imagePullPolicy: Always
+EOF
+kubectl run plain --image=nginx`);
+    await ok("kubectl rollout status deployment/always --timeout=120s && kubectl wait --for=condition=Ready pod/plain --timeout=120s", 150_000);
+    expect((await ok("kubectl get pod plain -o jsonpath='{.spec.containers[0].imagePullPolicy}'")).trim()).toBe("Always");
+    // The kubelet did pull (not just find the image on the node), and the pull succeeded.
+    const pod = (await ok("kubectl get pods -l app=always -o jsonpath='{.items[0].metadata.name}'")).trim();
+    expect(await eventsOf(pod)).toMatch(/Pulled: Successfully pulled image "httpd:2\.4"/);
+    expect(await eventsOf("plain")).toMatch(/Pulled: Successfully pulled image "nginx"/);
+    const ip = (await ok("kubectl get pod plain -o jsonpath='{.status.podIP}'")).trim();
+    expect(await ok(`curl -s -m 5 http://${ip}/`)).toContain("Welcome to nginx!");
+    await ok("kubectl delete deployment always && kubectl delete pod plain --wait=false");
+  });
+
+  it("fails an image outside the catalogue with Always as ErrImagePull, then ImagePullBackOff, naming the image", async () => {
+    await ok("kubectl run elsewhere --image=kubelab-test/not-catalogued:1 --image-pull-policy=Always");
+    const failed = await until("a pull failure", async () => {
+      const w = await waitingOf("elsewhere");
+      return (w.reason === "ErrImagePull" || w.reason === "ImagePullBackOff") && w;
+    });
+    expect(failed.message).toContain("docker.io/kubelab-test/not-catalogued:1");
+    await until("ImagePullBackOff", async () => (await waitingOf("elsewhere")).reason === "ImagePullBackOff");
+    await ok("kubectl delete pod elsewhere --wait=false");
+  });
+
+  it("keeps the registry read-only for the learner: nothing can be pushed over a catalogued image", async () => {
+    const push = await sh("curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:10264/v2/docker.io/library/nginx/blobs/uploads/");
+    expect(push.out).toBe("405");
+    // It serves the catalogue's manifest for the same digest the node holds.
+    const head = await ok("curl -s -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' http://127.0.0.1:10264/v2/docker.io/library/nginx/manifests/1.25");
+    expect(head).toMatch(/^HTTP\/1\.1 200/);
+    expect((await sh("touch /opt/kubelab/node/registry/planted")).code).not.toBe(0);
+    const user = await node.provider.exec(node.lab, ["ps", "-o", "user=", "-C", "docker-registry"], { user: "root" });
+    expect(user.stdout.trim()).toBe("nobody");
+  });
+
+  it("runs kubernetes-bootcamp v1, and v2 answers differently after kubectl set image", async () => {
+    // The Kubernetes Basics tutorial's steps.
+    await ok("kubectl create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1 && kubectl expose deployment/kubernetes-bootcamp --type=NodePort --port=8080");
+    await ok("kubectl rollout status deployment/kubernetes-bootcamp --timeout=120s", 150_000);
+    const url = (await ok("minikube service kubernetes-bootcamp --url")).trim();
+    const v1 = await until("bootcamp v1 to answer", async () => {
+      const r = await sh(`curl -s -m 5 ${url}`);
+      return r.out.includes("Hello Kubernetes bootcamp!") && r.out;
+    });
+    expect(v1).toMatch(/^Hello Kubernetes bootcamp! \| Running on: kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5} \| v=1\n$/);
+    expect(await ok("kubectl logs deploy/kubernetes-bootcamp")).toMatch(/Kubernetes Bootcamp App Started At: .* \| Running On: kubernetes-bootcamp-/);
+    await ok("kubectl set image deployments/kubernetes-bootcamp kubernetes-bootcamp=jocatalin/kubernetes-bootcamp:v2 && kubectl rollout status deployments/kubernetes-bootcamp --timeout=120s", 150_000);
+    const v2 = await until("bootcamp v2 to answer", async () => {
+      const r = await sh(`curl -s -m 5 ${url}`);
+      return r.out.includes("v=2") && r.out;
+    });
+    expect(v2).toMatch(/^Hello Kubernetes bootcamp! \| Running on: kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5} \| v=2\n$/);
+  });
+});
+
 describe("storage in a node lab (the default StorageClass standard, as on minikube)", () => {
   const phaseOf = async (pod: string) => (await ok(`kubectl get pod ${pod} -o jsonpath='{.status.phase}'`)).trim();
   const finished = (pod: string) =>
