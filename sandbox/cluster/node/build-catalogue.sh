@@ -10,11 +10,11 @@
 #   nginx    nginx                                      Debian's nginx on port 80, logs to stdout
 #   echo     kicbase/echo-server, echoserver            busybox nc on 8080 echoing the request
 #   coredns  registry.k8s.io/coredns/coredns            the CoreDNS binary of build-node-binaries.sh
-#   hello-app, kubernetes-bootcamp, http-echo, whoami, podinfo, liveness
+#   hello-app, kubernetes-bootcamp, node-hello, http-echo, whoami, podinfo, liveness
 #                                                       kubelab's small Go servers (go/, built by
 #                                                       build-tools.sh) on busybox, answering
 #                                                       like the images of the same names
-#   httpd, redis, mariadb, postgres, wordpress, python, node
+#   debian (bookworm tags), httpd, redis, mariadb, postgres, wordpress, python, node
 #                                                       Debian's packages: a shared debootstrap
 #                                                       base and one layer each
 #                                                       (build-debian-layers.sh), with entrypoints
@@ -266,6 +266,7 @@ REFS_MATCHING=':2\.' RECIPE_REPOS=hello-app go_image hello-app-2 hello-app 8080 
 # kubernetes-bootcamp: v1 and v2 by tag, as the tutorial's `kubectl set image` shows.
 REFS_MATCHING=':v1$' RECIPE_REPOS=kubernetes-bootcamp go_image kubernetes-bootcamp kubernetes-bootcamp 8080 -version 1
 REFS_MATCHING=':v2$' RECIPE_REPOS=kubernetes-bootcamp go_image kubernetes-bootcamp-2 kubernetes-bootcamp 8080 -version 2
+go_image node-hello node-hello 8080
 go_image http-echo http-echo 5678
 go_image whoami whoami 80
 REFS_MATCHING=':6\.5\.4$' RECIPE_REPOS=podinfo go_image podinfo podinfo 9898 -version 6.5.4
@@ -279,6 +280,14 @@ debian_base="kubelab-catalogue/debian-base:$key"
 docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'CMD ["bash"]' "$debiandir/base.tar" "$debian_base" >/dev/null
 SAVE_LATER=()
+# debian: the shared base itself, under the tags of the release it is (Debian 12, bookworm);
+# debian:11, :trixie, :stable or :latest would be another release than what runs.
+mapfile -t debian_refs < <(tags_for debian | grep -E ':(bookworm|bookworm-slim|12)$' || true)
+[[ ${#debian_refs[@]} -gt 0 ]] || die "images.txt lists no bookworm tag of debian"
+for ref in "${debian_refs[@]}"; do docker tag "$debian_base" "$ref"; done
+SAVE_LATER+=("${debian_refs[@]}")
+printf '%s\n' "${debian_refs[@]}" >>"$work/out/references.txt"
+log "debian: ${#debian_refs[@]} references"
 debian_image() { # debian_image <recipe> <Dockerfile lines after FROM and ADD>
   local recipe="$1" body="$2" ctx="$work/ctx-$1" ref first="kubelab-catalogue/$1:$key"
   local refs=()
