@@ -237,6 +237,19 @@ kubectl run plain --image=nginx`);
     });
     expect(v2).toMatch(/^Hello Kubernetes bootcamp! \| Running on: kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5} \| v=2\n$/);
   });
+
+  it("runs lesson 10's node-hello on 8080, and debian:bookworm is Debian 12", async () => {
+    await ok("kubectl create deployment hello-node --image=gcr.io/google-samples/node-hello:1.0 --port=8080 && kubectl rollout status deployment/hello-node --timeout=120s", 150_000);
+    const ip = (await ok("kubectl get pods -l app=hello-node -o jsonpath='{.items[0].status.podIP}'")).trim();
+    expect(await ok(`curl -s -m 5 http://${ip}:8080/`)).toBe("Hello Kubernetes!");
+    expect(await ok("kubectl logs deploy/hello-node")).toContain("Received request for URL: /");
+    await ok("kubectl run deb --image=debian:bookworm --restart=Never -- cat /etc/debian_version");
+    const version = await until("the debian pod's output", async () => {
+      const phase = (await ok("kubectl get pod deb -o jsonpath='{.status.phase}'")).trim();
+      return phase === "Succeeded" || phase === "Failed" ? ok("kubectl logs deb") : false;
+    });
+    expect(version.trim()).toMatch(/^12\.\d+$/);
+  });
 });
 
 describe("storage in a node lab (the default StorageClass standard, as on minikube)", () => {
