@@ -35,6 +35,13 @@ export interface KubernetesProviderOptions {
    * without seccomp, which under plain runc is close to root on the cluster's node.
    */
   node?: { runtimeClassName?: string; image?: string; memoryBytes?: number };
+  /**
+   * `required` (the default): the first lab proves that the deny-all NetworkPolicy is
+   * enforced (its pod must not reach the cluster's API server), and no lab is offered when it
+   * is not. `unenforced-accept`: the operator accepts labs that reach the pod network, as on a
+   * cluster whose network plugin ignores NetworkPolicy (KUBELAB_K8S_NETWORK_POLICY).
+   */
+  networkPolicy?: "required" | "unenforced-accept";
   /** A Secret of type dockerconfigjson in the namespace, for a private registry. */
   imagePullSecret?: string;
   /** Defaults to the usual places: in-cluster service account, KUBECONFIG, ~/.kube/config. */
@@ -56,6 +63,9 @@ export class KubernetesProvider implements Provider {
   private readonly image: string;
   private readonly namespace: string;
   private policyReady?: Promise<void>;
+  /** Set once a lab pod reached the network its policy should have cut (see isolationProbe). */
+  private unenforced?: string;
+  private isolationProven = false;
   private exitListeners = new Set<(sandboxId: string) => void>();
   private watch?: AbortController;
   private closed = false;
@@ -84,6 +94,7 @@ export class KubernetesProvider implements Provider {
    * /api/health before any learner presses Start).
    */
   async ping(): Promise<{ ok: boolean; detail?: string }> {
+    if (this.unenforced) return { ok: false, detail: this.unenforced };
     try {
       await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.selector(), limit: 1 });
     } catch (error) {
@@ -148,6 +159,7 @@ export class KubernetesProvider implements Provider {
   async start(req: StartRequest): Promise<ProviderState> {
     const refusal = this.profileRefusal(req.profile);
     if (refusal) throw new ProfileUnavailableError(refusal);
+    if (this.unenforced) throw new Error(this.unenforced);
     for (const value of [req.sandboxId, req.ownerId ?? "pool"]) {
       if (!isLabelValue(value)) throw new Error(`not usable as a label value: ${JSON.stringify(value)}`);
     }
@@ -223,7 +235,7 @@ export class KubernetesProvider implements Provider {
       }
       if (labContainer(pod)?.state?.running) {
         const probe = await this.exec(state, ["test", "-e", READY_FILE], { user: "root", timeoutMs: 5000 }).catch(() => null);
-        if (probe?.exitCode === 0) return;
+        if (probe?.exitCode === 0) return this.proveIsolation(state);
         why = "its cluster was not ready";
       } else {
         const unscheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
@@ -232,6 +244,34 @@ export class KubernetesProvider implements Provider {
       await sleep(250);
     }
     throw new Error(`lab ${state.name} was not ready within ${timeoutMs} ms: ${why}`);
+  }
+
+  /**
+   * The NetworkPolicy is only words unless the cluster's network plugin enforces it, and a lab
+   * on an unenforced one reaches the whole pod network (other labs, the kubelab server, a
+   * cloud's metadata address): far weaker than a Docker lab, which has no network at all. So
+   * the first ready lab of this process tries to open a connection to the cluster's API
+   * server (KUBERNETES_SERVICE_HOST, which every pod is told). Connected: the policy is not
+   * enforced, and unless the operator accepted that, this lab fails and no more are offered
+   * (/api/health says why). One probe per process: a blocked connection costs its timeout.
+   */
+  private async proveIsolation(state: ProviderState): Promise<void> {
+    if (this.isolationProven || this.options.networkPolicy === "unenforced-accept") return;
+    const probe = await this.exec(
+      state,
+      ["bash", "-c", 'timeout 2 bash -c \'exec 3<>"/dev/tcp/$KUBERNETES_SERVICE_HOST/$KUBERNETES_SERVICE_PORT"\' 2>/dev/null'],
+      { user: "root", timeoutMs: 10_000 },
+    );
+    if (probe.exitCode !== 0) {
+      this.isolationProven = true;
+      return;
+    }
+    this.unenforced =
+      `labs are unavailable: lab pod ${state.name} reached the cluster's API server through its deny-all NetworkPolicy, ` +
+      `so this cluster's network plugin does not enforce NetworkPolicy and every lab would reach the pod network. ` +
+      `Use a network plugin that enforces it (Calico, Cilium, ...), or accept that with KUBELAB_K8S_NETWORK_POLICY=unenforced-accept ` +
+      `(README, Labs on Kubernetes).`;
+    throw new Error(this.unenforced);
   }
 
   async stop(state: ProviderState): Promise<void> {

@@ -56,6 +56,9 @@ beforeAll(async () => {
     KUBELAB_K8S_NAMESPACE: NAMESPACE,
     KUBELAB_LAB_IMAGE: LAB_IMAGE,
     KUBELAB_CAPACITY: "2",
+    // The node lab's network plugin (bridge) ignores NetworkPolicy; the integration test
+    // proves that the default refuses such a cluster.
+    KUBELAB_K8S_NETWORK_POLICY: "unenforced-accept",
     KUBELAB_POOL_SIZE: "0",
     KUBECONFIG: kubeconfig,
   });

@@ -25,6 +25,11 @@ const schema = z.object({
   KUBELAB_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a namespace name (lowercase letters, digits, dashes)").default("kubelab-labs"),
   /** KUBELAB_PROVIDER=kubernetes: the RuntimeClass node labs run under; without it they are refused. */
   KUBELAB_K8S_NODE_RUNTIME_CLASS: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, "a RuntimeClass name").optional(),
+  /**
+   * KUBELAB_PROVIDER=kubernetes: `required` offers labs only once the first has proven the
+   * deny-all NetworkPolicy enforced; `unenforced-accept` lets labs reach the pod network.
+   */
+  KUBELAB_K8S_NETWORK_POLICY: z.enum(["required", "unenforced-accept"]).default("required"),
   /** KUBELAB_PROVIDER=kubernetes: a docker-registry Secret in the namespace for pulling the lab image. */
   KUBELAB_K8S_IMAGE_PULL_SECRET: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, "a Secret name").optional(),
   KUBELAB_LAB_IMAGE: z.string().min(1).default("kubelab/lab-sim:latest"),

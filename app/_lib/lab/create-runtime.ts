@@ -81,6 +81,7 @@ async function chooseProvider(config: Env): Promise<{ provider: Provider; reason
       memoryBytes: config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024,
       nanoCpus: Math.round(config.KUBELAB_LAB_CPUS * 1e9),
       imagePullSecret: config.KUBELAB_K8S_IMAGE_PULL_SECRET,
+      networkPolicy: config.KUBELAB_K8S_NETWORK_POLICY,
       node: {
         runtimeClassName: config.KUBELAB_K8S_NODE_RUNTIME_CLASS,
         image: config.KUBELAB_NODE_LAB_IMAGE,

@@ -32,12 +32,17 @@ let lab: ProviderState | undefined;
 /** Sandbox ids the provider's watch reported as exited, from the start on. */
 const exits: string[] = [];
 
-async function asOperator(installationId = INSTALLATION): Promise<KubernetesProvider> {
+/**
+ * The provider as the operator runs it. The node lab's network plugin (bridge) ignores
+ * NetworkPolicy, so the labs here are accepted on an unenforced one, except where a test
+ * asks for the default that refuses it.
+ */
+async function asOperator(installationId = INSTALLATION, networkPolicy: "required" | "unenforced-accept" = "unenforced-accept"): Promise<KubernetesProvider> {
   if (!serviceAccount) {
     await cluster.kubectl(["apply", "-f", "-"], readFileSync("deploy/kubernetes/lab-rbac.yaml", "utf8"));
     serviceAccount = await cluster.asServiceAccount("kubelab", "kubelab");
   }
-  return new KubernetesProvider({ installationId, version: "it", namespace: NAMESPACE, image: LAB_IMAGE, kubeConfig: serviceAccount });
+  return new KubernetesProvider({ installationId, version: "it", namespace: NAMESPACE, image: LAB_IMAGE, kubeConfig: serviceAccount, networkPolicy });
 }
 
 async function readPod(name: string): Promise<V1Pod | null> {
@@ -76,6 +81,21 @@ describe("the kubernetes provider on a real cluster", () => {
     expect(refused).toMatchObject({ code: "node-needs-runtime-class" });
     // Nothing was made for it.
     expect((await provider.list()).map((l) => l.sandboxId)).not.toContain("k8s-node");
+  });
+
+  it("offers no labs on a cluster that does not enforce the NetworkPolicy, unless the operator accepts that", async () => {
+    const strict = await asOperator("k8snp", "required");
+    expect(await strict.ping()).toEqual({ ok: true });
+    const first = await strict.start({ sandboxId: "k8s-probe", profile: "sim", ownerId: "learner-0" });
+    // The lab boots, then reaches the cluster's API server through its deny-all policy.
+    await expect(strict.waitReady(first, 240_000)).rejects.toThrow(/reached the cluster's API server .* does not enforce NetworkPolicy.*KUBELAB_K8S_NETWORK_POLICY=unenforced-accept/s);
+    await strict.stop(first);
+    const health = await strict.ping();
+    expect(health.ok).toBe(false);
+    expect(health.detail).toMatch(/does not enforce NetworkPolicy/);
+    await expect(strict.start({ sandboxId: "k8s-probe-2", profile: "sim", ownerId: "learner-0" })).rejects.toThrow(/does not enforce NetworkPolicy/);
+    expect(await strict.list()).toEqual([]);
+    strict.close();
   });
 
   it("starts a sim lab as a pod with the labels, limits and narrow securityContext, admitted under baseline", async () => {
