@@ -159,6 +159,11 @@ describe("the kubernetes provider on a real cluster", () => {
     expect((await provider!.exec(lab!, ["sh", "-c", 'echo "$GREETING $HOME"'], { env: { GREETING: "안녕" } })).stdout).toBe("안녕 /home/learner\n");
     // The writable places have Docker's modes: /tmp keeps its sticky bit.
     expect((await provider!.exec(lab!, ["stat", "-c", "%a %n", "/tmp", "/var/tmp", "/run", "/var/log/kubelab"])).stdout).toBe("1777 /tmp\n1777 /var/tmp\n755 /run\n755 /var/log/kubelab\n");
+    // Nothing answers on the pod's address: every listening socket is on loopback (what is
+    // left to a lab on a cluster whose network plugin ignores the NetworkPolicy).
+    const listening = (await provider!.exec(lab!, ["awk", 'NR > 1 && $4 == "0A" { split($2, a, ":"); print a[1] }', "/proc/net/tcp", "/proc/net/tcp6"], { user: "root" })).stdout.trim().split("\n");
+    expect(listening.length).toBeGreaterThan(2); // the apiserver, etcd, kwok...
+    expect(listening.filter((a) => a !== "0100007F" && a !== "00000000000000000000000001000000")).toEqual([]);
     // No service account token inside, whatever the namespace's default account has.
     expect((await provider!.exec(lab!, ["test", "-e", "/var/run/secrets/kubernetes.io/serviceaccount/token"], { user: "root" })).exitCode).not.toBe(0);
   });
