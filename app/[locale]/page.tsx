@@ -44,6 +44,12 @@ export default async function CatalogPage({ params }: { params: Promise<{ locale
               <span className="lesson-meta">
                 <span>{t("minutes", { minutes: lesson.frontMatter.minutes })}</span>
                 <span>{t("level", { level: lesson.frontMatter.level })}</span>
+                {/* Said before a learner opens it: on a server with node labs off, such a lesson can be read, not done. */}
+                {lesson.frontMatter.lab === "node" ? (
+                  <span className="badge" title={t("realPodsHint")} data-testid="lesson-real-pods">
+                    {t("realPods")}
+                  </span>
+                ) : null}
                 <LessonProgressBadge lessonId={lesson.id} />
                 {lesson.locale !== locale ? <span className="badge">{t("onlyIn", { language: languages(lesson.locale) })}</span> : null}
               </span>

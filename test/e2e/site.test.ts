@@ -2,6 +2,7 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "../support/browser";
+import { lessonProfileIn, listLessonIds } from "@/app/_lib/lessons/source";
 
 const baseURL = inject("baseURL");
 const LESSON = "02-kubernetes-components";
@@ -18,6 +19,9 @@ async function context(options: Parameters<Browser["newContext"]>[0] = {}): Prom
   return browser.newContext({ baseURL, ...options });
 }
 
+/** The course's lessons whose front matter asks for real pods (`lab: node`). */
+const nodeLessons = listLessonIds("content").filter((id) => lessonProfileIn("content", id) === "node");
+
 describe("server-side rendering", () => {
   it.each([
     ["ko", "쿠버네티스 코스", "쿠버네티스 구성 요소"],
@@ -33,6 +37,11 @@ describe("server-side rendering", () => {
     // Lessons appear in course order.
     const ids = await page.$$eval("[data-lesson-id]", (els) => els.map((e) => e.getAttribute("data-lesson-id")));
     expect(ids.slice(0, 2)).toEqual(["01-why-orchestration", "02-kubernetes-components"]);
+    // Lessons whose lab runs real pods say so on their card, in the page's language, and only they.
+    const realPods = await page.$$eval('[data-testid="lesson-real-pods"]', (els) => els.map((e) => [e.closest("[data-lesson-id]")?.getAttribute("data-lesson-id"), e.textContent]));
+    expect(realPods).toEqual(
+      nodeLessons.map((id) => [id, locale === "ko" ? "실제 파드" : "Real pods"]),
+    );
     await ctx.close();
   });
 
