@@ -57,6 +57,21 @@ describe("kubectl top in a node lab", () => {
     const ep = await sh("kubectl -n kube-system patch endpoints metrics-server --type=json -p '[{\"op\":\"replace\",\"path\":\"/subsets/0/addresses/0/ip\",\"value\":\"10.244.0.99\"}]'");
     expect(ep.code).not.toBe(0);
     expect(ep.out).toMatch(/forbidden|kube-system belongs to the cluster/i);
+    // Nor can a Service of theirs take the node's address and port in its place: kube-proxy
+    // would send the apiserver's metrics requests to the learner's pod.
+    const ext = await sh(`cat <<'EOF' | kubectl apply -f -
+apiVersion: v1
+kind: Service
+metadata: {name: fake-metrics}
+spec:
+  selector: {app: web}
+  externalIPs: [192.168.49.2]
+  ports: [{port: 4443, targetPort: 80}]
+EOF`);
+    expect(ext.code).not.toBe(0);
+    expect(ext.out).toContain("a Service's externalIPs could take over traffic to the node's own addresses");
+    expect(ext.out).toContain("externalIPs는 노드 자신의 주소로 가는 트래픽을 가로챌 수 있으므로");
+    expect(await ok("kubectl top nodes --no-headers")).toMatch(/^minikube\s/);
     // Keys: metrics-server's client key, and the front-proxy key with which the apiserver may
     // name any user to an aggregated API.
     for (const file of ["/run/kubelab-node/metrics-server/client.key", "/var/lib/kubelab/pki/front-proxy-client.key", "/var/lib/kubelab/pki/front-proxy-ca.key"]) {
