@@ -110,6 +110,10 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
   const refusal = localProviderRefusal(config) ?? kubernetesProviderRefusal(config);
   if (refusal) throw new Error(refusal);
   const { provider, reason } = await chooseProvider(config);
+  // Warm node labs on a provider that will not start them would fail every 30 s for ever
+  // (the environment check catches KUBELAB_NODE_LABS=off; this catches every provider's reason).
+  const nodeRefusal = config.KUBELAB_NODE_POOL_SIZE > 0 ? provider.profileRefusal("node") : null;
+  if (nodeRefusal) throw new Error(`KUBELAB_NODE_POOL_SIZE=${config.KUBELAB_NODE_POOL_SIZE} asks for warm node labs, which this server cannot start: ${nodeRefusal.message}`);
   const metrics = createLabMetrics();
   const secret = serverSecret();
   // Local labs listen on fixed host ports, so there can be only one, and no pool.
