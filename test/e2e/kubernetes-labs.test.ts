@@ -15,14 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ko from "@/app/_lib/i18n/messages/ko.json";
 import { LABEL } from "@/sandbox/providers/types";
 import { launchBrowser } from "../support/browser";
-import { LAB_IMAGE } from "../support/docker";
-import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
+import { PROFILE_FIXTURE_LESSONS, twoProfileContent } from "../support/fixture-content";
 import { useKubeCluster } from "../support/kube-cluster";
 import { closeLabPage, labState, screen, startLab, stopLab, typeLine } from "../support/lab-page";
 import { type RunningServer, startServer } from "../support/server";
 
-const SIM_LESSON = "98-exercise-fixture";
-const NODE_LESSON = "97-node-fixture";
+const SIM_LESSON = PROFILE_FIXTURE_LESSONS.sim;
+const NODE_LESSON = PROFILE_FIXTURE_LESSONS.node;
 const NAMESPACE = "kubelab-labs";
 const installation = `k8e${randomBytes(4).toString("hex")}`;
 const BOOT_MS = 240_000;
@@ -45,16 +44,14 @@ beforeAll(async () => {
   // The server's kubeconfig: the ServiceAccount's token and the cluster's address (the loopback proxy).
   const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), "kubelab-k8s-e2e-")), "kubeconfig");
   writeFileSync(kubeconfig, (await cluster.asServiceAccount("kubelab", "kubelab")).exportConfig(), { mode: 0o600 });
-  const content = makeContentDir("kubernetes-labs", {
-    lessons: { [SIM_LESSON]: EXERCISE_FIXTURE, [NODE_LESSON]: "test/fixtures/content-node/lessons/01-real-pods" },
-  });
+  const content = twoProfileContent("kubernetes-labs");
   server = await startServer({
     KUBELAB_CONTENT_DIR: content,
     KUBELAB_SECRET: `kubernetes-labs-${randomBytes(24).toString("hex")}`,
     KUBELAB_INSTALLATION_ID: installation,
     KUBELAB_PROVIDER: "kubernetes",
     KUBELAB_K8S_NAMESPACE: NAMESPACE,
-    KUBELAB_LAB_IMAGE: LAB_IMAGE,
+    KUBELAB_LAB_IMAGE: cluster.labImage,
     KUBELAB_CAPACITY: "2",
     // The node lab's network plugin (bridge) ignores NetworkPolicy; the integration test
     // proves that the default refuses such a cluster.

@@ -10,7 +10,7 @@ import en from "@/app/_lib/i18n/messages/en.json";
 import ko from "@/app/_lib/i18n/messages/ko.json";
 import { launchBrowser } from "../support/browser";
 import { removeInstallationLabs, requireDockerAndImage, runningLabsOf } from "../support/docker";
-import { makeContentDir } from "../support/fixture-content";
+import { makeContentDir, NODE_FIXTURE } from "../support/fixture-content";
 import { type RunningServer, startServer } from "../support/server";
 
 const LESSON = "97-node-fixture";
@@ -22,7 +22,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   await requireDockerAndImage();
-  const content = makeContentDir("profile-off", { lessons: { [LESSON]: "test/fixtures/content-node/lessons/01-real-pods" } });
+  const content = makeContentDir("profile-off", { lessons: { [LESSON]: NODE_FIXTURE } });
   const env: Record<string, string> = {
     KUBELAB_CONTENT_DIR: content,
     KUBELAB_SECRET: `profile-off-${randomBytes(24).toString("hex")}`,

@@ -14,13 +14,13 @@ import { sqliteClient } from "@/app/_lib/db/create";
 import { LABEL } from "@/sandbox/providers/types";
 import { launchBrowser } from "../support/browser";
 import { removeInstallationLabs, requireDockerAndImage, runningLabsOf } from "../support/docker";
-import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
+import { PROFILE_FIXTURE_LESSONS, twoProfileContent } from "../support/fixture-content";
 import { closeLabPage, labState, screen, startLab, typeLine, waitForShell } from "../support/lab-page";
 import { NODE_LAB_IMAGE, requireNodeImage } from "../support/node-lab";
 import { type RunningServer, startServer } from "../support/server";
 
-const SIM_LESSON = "98-exercise-fixture";
-const NODE_LESSON = "97-node-fixture";
+const SIM_LESSON = PROFILE_FIXTURE_LESSONS.sim;
+const NODE_LESSON = PROFILE_FIXTURE_LESSONS.node;
 const installation = `psw${randomBytes(4).toString("hex")}`;
 /** A cold node lab on a loaded 2-core host, and the pool's first boots. */
 const BOOT_MS = 240_000;
@@ -61,9 +61,7 @@ async function offerOn(url: string, mismatch: "needs-node" | "needs-sim"): Promi
 beforeAll(async () => {
   await requireDockerAndImage();
   await requireNodeImage();
-  const content = makeContentDir("profile-switch", {
-    lessons: { [SIM_LESSON]: EXERCISE_FIXTURE, [NODE_LESSON]: "test/fixtures/content-node/lessons/01-real-pods" },
-  });
+  const content = twoProfileContent("profile-switch");
   server = await startServer({
     KUBELAB_CONTENT_DIR: content,
     KUBELAB_SECRET: `profile-switch-${randomBytes(24).toString("hex")}`,

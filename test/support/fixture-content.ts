@@ -11,6 +11,12 @@ export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname)
 /** The fixture lesson with one small exercise (`scale-web`), under the id tests give it. */
 export const EXERCISE_FIXTURE = "test/fixtures/content-exercise/lessons/01-scale-web";
 
+/** A small lesson whose lab runs real pods (`lab: node`). */
+export const NODE_FIXTURE = "test/fixtures/content-node/lessons/01-real-pods";
+
+/** The ids twoProfileContent gives its lessons. */
+export const PROFILE_FIXTURE_LESSONS = { sim: "98-exercise-fixture", node: "97-node-fixture" } as const;
+
 export interface ContentOptions {
   /** Link every lesson of the course too. */
   course?: boolean;
@@ -28,4 +34,9 @@ export function makeContentDir(prefix: string, options: ContentOptions): string 
   }
   for (const [id, folder] of Object.entries(options.lessons ?? {})) symlinkSync(path.join(ROOT, folder), path.join(lessons, id));
   return content;
+}
+
+/** One sim lesson (the exercise fixture) and one real-pods lesson: for tests of both profiles. */
+export function twoProfileContent(prefix: string): string {
+  return makeContentDir(prefix, { lessons: { [PROFILE_FIXTURE_LESSONS.sim]: EXERCISE_FIXTURE, [PROFILE_FIXTURE_LESSONS.node]: NODE_FIXTURE } });
 }

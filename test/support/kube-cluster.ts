@@ -18,6 +18,12 @@ const APISERVER = "127.0.0.1:8443";
 
 export interface KubeCluster {
   readonly node: NodeLab;
+  /**
+   * The sim lab image as the cluster knows it: under a tag of its content, never `latest`. For
+   * `latest` the kubelet pulls at every start (imagePullPolicy Always), and no registry here
+   * holds the image, as an operator's would (README: push the image by its hash tag).
+   */
+  readonly labImage: string;
   /** The cluster's administrator, through the loopback proxy. */
   admin(): KubeConfig;
   /** A ServiceAccount's bearer token as a kubeconfig, through the same proxy. */
@@ -37,6 +43,7 @@ export function useKubeCluster(sandboxId: string): KubeCluster {
   let adminConfig: { ca: string; cert: string; key: string } | undefined;
   const children = new Set<ReturnType<typeof spawn>>();
   let failure: unknown;
+  let labImage = "";
 
   // A failed set-up fails every test of the file with its reason (as useNodeLab does).
   beforeAll(async () => {
@@ -54,9 +61,17 @@ export function useKubeCluster(sandboxId: string): KubeCluster {
   async function setUp(container: string): Promise<void> {
     await requireDockerAndImage(); // fails with the command that builds the sim image
     // The sim lab image, as the cluster's runtime would have pulled it from a registry.
-    await run("bash", ["-o", "pipefail", "-c", `docker save "$0" | docker exec -i "$1" ctr -n k8s.io images import -`, LAB_IMAGE, container], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const id = (await run("docker", ["image", "inspect", "-f", "{{.Id}}", LAB_IMAGE])).stdout.trim().replace(/^sha256:/, "");
+    labImage = `kubelab/lab-sim:id-${id.slice(0, 16)}`;
+    await run("docker", ["tag", LAB_IMAGE, labImage]);
+    try {
+      await run("bash", ["-o", "pipefail", "-c", `docker save "$0" | docker exec -i "$1" ctr -n k8s.io images import -`, labImage, container], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    } finally {
+      // Only the tag goes; the image keeps its other names.
+      await run("docker", ["rmi", labImage]).catch(() => undefined);
+    }
     proxy = net.createServer((socket) => {
       const child = spawn("docker", ["exec", "-i", container, "socat", "-", `TCP:${APISERVER}`], { stdio: ["pipe", "pipe", "ignore"] });
       children.add(child);
@@ -101,6 +116,9 @@ export function useKubeCluster(sandboxId: string): KubeCluster {
 
   const cluster: KubeCluster = {
     node,
+    get labImage() {
+      return labImage;
+    },
     admin: () => kubeConfig({ certData: adminConfig!.cert, keyData: adminConfig!.key }),
     async asServiceAccount(namespace, name) {
       const token = (await cluster.kubectl(["create", "token", name, "-n", namespace, "--duration=2h"])).trim();

@@ -18,7 +18,6 @@ import { LAB_CAPABILITIES } from "@/sandbox/providers/docker-lab-options";
 import { KubernetesProvider } from "@/sandbox/providers/kubernetes";
 import { ExecOutputLimitError, LABEL, ProfileUnavailableError, type ProviderState, type Tty } from "@/sandbox/providers/types";
 import { freshDatabase } from "../../support/database";
-import { LAB_IMAGE } from "../../support/docker";
 import { useKubeCluster } from "../../support/kube-cluster";
 import { TEST_MANAGER_DEFAULTS } from "../../support/lab-manager";
 import { until } from "../../support/until";
@@ -42,7 +41,7 @@ async function asOperator(installationId = INSTALLATION, networkPolicy: "require
     await cluster.kubectl(["apply", "-f", "-"], readFileSync("deploy/kubernetes/lab-rbac.yaml", "utf8"));
     serviceAccount = await cluster.asServiceAccount("kubelab", "kubelab");
   }
-  return new KubernetesProvider({ installationId, version: "it", namespace: NAMESPACE, image: LAB_IMAGE, kubeConfig: serviceAccount, networkPolicy });
+  return new KubernetesProvider({ installationId, version: "it", namespace: NAMESPACE, image: cluster.labImage, kubeConfig: serviceAccount, networkPolicy });
 }
 
 async function readPod(name: string): Promise<V1Pod | null> {
@@ -101,7 +100,7 @@ describe("the kubernetes provider on a real cluster", () => {
   it("starts a sim lab as a pod with the labels, limits and narrow securityContext, admitted under baseline", async () => {
     provider ??= await asOperator();
     lab = await provider.start({ sandboxId: "k8s-lab", profile: "sim", ownerId: "learner-1" });
-    expect(lab).toMatchObject({ kind: "kubernetes", profile: "sim", version: "it", image: LAB_IMAGE });
+    expect(lab).toMatchObject({ kind: "kubernetes", profile: "sim", version: "it", image: cluster.labImage });
     await provider.waitReady(lab, 240_000);
     expect(await provider.poll(lab)).toBe("running");
     provider.onLabExit((id) => exits.push(id));
