@@ -84,6 +84,18 @@ const ACTIONS: Record<string, ActionRule> = {
     args: () => [{ lessonId: EXERCISE_LESSON }],
     expectRefused: (a) => expect(value(a)).toEqual({ ok: true, data: { state: "none" } }),
   },
+  "app/_lib/lab/actions.ts#switchLabAction": {
+    why: "Acts on the caller's own lab only (theirs stops, one of the lesson's profile starts), open as Start is; bad input is refused before anything stops.",
+    callers: ["nobody", "learner"],
+    args: () => [{ locale: "not-a-locale", lessonId: EXERCISE_LESSON }],
+    expectRefused: (a) => expect(value(a)).toEqual({ ok: false, error: "invalidInput", fields: { locale: "invalid" } }),
+  },
+  "app/_lib/lab/actions.ts#lessonLabAction": {
+    why: "Says what a lesson's public front matter says (its lab profile) and whether this server offers it: nobody's data.",
+    callers: ["nobody", "learner"],
+    args: () => [{ lessonId: EXERCISE_LESSON }],
+    expectRefused: (a) => expect(value(a)).toMatchObject({ ok: true, data: { profile: "sim", offered: true } }),
+  },
   "app/_lib/lab/actions.ts#labStatusAction": {
     why: "Reports the caller's own lab only.",
     callers: ["nobody", "learner"],
