@@ -72,7 +72,6 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, holdInp
   // Input typed while the lesson is prepared, sent in order once it is ready.
   const holding = useRef(holdInput);
   const held = useRef("");
-  const showNotice = useRef<(kind: "input-dropped" | "held-full") => void>(() => undefined);
   useEffect(() => {
     holding.current = holdInput;
     if (holdInput || held.current === "") return;
@@ -179,6 +178,12 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, holdInp
         return true;
       });
 
+      const notify = (kind: "input-dropped" | "held-full") => {
+        if (disposed) return;
+        setNotice(kind);
+        clearTimeout(noticeTimer);
+        noticeTimer = setTimeout(() => setNotice(null), NOTICE_MS);
+      };
       const connection = new TerminalConnection({
         ticket: freshTicket,
         open: (token, size) => new WebSocket(socketURL(token, size.cols, size.rows)),
@@ -198,20 +203,14 @@ export function LabTerminal({ sandboxId, autoFocus = false, busyMessage, holdInp
           setState(next);
           onStateRef.current?.(next);
         },
-        onNotice: (kind) => showNotice.current(kind),
+        onNotice: (kind) => notify(kind),
       });
-      showNotice.current = (kind) => {
-        if (disposed) return;
-        setNotice(kind);
-        clearTimeout(noticeTimer);
-        noticeTimer = setTimeout(() => setNotice(null), NOTICE_MS);
-      };
       cleanups.push(() => clearTimeout(noticeTimer));
       connectionRef.current = connection;
       cleanups.push(() => connection.dispose());
       const type = (data: string) => {
         if (!holding.current) return connection.input(data);
-        if (held.current.length + data.length > HELD_INPUT_MAX) return showNotice.current("held-full");
+        if (held.current.length + data.length > HELD_INPUT_MAX) return notify("held-full");
         held.current += data;
       };
       const input = term.onData(type);
