@@ -41,6 +41,16 @@ describe("rate limits shared through PostgreSQL", () => {
     }
   });
 
+  it("comes up on eight servers starting at once on a fresh database (none loses the race to make the table)", async () => {
+    // Without the lock around the library's CREATE TABLE IF NOT EXISTS, some of these fail
+    // with 'type "kubelab_rate_limits" already exists' (seen in CI with two).
+    const fresh = await emptyPostgresDatabase();
+    const eight = Array.from({ length: 8 }, () => new pg.Pool({ connectionString: fresh, max: 2 }));
+    pools.push(...eight);
+    const started = await Promise.allSettled(eight.map((p) => createPostgresLimits(p)));
+    expect(started.filter((s) => s.status === "rejected").map((s) => String((s as PromiseRejectedResult).reason))).toEqual([]);
+  });
+
   it("counts a password guesser's tries on both servers together", async () => {
     const key = "203.0.113.7|victim@example.com";
     // Five tries per account, spread over the two servers.

@@ -65,10 +65,20 @@ export const RATE_LIMIT_TABLE = "kubelab_rate_limits";
  */
 export async function createPostgresLimits(pool: pg.Pool): Promise<Limits> {
   const common = { storeClient: pool, storeType: "pool", tableName: RATE_LIMIT_TABLE };
-  await new Promise<void>((resolve, reject) => {
-    // The library's own layout and its own CREATE TABLE IF NOT EXISTS; this limiter is only for that.
-    new RateLimiterPostgres({ ...common, points: 1, duration: 1 }, (error?: Error) => (error ? reject(error) : resolve()));
-  });
+  // Two servers starting at once would race in CREATE TABLE IF NOT EXISTS, and PostgreSQL lets
+  // the loser fail ('type "kubelab_rate_limits" already exists'). An advisory lock, held on a
+  // connection of its own, makes the second wait for the first and then find the table there.
+  const lock = await pool.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext($1))", [RATE_LIMIT_TABLE]);
+    await new Promise<void>((resolve, reject) => {
+      // The library's own layout and its own CREATE TABLE IF NOT EXISTS; this limiter is only for that.
+      new RateLimiterPostgres({ ...common, points: 1, duration: 1 }, (error?: Error) => (error ? reject(error) : resolve()));
+    });
+  } finally {
+    await lock.query("SELECT pg_advisory_unlock(hashtext($1))", [RATE_LIMIT_TABLE]).catch(() => undefined);
+    lock.release();
+  }
   // Only one of them sweeps expired rows: they share the table.
   let sweeper = true;
   return eachLimit((settings) => {
