@@ -130,6 +130,8 @@ describe("the cluster picture", { timeout: 120_000 }, () => {
       // kwok runs them: Running and ready, said in Korean words with the Kubernetes docs' terms.
       const web = student.locator(`${picture} [data-testid="picture-deployment"][data-name="web"]`);
       await expect.poll(() => web.locator('[data-testid="picture-pod"][data-ready="true"]').count(), { timeout: ANSWER_MS, interval: 200 }).toBe(3);
+      // The deployment's own count follows its pods a moment later (the controller writes its status after the kubelet's).
+      await expect.poll(async () => (await web.textContent()) ?? "", { timeout: ANSWER_MS, interval: 200 }).toContain("준비 3/3");
       const text = (await web.textContent()) ?? "";
       expect(text).toContain("디플로이먼트");
       expect(text).toContain("레플리카셋");
