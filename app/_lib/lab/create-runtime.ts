@@ -62,6 +62,33 @@ export function kubernetesProviderRefusal(config: Env): string | null {
 }
 
 /**
+ * On a cluster, a lab image named by `latest` (or by no tag, the same thing) makes the kubelet
+ * pull it at every lab start (imagePullPolicy Always), and a node may run a newer image than
+ * its neighbour after a push. Not a refusal (a registry may be near), but the operator hears
+ * it at start-up: push the image under its content tag (README, Labs on Kubernetes). Returns
+ * one warning per such image.
+ */
+export function mutableLabImageWarnings(config: Env): string[] {
+  if (config.KUBELAB_PROVIDER !== "kubernetes") return [];
+  const images: [string, string][] = [["KUBELAB_LAB_IMAGE", config.KUBELAB_LAB_IMAGE]];
+  if (config.KUBELAB_K8S_NODE_RUNTIME_CLASS) images.push(["KUBELAB_NODE_LAB_IMAGE", config.KUBELAB_NODE_LAB_IMAGE]);
+  return images
+    .filter(([, image]) => isMutableTag(image))
+    .map(([name, image]) =>
+      `${name}=${image} names a moving tag: the cluster's nodes pull it at every lab start, and two nodes may run different images. ` +
+      `Push the image under its content tag (kubelab/lab-sim:<hash>, printed by the image build) and name that.`,
+    );
+}
+
+/** `latest` or no tag at all, and no digest. */
+export function isMutableTag(image: string): boolean {
+  if (image.includes("@")) return false;
+  const lastSlash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  return colon <= lastSlash || image.slice(colon + 1) === "latest";
+}
+
+/**
  * docker unless the operator chose kubernetes or local. `auto` (the default) is docker: when the engine
  * does not answer or the image is missing, labs are unavailable and health says why; they
  * never fall back to local, which would hand every visitor the server's own shell.
@@ -110,6 +137,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
   const refusal = localProviderRefusal(config) ?? kubernetesProviderRefusal(config);
   if (refusal) throw new Error(refusal);
   const { provider, reason } = await chooseProvider(config);
+  for (const warning of mutableLabImageWarnings(config)) log.warn(warning);
   // Warm node labs on a provider that will not start them would fail every 30 s for ever
   // (the environment check catches KUBELAB_NODE_LABS=off; this catches every provider's reason).
   const nodeRefusal = config.KUBELAB_NODE_POOL_SIZE > 0 ? provider.profileRefusal("node") : null;
