@@ -77,3 +77,17 @@ export function imagesIn(text: string): string[] {
   // Placeholders (`$IMAGE`, `<image>`, `CONTAINER=IMAGE`) are not images: a repository name is lowercase.
   return [...found].filter((ref) => ref && !ref.includes("$") && !ref.includes("<") && !/[A-Z]/.test(ref.split(/[:@]/)[0]!));
 }
+
+/**
+ * The repositories a text builds in a `node` lab (`docker build -t`, `docker image build`,
+ * `minikube image build`, each `-t`/`--tag`), normalised. No registry has them: any tag of
+ * one is the lesson's own image, present on the node once built and absent before, which its
+ * exercises' proofs show; images.txt, the list of what a registry would serve, does not name them.
+ */
+export function repositoriesBuiltIn(text: string): Set<string> {
+  const built = new Set<string>();
+  for (const m of text.matchAll(/(?:docker(?: image)?|minikube image) build\b[^\n]*/g)) {
+    for (const t of m[0].matchAll(/(?:^|\s)(?:-t|--tag)[ =]["']?([\w./:@-]+)/g)) built.add(normaliseImage(t[1]!).repo);
+  }
+  return built;
+}

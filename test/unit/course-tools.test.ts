@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { imagesIn, readImageList } from "../support/image-list";
+import { imagesIn, readImageList, repositoriesBuiltIn } from "../support/image-list";
 import { fingerprintsOf, proseOf, sentencesOf } from "../support/prose";
 
 const seed = `---
@@ -78,5 +78,21 @@ describe("image list", () => {
       "`--image=nginx:1.29`처럼 태그를 붙입니다.",
     ].join("\n");
     expect(imagesIn(text).sort()).toEqual(["busybox:1.36", "hello-app:1.0", "mariadb:10.6", "nginx:1.25", "nginx:1.26", "nginx:1.27", "nginx:1.28", "nginx:1.29"]);
+  });
+
+  it("finds the repositories a text builds in the lab", () => {
+    const text = [
+      "cd ~/hello-node && docker build -t hello-node:v1 -t gcr.io/team/hello-node:v1 .",
+      "docker build -q --tag=docker.io/library/fortune:1.0 .",
+      "minikube image build -t greeter:1.0 .",
+      "docker images hello-node",
+      "kubectl create deployment web --image=nginx:1.26",
+    ].join("\n");
+    expect([...repositoriesBuiltIn(text)].sort()).toEqual([
+      "docker.io/library/fortune",
+      "docker.io/library/greeter",
+      "docker.io/library/hello-node",
+      "gcr.io/team/hello-node",
+    ]);
   });
 });

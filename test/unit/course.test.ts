@@ -9,7 +9,7 @@ import { exerciseFile, readExercises } from "@/app/_lib/lessons/exercises";
 import { lessonSteps } from "@/app/_lib/lessons/run-blocks";
 import { listLessonIds, readLessonSource } from "@/app/_lib/lessons/source";
 import { locales } from "@/app/_lib/i18n/routing";
-import { imagesIn, normaliseImage, readImageList } from "../support/image-list";
+import { imagesIn, normaliseImage, readImageList, repositoriesBuiltIn } from "../support/image-list";
 import { fingerprintsOf } from "../support/prose";
 import { DEFAULT_SEED_DIR, FINGERPRINTS_FILE, seedFingerprints, type SeedFingerprints } from "../support/seed-fingerprints";
 
@@ -95,9 +95,11 @@ describe("images the lessons use", () => {
   it.each(ids)("%s: every image is in images.txt (pullable, or declared unpullable on purpose)", (id) => {
     const dir = path.join(contentDir, "lessons", id);
     const texts = [...locales.map((l) => path.join(dir, `${l}.mdx`)), path.join(dir, "exercises.yaml")].filter(existsSync).map((f) => readFileSync(f, "utf8"));
+    // An image of a repository the lesson builds in the lab is its own, in no registry.
+    const built = repositoriesBuiltIn(texts.join("\n"));
     const missing = imagesIn(texts.join("\n")).filter((ref) => {
       const { repo, tag } = normaliseImage(ref);
-      return !list.pullable(ref) && !list.unpullable.has(`${repo}:${tag}`);
+      return !list.pullable(ref) && !list.unpullable.has(`${repo}:${tag}`) && !built.has(repo);
     });
     expect(missing, `add these to ${path.relative(process.cwd(), IMAGES_FILE)}`).toEqual([]);
   });
@@ -105,7 +107,9 @@ describe("images the lessons use", () => {
   it("a reference solution uses only pullable images", () => {
     for (const id of ids) {
       for (const exercise of readExercises(contentDir, id)?.exercises ?? []) {
-        const unpullable = imagesIn(exercise.solve).filter((ref) => !list.pullable(ref));
+        // An image the exercise builds in the lab (in its set-up or its solution) is never pulled.
+        const built = repositoriesBuiltIn(`${exercise.setup ?? ""}\n${exercise.solve}`);
+        const unpullable = imagesIn(exercise.solve).filter((ref) => !list.pullable(ref) && !built.has(normaliseImage(ref).repo));
         expect(unpullable, `${id}/${exercise.id}`).toEqual([]);
       }
     }
