@@ -1,7 +1,5 @@
 import type { NextConfig } from "next";
-import createNextIntlPlugin from "next-intl/plugin";
-
-const withNextIntl = createNextIntlPlugin("./app/_lib/i18n/request.ts");
+import { PHASE_PRODUCTION_SERVER } from "next/constants";
 
 // The Content-Security-Policy of every page and route. Next's pages carry inline bootstrap
 // scripts (self.__next_f.push) whose text differs per page; a nonce would need every page
@@ -44,4 +42,12 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
 };
 
-export default withNextIntl(nextConfig);
+// next-intl's plugin only adds what the build needs (where its request config lives), so the
+// running server goes without it. It also loads @swc/core, whose native addon unpacks itself
+// into a writable cache at first load: without the plugin, the server image runs on a
+// read-only root (deploy/image, the Helm chart).
+export default async function config(phase: string): Promise<NextConfig> {
+  if (phase === PHASE_PRODUCTION_SERVER) return nextConfig;
+  const { default: createNextIntlPlugin } = await import("next-intl/plugin");
+  return createNextIntlPlugin("./app/_lib/i18n/request.ts")(nextConfig);
+}
