@@ -4,10 +4,12 @@
 #    every command, so that the simulated node's answers to `kubectl logs/exec/attach/cp/
 #    port-forward` (kubelet-notice, run by the cluster) come in the learner's language and
 #    fit their terminal. Only a language code and a number are written.
-# 2. `curl` to a Service, pod or node address cannot connect in this lab (its node is
+# 2. `curl` to a Service, pod or node address cannot connect in a `sim` lab (its node is
 #    simulated and it has no network); the real curl runs as always, and when it fails to
 #    resolve or connect to such an address, the shell says why and what to look at instead.
-#    curl to localhost (the API server) is left alone.
+#    curl to localhost (the API server) is left alone. In a `node` lab those addresses
+#    answer for real, so a failure there is the learner's to read in curl's own words; only
+#    an address outside the lab still gets the note that the lab has no network.
 
 __kubelab_terminal() {
   [[ -d /run/kubelab/learner && -w /run/kubelab/learner ]] || return 0
@@ -43,13 +45,32 @@ __kubelab_curl_host() {
   return 1
 }
 
-__kubelab_curl_explain() { # <host>
-  local host="$1" lang="${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" width="${COLUMNS:-0}" found name ns
+# Whether a host is the cluster's own: a Service or pod address, the node, or a name in the
+# cluster's DNS form (name, name.namespace, ….svc[.cluster.local]).
+__kubelab_in_cluster() { # <host>
+  [[ "$1" =~ ^10\.(9[6-9]|10[0-9]|11[01]|244)\.[0-9]+\.[0-9]+$ ]] && return 0
+  [[ "$1" == minikube || "$1" == 192.168.49.2 || "$1" == control-plane.minikube.internal ]] && return 0
+  [[ "$1" == *.svc || "$1" == *.svc. || "$1" == *.svc.cluster.local || "$1" == *.svc.cluster.local. ]] && return 0
+  [[ "$1" != *.* ]]
+}
+
+__kubelab_curl_explain() { # <host> <curl's exit code>
+  local host="$1" rc="$2" lang="${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" width="${COLUMNS:-0}" found name ns
   local say=(/opt/kubelab/sim-notice --lang "$lang" --width "$width")
   local k=(command kubectl --request-timeout=3s)
   case "$host" in
     ""|localhost|localhost.|127.*|::1|0.0.0.0) return 0 ;;
   esac
+  # The node image alone installs the node's supervisor: its presence says this is a node lab.
+  if [[ -x /opt/kubelab/node/kubelab-node ]]; then
+    if ! __kubelab_in_cluster "$host"; then
+      "${say[@]}" curl-outside "$host" >&2
+    elif [[ "$rc" == 6 && "$host" =~ [a-z] && "$host" != minikube && "$host" != control-plane.minikube.internal ]]; then
+      # As on minikube, this shell is on the node, whose resolver is not the cluster's DNS.
+      "${say[@]}" curl-cluster-name "$host" >&2
+    fi
+    return 0
+  fi
   if [[ "$host" =~ ^10\.(9[6-9]|10[0-9]|11[01])\.[0-9]+\.[0-9]+$ ]]; then
     found="$("${k[@]}" get services -A -o jsonpath="{range .items[?(@.spec.clusterIP==\"$host\")]}{.metadata.namespace}/{.metadata.name}{end}" 2>/dev/null)"
     "${say[@]}" curl-service "$host" "$found" "${found#*/}" "${found%%/*}" >&2
@@ -80,6 +101,6 @@ curl() {
   local rc=$? host
   # 6: could not resolve the host, 7: could not connect, 28: timed out.
   case $rc in 6|7|28) ;; *) return $rc ;; esac
-  host="$(__kubelab_curl_host "$@")" && __kubelab_curl_explain "$host"
+  host="$(__kubelab_curl_host "$@")" && __kubelab_curl_explain "$host" "$rc"
   return $rc
 }

@@ -110,6 +110,16 @@ notice_text() {
       echo "curl이 $1에 연결하지 못했습니다. 이 실습 환경의 노드는 시뮬레이션된 노드라서, NodePort와 LoadBalancer 서비스는 API에 실제로 있지만 노드의 포트에서 기다리는 것이 없습니다."
       echo "다음 단계: 서비스에 할당된 포트를 확인해 보세요."
       echo "  kubectl get services -A" ;;
+    en:curl-cluster-name) # <host> (node labs)
+      echo "curl could not resolve $1: this shell runs on the node, and the node does not use the cluster's DNS. Service names resolve inside pods."
+      echo "Next: ask from a pod, or use the Service's address or node port:"
+      echo "  kubectl run client --rm -it --restart=Never --image=busybox -- wget -qO- http://$1"
+      echo "  kubectl get services" ;;
+    ko:curl-cluster-name)
+      echo "curl이 $1의 주소를 찾지 못했습니다. 이 셸은 노드에서 실행되고, 노드는 클러스터 DNS를 쓰지 않습니다. 서비스 이름은 파드 안에서 찾을 수 있습니다."
+      echo "다음 단계: 파드 안에서 요청하거나, 서비스의 주소나 노드 포트를 사용해 보세요."
+      echo "  kubectl run client --rm -it --restart=Never --image=busybox -- wget -qO- http://$1"
+      echo "  kubectl get services" ;;
     en:curl-outside) # <host>
       echo "curl could not reach $1: this lab has no network connection beyond itself (no internet, no other machines). Only the cluster's API server on this machine answers." ;;
     ko:curl-outside)

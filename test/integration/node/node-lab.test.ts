@@ -65,6 +65,24 @@ describe("a node lab from the Docker provider", () => {
     expect(page).toContain("Welcome to nginx!");
   });
 
+  it("explains a failed curl from the learner's shell in the node's own terms, never as a simulated node", async () => {
+    // The learner's interactive shell (bash -i reads ~/.bashrc, which wraps curl).
+    const curl = async (url: string) => (await sh(`bash -ic 'curl -sS -m 5 ${url}; echo "rc=$?"' 2>&1`)).out;
+    // A Service's name: as on minikube, the node's resolver is not the cluster's DNS; pods resolve it.
+    const byName = await curl("http://shop/");
+    expect(byName).toMatch(/rc=6/);
+    expect(byName).toContain("the node does not use the cluster's DNS");
+    // A Service with no endpoints refuses for real: curl's own words are the whole story.
+    await ok("kubectl create service clusterip nobody --tcp=80:80");
+    const ip = (await ok("kubectl get svc nobody -o jsonpath='{.spec.clusterIP}'")).trim();
+    const refused = await curl(`http://${ip}/`);
+    expect(refused).toMatch(/rc=(7|28)/);
+    expect(refused).not.toMatch(/simulated|cluster's DNS/);
+    // Outside the lab: still no network, and the shell says so.
+    expect(await curl("http://example.com/")).toContain("this lab has no network connection beyond itself");
+    await ok("kubectl delete service nobody");
+  });
+
   it("runs the hello server on 8080 and shows its real output in kubectl logs; kubectl exec reads a mounted ConfigMap", async () => {
     await ok("kubectl create deployment hello --image=kicbase/echo-server:1.0 && kubectl expose deployment hello --port=8080");
     await ok("kubectl rollout status deployment/hello --timeout=120s", 150_000);
