@@ -45,55 +45,46 @@ __kubelab_curl_host() {
   return 1
 }
 
-# Whether a host is the cluster's own: a Service or pod address, the node, or a name in the
-# cluster's DNS form (name, name.namespace, ….svc[.cluster.local]).
-__kubelab_in_cluster() { # <host>
-  [[ "$1" =~ ^10\.(9[6-9]|10[0-9]|11[01]|244)\.[0-9]+\.[0-9]+$ ]] && return 0
-  [[ "$1" == minikube || "$1" == 192.168.49.2 || "$1" == control-plane.minikube.internal ]] && return 0
-  [[ "$1" == *.svc || "$1" == *.svc. || "$1" == *.svc.cluster.local || "$1" == *.svc.cluster.local. ]] && return 0
-  [[ "$1" != *.* ]]
-}
-
+# One classification of the host for both profiles. In a `sim` lab every cluster address gets
+# a note (nothing answers there); in a `node` lab they answer for real, so only a cluster name
+# that did not resolve gets one (the node's shell, as on minikube, is not on the cluster's DNS).
 __kubelab_curl_explain() { # <host> <curl's exit code>
-  local host="$1" rc="$2" lang="${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" width="${COLUMNS:-0}" found name ns
+  local host="$1" rc="$2" lang="${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" width="${COLUMNS:-0}" found="" name ns node_lab=0
   local say=(/opt/kubelab/sim-notice --lang "$lang" --width "$width")
   local k=(command kubectl --request-timeout=3s)
   case "$host" in
     ""|localhost|localhost.|127.*|::1|0.0.0.0) return 0 ;;
   esac
   # The node image alone installs the node's supervisor: its presence says this is a node lab.
-  if [[ -x /opt/kubelab/node/kubelab-node ]]; then
-    if ! __kubelab_in_cluster "$host"; then
-      "${say[@]}" curl-outside "$host" >&2
-    elif [[ "$rc" == 6 && "$host" =~ [a-z] && "$host" != minikube && "$host" != control-plane.minikube.internal ]]; then
-      # As on minikube, this shell is on the node, whose resolver is not the cluster's DNS.
-      "${say[@]}" curl-cluster-name "$host" >&2
-    fi
-    return 0
-  fi
+  [[ -x /opt/kubelab/node/kubelab-node ]] && node_lab=1
   if [[ "$host" =~ ^10\.(9[6-9]|10[0-9]|11[01])\.[0-9]+\.[0-9]+$ ]]; then
+    ((node_lab)) && return 0
     found="$("${k[@]}" get services -A -o jsonpath="{range .items[?(@.spec.clusterIP==\"$host\")]}{.metadata.namespace}/{.metadata.name}{end}" 2>/dev/null)"
     "${say[@]}" curl-service "$host" "$found" "${found#*/}" "${found%%/*}" >&2
   elif [[ "$host" =~ ^10\.244\.[0-9]+\.[0-9]+$ ]]; then
+    ((node_lab)) && return 0
     found="$("${k[@]}" get pods -A --field-selector "status.podIP=$host" -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{end}' 2>/dev/null)"
     "${say[@]}" curl-pod "$host" "$found" >&2
   elif [[ "$host" == minikube || "$host" == 192.168.49.2 || "$host" == control-plane.minikube.internal ]]; then
+    ((node_lab)) && return 0
     "${say[@]}" curl-node "$host" >&2
   elif [[ "$host" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)?(\.svc(\.cluster\.local)?)?\.?$ ]]; then
     # name, name.namespace, name.namespace.svc[.cluster.local]: a Service, if one has that name.
     name="${host%.}"; name="${name%.svc.cluster.local}"; name="${name%.svc}"
     if [[ "$name" == *.* ]]; then ns="${name#*.}"; name="${name%%.*}"
     else ns="$("${k[@]}" config view --minify -o jsonpath='{..namespace}' 2>/dev/null)"; ns="${ns:-default}"; fi
-    if "${k[@]}" get service "$name" -n "$ns" >/dev/null 2>&1; then
-      "${say[@]}" curl-service "$host" "$ns/$name" "$name" "$ns" >&2
-    elif [[ "$host" == *.svc* || "$host" != *.* ]]; then
-      "${say[@]}" curl-service "$host" "" "" "" >&2
-    else
+    "${k[@]}" get service "$name" -n "$ns" >/dev/null 2>&1 && found="$ns/$name"
+    if [[ -z "$found" && "$host" != *.svc* && "$host" == *.* ]]; then
       "${say[@]}" curl-outside "$host" >&2
+    elif ((node_lab)); then
+      [[ "$rc" == 6 ]] && "${say[@]}" curl-cluster-name "$host" >&2
+    else
+      "${say[@]}" curl-service "$host" "$found" "${found:+$name}" "${found:+$ns}" >&2
     fi
   else
     "${say[@]}" curl-outside "$host" >&2
   fi
+  return 0
 }
 
 curl() {
