@@ -28,6 +28,8 @@ export interface KubeCluster {
   admin(): KubeConfig;
   /** A ServiceAccount's bearer token as a kubeconfig, through the same proxy. */
   asServiceAccount(namespace: string, name: string): Promise<KubeConfig>;
+  /** A Docker image of this host into the cluster's containerd, as its nodes would have pulled it. */
+  importImage(image: string): Promise<void>;
   /** kubectl as the cluster's administrator, inside the node lab; fails with its output unless it exits 0. */
   kubectl(args: string[], stdin?: string): Promise<string>;
 }
@@ -65,9 +67,7 @@ export function useKubeCluster(sandboxId: string): KubeCluster {
     labImage = `kubelab/lab-sim:id-${id.slice(0, 16)}`;
     await run("docker", ["tag", LAB_IMAGE, labImage]);
     try {
-      await run("bash", ["-o", "pipefail", "-c", `docker save "$0" | docker exec -i "$1" ctr -n k8s.io images import -`, labImage, container], {
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      await importImage(container, labImage);
     } finally {
       // Only the tag goes; the image keeps its other names.
       await run("docker", ["rmi", labImage]).catch(() => undefined);
@@ -120,6 +120,7 @@ export function useKubeCluster(sandboxId: string): KubeCluster {
       return labImage;
     },
     admin: () => kubeConfig({ certData: adminConfig!.cert, keyData: adminConfig!.key }),
+    importImage: (image) => importImage(node.lab.ref, image),
     async asServiceAccount(namespace, name) {
       const token = (await cluster.kubectl(["create", "token", name, "-n", namespace, "--duration=2h"])).trim();
       return kubeConfig({ token });
@@ -137,4 +138,11 @@ export function useKubeCluster(sandboxId: string): KubeCluster {
     },
   };
   return cluster;
+}
+
+/** `docker save` piped into the node lab's `ctr import`, in the namespace the kubelet uses. */
+async function importImage(container: string, image: string): Promise<void> {
+  await run("bash", ["-o", "pipefail", "-c", `docker save "$0" | docker exec -i "$1" ctr -n k8s.io images import -`, image, container], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }

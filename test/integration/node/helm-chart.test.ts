@@ -61,9 +61,7 @@ beforeAll(async () => {
     const built = await run("bash", ["deploy/image/build.sh"], { maxBuffer: 16 * 1024 * 1024 });
     serverImage = built.stdout.trim().split("\n").pop()!;
     // As the cluster's nodes would have pulled it from the operator's registry.
-    await run("bash", ["-o", "pipefail", "-c", `docker save "$0" | docker exec -i "$1" ctr -n k8s.io images import -`, serverImage, cluster.node.lab.ref], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await cluster.importImage(serverImage);
     // Through tar, not docker cp: the lab's /tmp is a tmpfs, which docker cp writes beneath.
     await run("bash", ["-o", "pipefail", "-c", `tar -C deploy/helm/kubelab -c . | docker exec -i "$0" sh -c 'mkdir -p "$0" && tar -C "$0" -x' "$1"`, cluster.node.lab.ref, CHART]);
   } catch (error) {
