@@ -258,9 +258,8 @@ export function judgeHttp(check: Check, to: Bilingual, answer: HttpAnswer): Chec
   return { ...b, status: "pass", message: say.httpAnswered(to, answer.status, extra), found };
 }
 
-/** Seconds curl waits for a connection, and for the whole answer. */
+/** Seconds curl waits for a connection (the whole answer: the check's timeoutSeconds). */
 const HTTP_CONNECT_SECONDS = 3;
-const HTTP_MAX_SECONDS = 5;
 
 // $1 url, $2 --resolve entry ("" for none), $3 connect seconds, $4 total seconds, $5 "follow"
 // to follow redirects (up to 5). stdout: the answer (-i: every header block, then the body),
@@ -279,8 +278,9 @@ async function runHttp(check: Check, read: Read, target: GradeTarget, timeoutMs:
   const spec = check.http!;
   const address = httpAddress(spec, read);
   if (!address.ok) return { ...base(check), ...address.result };
-  const limitMs = Math.max(timeoutMs, (HTTP_MAX_SECONDS + 1) * 1000);
-  const { r, error } = await run(target, [LAB_BIN.bash, "-c", HTTP_SCRIPT, "kubelab-http", address.url, address.resolve ?? "", String(HTTP_CONNECT_SECONDS), String(HTTP_MAX_SECONDS), spec.followRedirects ? "follow" : ""], limitMs);
+  // curl's own --max-time ends the request first, so a slow app reads as "no answer", not as a lab that hung.
+  const limitMs = Math.max(timeoutMs, (spec.timeoutSeconds + 1) * 1000);
+  const { r, error } = await run(target, [LAB_BIN.bash, "-c", HTTP_SCRIPT, "kubelab-http", address.url, address.resolve ?? "", String(HTTP_CONNECT_SECONDS), String(spec.timeoutSeconds), spec.followRedirects ? "follow" : ""], limitMs);
   if (error) return { ...base(check), status: "error", message: error };
   return judgeCurl(check, address.to, r!);
 }
@@ -300,7 +300,7 @@ export function judgeCurl(check: Check, to: Bilingual, r: ExecResult): CheckResu
     case 7: // refused: no endpoint (kube-proxy rejects), or nothing listens on the target port
       return { ...b, status: "fail", message: say.httpRefused(to) };
     case 28: // timed out: after connecting, the app did not answer (fail); before, we could not reach it (error)
-      return connected ? { ...b, status: "fail", message: say.httpNoAnswer(to, HTTP_MAX_SECONDS) } : { ...b, status: "error", message: say.behaviourTimedOut(HTTP_CONNECT_SECONDS) };
+      return connected ? { ...b, status: "fail", message: say.httpNoAnswer(to, check.http!.timeoutSeconds) } : { ...b, status: "error", message: say.behaviourTimedOut(HTTP_CONNECT_SECONDS) };
     case 47: // more than 5 redirects
       return { ...b, status: "fail", message: say.httpTooManyRedirects(to) };
     case 52: // empty reply

@@ -165,6 +165,12 @@ export const httpCheckSchema = z
       .refine((h) => h.regex === undefined || isValidRegex(h.regex), { message: "regex does not compile", path: ["regex"] })
       .optional(),
     body: textMatchSchema.optional(),
+    /**
+     * How long the whole answer may take, in seconds. An app whose first page does real work
+     * (WordPress's installer, on a cold PHP) needs more than the default; the grader's own
+     * limit is raised to fit.
+     */
+    timeoutSeconds: z.number().int().min(1).max(20).default(5),
   })
   .refine((h) => (h.service === undefined) !== (h.ingress === undefined), { message: "needs either service or ingress" })
   .refine((h) => h.ingress === undefined || h.via === "clusterIP", { message: "via belongs to a service request", path: ["via"] });

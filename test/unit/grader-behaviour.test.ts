@@ -164,6 +164,10 @@ describe("judging what came back", () => {
     expect(judgeCurl(c, to, { exitCode: 7, stdout: "", stderr: "curl: (7) Failed to connect\nkubelab-connect 0.000000\n" }).status).toBe("fail");
     expect(judgeCurl(c, to, { exitCode: 28, stdout: "", stderr: "curl: (28) Operation timed out\nkubelab-connect 0.000912\n" })).toMatchObject({ status: "fail", message: { en: expect.stringContaining("got no answer within 5 s") } });
     expect(judgeCurl(c, to, { exitCode: 28, stdout: "", stderr: "curl: (28) Connection timed out\nkubelab-connect 0.000000\n" }).status).toBe("error");
+    // A check that allows a slow first page says its own limit.
+    const slow = check({ http: { service: "web", timeoutSeconds: 15 } });
+    expect(judgeCurl(slow, to, { exitCode: 28, stdout: "", stderr: "curl: (28) Operation timed out\nkubelab-connect 0.0009\n" }).message.en).toContain("got no answer within 15 s");
+    expect(() => check({ http: { service: "web", timeoutSeconds: 60 } })).toThrow();
     expect(judgeCurl(c, to, { exitCode: 52, stdout: "", stderr: "curl: (52) Empty reply from server\nkubelab-connect 0.001\n" }).status).toBe("fail");
     expect(judgeCurl(c, to, { exitCode: 47, stdout: "", stderr: "curl: (47) Maximum (5) redirects followed\nkubelab-connect 0.001\n" })).toMatchObject({ status: "fail", message: { en: expect.stringContaining("redirected more than 5 times") } });
     expect(judgeCurl(c, to, { exitCode: 127, stdout: "", stderr: "bash: curl: command not found\n" }).status).toBe("error");
