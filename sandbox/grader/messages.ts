@@ -830,10 +830,47 @@ export function requestTarget(t: { service?: string; namespace?: string; port?: 
 }
 
 /** What came back: "HTTP `404`, body `<html>…`" (the start of the body, one line). */
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", rsaquo: "›", lsaquo: "‹", hellip: "…", ndash: "–", mdash: "—" };
+const decodeEntities = (text: string) =>
+  text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    const n = name[0] === "#" ? (name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : Number(name.slice(1))) : NaN;
+    if (!Number.isNaN(n)) return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : whole;
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/**
+ * What a person would read first in an answer. An HTML page shows its title and the start of
+ * its visible text, not its markup: WordPress's "Error establishing a database connection"
+ * sits after a kilobyte of <head>, so the first 100 characters of the body would show none of
+ * it. A hand-written reading, not an HTML parser: only the title and text are wanted, from at
+ * most 64 KiB, and a page that fools it is shown less well, never judged differently.
+ */
+function readableBody(body: string): { title?: string; text: string } {
+  if (!/^\s*(<!doctype html|<html|<head|<body)/i.test(body)) return { text: body.replace(/\s+/g, " ").trim() };
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1];
+  const visible = body
+    .replace(/<head[\s\S]*?<\/head>/gi, " ")
+    .replace(/<(script|style|noscript|template)[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<!--[\s\S]*?-->/g, " ")
+    .replace(/<[^>]*>/g, " ");
+  const clean = (t: string) => decodeEntities(t).replace(/\s+/g, " ").trim();
+  return { title: title === undefined ? undefined : clean(title) || undefined, text: clean(visible) };
+}
+
 export function httpFound(status: number, body: string): Bilingual {
-  const start = body.replace(/\s+/g, " ").trim();
-  const shown = start ? code(start.length > 100 ? `${start.slice(0, 100)}…` : start) : undefined;
-  return { en: `HTTP ${code(String(status))}${shown ? `, body ${shown}` : ", empty body"}`, ko: `HTTP ${code(String(status))}${shown ? `, 본문 ${shown}` : ", 빈 본문"}` };
+  const { title, text } = readableBody(body);
+  const http = `HTTP ${code(String(status))}`;
+  if (title !== undefined) {
+    const rest = text.startsWith(title) ? text.slice(title.length).trim() : text;
+    const shownText = rest ? code(cut(rest, 100)) : undefined;
+    return {
+      en: `${http}, a page titled ${code(cut(title, 80))}${shownText ? ` that reads ${shownText}` : ""}`,
+      ko: `${http}, 제목이 ${code(cut(title, 80))}인 페이지${shownText ? `(내용: ${shownText})` : ""}`,
+    };
+  }
+  const shown = text ? code(cut(text, 100)) : undefined;
+  return { en: `${http}${shown ? `, body ${shown}` : ", empty body"}`, ko: `${http}${shown ? `, 본문 ${shown}` : ", 빈 본문"}` };
 }
 
 export function httpStatusExpected(want: number[]): Bilingual {

@@ -158,6 +158,17 @@ describe("judging what came back", () => {
     for (const r of [status, header, headerValue, body]) expect(problemsOf(r)).toEqual([]);
   });
 
+  it("http: an HTML answer is shown by its title and text, not its markup", () => {
+    const wordpressDown = `<!DOCTYPE html>\n<html dir='ltr'>\n<head>\n\t<meta name="viewport" content="width=device-width, initial-scale=1.0">\n\t<title>Database Error</title>\n\t<style type="text/css">\n\t\thtml { background: #f1f1f1; }\n${"\t\t.x { color: red; }\n".repeat(60)}\t</style>\n</head>\n<body id="error-page">\n\t<div class="wp-die-message"><h1>Error establishing a database connection</h1></div></body>\n</html>`;
+    expect(say.httpFound(500, wordpressDown).en).toBe("HTTP `500`, a page titled `Database Error` that reads `Error establishing a database connection`");
+    expect(say.httpFound(500, wordpressDown).ko).toContain("`Error establishing a database connection`");
+    const install = "<!DOCTYPE html><html><head><title>WordPress &rsaquo; Installation</title><script>var x = '<b>';</script></head><body><p>Welcome &amp; hello</p></body></html>";
+    expect(say.httpFound(200, install).en).toBe("HTTP `200`, a page titled `WordPress › Installation` that reads `Welcome & hello`");
+    // Not HTML: the start of the body as it came.
+    expect(say.httpFound(200, "orders api\n").en).toBe("HTTP `200`, body `orders api`");
+    expect(say.httpFound(200, "").en).toBe("HTTP `200`, empty body");
+  });
+
   it("http: curl's exits: refused and a hung app fail, an unreachable address or a curl that broke is an error", () => {
     const c = check({ http: { service: "web" } });
     const to = say.requestTarget({ service: "web", path: "/" });
