@@ -28,6 +28,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=build-cache.sh
+source "$here/build-cache.sh"
 root="$(cd "$here/../../.." && pwd)"
 cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
 log() { printf '[catalogue] %s\n' "$*" >&2; }
@@ -51,11 +53,11 @@ command -v gcc >/dev/null 2>&1 && [[ -f "$(gcc -print-file-name=libc.a)" ]] || {
 versions="$(apt-cache policy "${debs[@]}" 2>/dev/null | awk '/^[a-z]/ {p=$1} /Candidate:/ {print p $2}' | tr '\n' ' ')"
 key="$( { cat "$here/build-catalogue.sh" "$here/catalogue.txt" "$images_txt" "$here/pause.c" "$here"/images/*; basename "$bindir"; basename "$tooldir"; basename "$debiandir"; echo "$versions"; } | sha256sum | cut -c1-16)"
 out="$cache/node-catalogue/$key"
-if [[ -f "$out/digest" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/digest" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 
 mkdir -p "$cache/node-catalogue"
 exec 9>"$cache/node-catalogue/.lock"; flock 9
-if [[ -f "$out/digest" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/digest" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 t0=$SECONDS
 work="$(mktemp -d "$cache/node-catalogue/work.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -363,6 +365,5 @@ docker rmi "$debian_base" >/dev/null
 (cd "$work/out" && sha256sum ./*.tar | sha256sum | cut -c1-16) >"$work/out/digest"
 rm -rf "$out"; mv "$work/out" "$out"
 log "catalogue $key built in $((SECONDS - t0)) s ($(du -sh "$out" | cut -f1))"
-# Older catalogues are never used again.
-find "$cache/node-catalogue" -mindepth 1 -maxdepth 1 -type d ! -name "$key" ! -name 'work.*' -exec rm -rf {} +
+cache_prune "$cache/node-catalogue" "$key"
 echo "$out"

@@ -21,6 +21,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=build-cache.sh
+source "$here/build-cache.sh"
 cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
 suite=bookworm
 log() { printf '[catalogue-debian] %s\n' "$*" >&2; }
@@ -40,7 +42,7 @@ all_packages="$(printf '%s\n' "${LAYERS[@]}" | tr ' ' '\n' | sort -u | tr '\n' '
 versions="$(apt-cache policy $all_packages 2>/dev/null | awk '/^[a-z]/ {p=$1} /Candidate:/ {print p $2}' | tr '\n' ' ')"
 key="$( { cat "$here/build-debian-layers.sh"; echo "$suite $versions"; } | sha256sum | cut -c1-16)"
 out="$cache/node-debian/$key"
-if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/.complete" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 
 [[ $EUID -eq 0 ]] || die "building the catalogue's Debian layers needs root (debootstrap, overlay mounts, chroot)"
 command -v debootstrap >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap >&2
@@ -49,7 +51,7 @@ security="${KUBELAB_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-securit
 
 mkdir -p "$cache/node-debian"
 exec 9>"$cache/node-debian/.lock"; flock 9
-if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/.complete" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 t0=$SECONDS
 work="$cache/node-debian/work.$$"
 mounts=()
@@ -112,5 +114,5 @@ log "base: $(du -h "$work/out/base.tar" | cut -f1)"
 touch "$work/out/.complete"
 rm -rf "$out"; mv "$work/out" "$out"
 log "built in $((SECONDS - t0)) s -> $out"
-find "$cache/node-debian" -mindepth 1 -maxdepth 1 -type d ! -name "$key" ! -name 'work.*' -exec rm -rf {} +
+cache_prune "$cache/node-debian" "$key"
 echo "$out"

@@ -16,6 +16,8 @@ set -euo pipefail
 METRICS_SERVER_VERSION=v0.8.0
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=build-cache.sh
+source "$here/build-cache.sh"
 cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
 log() { printf '[node-metrics-server] %s\n' "$*" >&2; }
 die() { printf '[node-metrics-server] error: %s\n' "$*" >&2; exit 1; }
@@ -24,11 +26,11 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 key="$( { echo "$METRICS_SERVER_VERSION"; cat "$here/build-metrics-server.sh"; go env GOVERSION; } | sha256sum | cut -c1-16)"
 out="$cache/node-metrics-server/$key"
-if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/.complete" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 
 mkdir -p "$cache/node-metrics-server"
 exec 9>"$cache/node-metrics-server/.lock"; flock 9
-if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/.complete" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 t0=$SECONDS
 work="$cache/src/node-metrics-server-$key"
 rm -rf "$work" "$out.partial"; mkdir -p "$work" "$out.partial"
@@ -47,6 +49,5 @@ printf 'total %d\n' "$((SECONDS - t0))" >>"$out.partial/.timings"
 touch "$out.partial/.complete"
 rm -rf "$out"; mv "$out.partial" "$out"
 log "built in $((SECONDS - t0)) s -> $out"
-# Older builds are never used again.
-find "$cache/node-metrics-server" -mindepth 1 -maxdepth 1 -type d ! -name "$key" ! -name "$key.partial" -exec rm -rf {} +
+cache_prune "$cache/node-metrics-server" "$key"
 echo "$out"

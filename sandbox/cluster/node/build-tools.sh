@@ -9,6 +9,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=build-cache.sh
+source "$here/build-cache.sh"
 src="$here/go"
 cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
 log() { printf '[node-tools] %s\n' "$*" >&2; }
@@ -18,11 +20,11 @@ export GOTOOLCHAIN=local CGO_ENABLED=0
 
 key="$( { (cd "$src" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort | xargs sha256sum); cat "$here/build-tools.sh"; go env GOVERSION; } | sha256sum | cut -c1-16)"
 out="$cache/node-tools/$key"
-if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/.complete" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 
 mkdir -p "$cache/node-tools"
 exec 9>"$cache/node-tools/.lock"; flock 9
-if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/.complete" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 t0=$SECONDS
 rm -rf "$out.partial"; mkdir -p "$out.partial"
 for dir in "$src"/*/; do
@@ -34,6 +36,5 @@ done
 touch "$out.partial/.complete"
 rm -rf "$out"; mv "$out.partial" "$out"
 log "built in $((SECONDS - t0)) s -> $out"
-# Older builds are never used again.
-find "$cache/node-tools" -mindepth 1 -maxdepth 1 -type d ! -name "$key" ! -name "$key.partial" -exec rm -rf {} +
+cache_prune "$cache/node-tools" "$key"
 echo "$out"
