@@ -25,6 +25,27 @@ if (( n_major < 20 || (n_major == 20 && n_minor < 19) )); then
   die "Node.js $node_version is too old; kubelab needs 20.19 or newer (Prisma 7 and Next 16 require it)."
 fi
 
+# --- Cluster binaries, started first ----------------------------------------------------------------
+# The Go builds (kube-apiserver, etcd, kubelet, containerd, ...) take about 27 minutes the first
+# time on 2 cores and need nothing but Go and its module proxy; they are cached after that. They
+# run in the background, in a process group of their own, while npm, Prisma, PostgreSQL,
+# Chromium, the Docker engine and the Debian parts of the images download and install; the
+# images wait for them below. A failed or interrupted set-up stops them.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then export PATH="$PATH:/usr/local/go/bin"; fi
+go_log="$(mktemp -t kubelab-go-builds.XXXXXX)"
+setsid bash -c 'bash sandbox/cluster/build-binaries.sh >/dev/null && bash sandbox/cluster/build-node-binaries.sh >/dev/null' >"$go_log" 2>&1 &
+go_builds=$!
+log "compiling the cluster binaries in the background (cached after the first time; progress in $go_log)"
+trap 'kill -- -"$go_builds" 2>/dev/null || true; rm -f "$go_log"' EXIT
+wait_for_go_builds() {
+  local status=0
+  log "waiting for the cluster binaries"
+  wait "$go_builds" || status=$?
+  # What they printed (progress and any error), in one piece rather than between npm's lines.
+  cat "$go_log" >&2
+  ((status == 0)) || die "the cluster binaries did not build (exit $status); their output is above"
+}
+
 # --- npm dependencies -----------------------------------------------------------------------------
 # node-gyp cannot download Node's headers offline; Debian's nodejs ships them in /usr/include/node.
 if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node.h ]]; then export npm_config_nodedir=/usr; fi
@@ -77,21 +98,20 @@ if [[ "$mode" == test && ! -x "${KUBELAB_CHROMIUM:-/usr/bin/chromium}" ]]; then
   apt_install chromium
 fi
 
-# --- Cluster binaries, Docker engine, lab image ------------------------------------------------------
-# The binaries take ~11 minutes to compile the first time on 2 cores; then they are cached.
-if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then export PATH="$PATH:/usr/local/go/bin"; fi
-bash sandbox/cluster/build-binaries.sh >/dev/null
-# Profile node's binaries (kubelet, containerd, runc, CNI, CoreDNS): 8 CPU-minutes the first
-# time, cached by their own key (sandbox/cluster/node-versions.env).
-bash sandbox/cluster/build-node-binaries.sh >/dev/null
-
+# --- Docker engine, lab images ----------------------------------------------------------------------
 if [[ $EUID -eq 0 ]] || docker info >/dev/null 2>&1; then
   bash sandbox/host/ensure-docker.sh
+  # The parts of the images that are Debian's, not ours, while the Go builds run: the lab's
+  # root file system and base image, and the Debian layers of the node catalogue (root only).
+  bash sandbox/image/build.sh --base-only >/dev/null
+  if [[ $EUID -eq 0 ]]; then bash sandbox/cluster/node/build-debian-layers.sh >/dev/null; fi
+  wait_for_go_builds
   sim_image="$(bash sandbox/image/build.sh | tail -n 1)"
   # The node lab image is derived from the sim image: its offline image catalogue and a
   # pristine cluster without kwok (seconds when nothing changed).
   bash sandbox/cluster/node/build-image.sh "$sim_image" >/dev/null
 else
+  wait_for_go_builds
   log "no Docker engine answers and this is not root, so none can be installed here."
   log "Labs need Docker (see README → Requirements); the lesson site itself works without it."
   [[ "$mode" == test ]] && log "Integration tests will fail and say so."
