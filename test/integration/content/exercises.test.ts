@@ -43,10 +43,15 @@ it("finds exercises to prove (the grader's fixture lesson at least)", () => {
   expect(content.length + fixture.length).toBeGreaterThan(0);
 });
 
-/** The lessons of one profile, proved on one lab of it, started only when there is such a lesson. */
+/**
+ * The lessons of one profile, proved on one lab of it, started only when there is such a lesson.
+ * The two profiles' labs run side by side (the suites are concurrent siblings), each lesson
+ * and exercise in order on its own lab: a proof waits mostly on its cluster, not on the host's
+ * cores, and the file is the suite's longest.
+ */
 function proveOn(profile: LabProfile, lessons: LessonExercises[]): void {
   if (lessons.length === 0) return;
-  describe(`lessons on a ${profile} lab`, () => {
+  describe.concurrent(`lessons on a ${profile} lab`, () => {
     let lab: ThrowawayLab;
     beforeAll(async () => {
       lab = await startThrowawayLab({ purpose: `it-content-${profile}`, profile });
@@ -62,7 +67,8 @@ proveOn("sim", [...fixture, ...content].filter((l) => l.profile === "sim"));
 proveOn("node", [...fixture, ...content].filter((l) => l.profile === "node"));
 
 function proveLesson(lesson: LessonExercises, labOf: () => ThrowawayLab): void {
-  describe(lesson.lessonId, () => {
+  // In order: each proof resets the one lab of its profile.
+  describe.sequential(lesson.lessonId, () => {
     if (lesson.problem) {
       it("has an exercise spec that parses", () => {
         throw new Error(lesson.problem);
