@@ -14,6 +14,9 @@
 #                                                       kubelab's small Go servers (go/, built by
 #                                                       build-tools.sh) on busybox, answering
 #                                                       like the images of the same names
+#   traefik  traefik (v3.7 tags)                        Traefik from its Go module
+#                                                       (build-traefik.sh): the ingress addon's
+#                                                       controller (ingress.yaml)
 #   debian (bookworm tags), httpd, redis, mariadb, postgres, wordpress, python, node
 #                                                       Debian's packages: a shared debootstrap
 #                                                       base and one layer each
@@ -23,7 +26,7 @@
 #
 # Usage: build-catalogue.sh NODE_BIN_DIR TOOLS_DIR   # prints the catalogue directory last
 # Cached in ~/.cache/kubelab/node-catalogue/<key>; key = this script, catalogue.txt,
-# images.txt, pause.c, images/, the node binaries', tools' and Debian layers' keys and the
+# images.txt, pause.c, images/, the node binaries', tools', Traefik's and Debian layers' keys and the
 # Debian packages' versions.
 set -euo pipefail
 
@@ -40,6 +43,8 @@ tooldir="${2:?usage: $0 NODE_BIN_DIR TOOLS_DIR}"
 [[ -x "$bindir/coredns" ]] || die "no coredns in $bindir"
 [[ -x "$tooldir/hello-app" ]] || die "no hello-app in $tooldir"
 debiandir="$(bash "$here/build-debian-layers.sh" | tail -n 1)"
+traefikdir="$(bash "$here/build-traefik.sh" | tail -n 1)"
+[[ -x "$traefikdir/traefik" ]] || die "no traefik in $traefikdir"
 images_txt="$root/sandbox/cluster/lab/images.txt"
 coredns_version="$(grep -E '^COREDNS_VERSION=' "$root/sandbox/cluster/node-versions.env" | cut -d= -f2)"
 debs=(nginx nginx-common busybox-static)
@@ -51,7 +56,7 @@ command -v gcc >/dev/null 2>&1 && [[ -f "$(gcc -print-file-name=libc.a)" ]] || {
 
 # The exact Debian versions are part of the key: a security update makes a new catalogue.
 versions="$(apt-cache policy "${debs[@]}" 2>/dev/null | awk '/^[a-z]/ {p=$1} /Candidate:/ {print p $2}' | tr '\n' ' ')"
-key="$( { cat "$here/build-catalogue.sh" "$here/catalogue.txt" "$images_txt" "$here/pause.c" "$here"/images/*; basename "$bindir"; basename "$tooldir"; basename "$debiandir"; echo "$versions"; } | sha256sum | cut -c1-16)"
+key="$( { cat "$here/build-catalogue.sh" "$here/catalogue.txt" "$images_txt" "$here/pause.c" "$here"/images/*; basename "$bindir"; basename "$tooldir"; basename "$traefikdir"; basename "$debiandir"; echo "$versions"; } | sha256sum | cut -c1-16)"
 out="$cache/node-catalogue/$key"
 if [[ -f "$out/digest" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 
@@ -276,6 +281,17 @@ REFS_MATCHING=':(6\.7\.1|latest)$' RECIPE_REPOS=podinfo go_image podinfo-6.7 pod
 go_image liveness liveness 8080
 docker save -o "$work/out/servers.tar" "${SAVE_LATER[@]}"
 printf '%s\n' "${SAVE_LATER[@]}" | sort -u | xargs docker rmi >/dev/null
+
+# --- traefik: the ingress addon's controller, laid out like the official image -----------------
+# Only the v3.7 tags: an older tag would name another Traefik than the one that runs.
+r="$work/traefik"
+busybox_root "$r"
+install -D -m 0755 "$traefikdir/traefik" "$r/usr/local/bin/traefik"
+# The official image's entrypoint: arguments that start with - are Traefik's flags.
+printf '%s\n' '#!/bin/sh' 'set -e' 'if [ "${1#-}" != "$1" ]; then set -- traefik "$@"; fi' 'exec "$@"' >"$r/entrypoint.sh"
+chmod 0755 "$r/entrypoint.sh"
+REFS_MATCHING=':v3\.7' image traefik "$r" 'ENTRYPOINT ["/entrypoint.sh"]' 'CMD ["traefik"]' 'EXPOSE 80' \
+  'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 # --- Debian's servers and runtimes: one shared base layer, one layer each ----------------------
 debian_base="kubelab-catalogue/debian-base:$key"
