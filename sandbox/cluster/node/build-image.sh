@@ -59,7 +59,7 @@ fi
 
 hash="$( {
   echo "sim=$sim_id"; echo "bin=$(basename "$bindir")"; echo "tools=$(basename "$tooldir")"; echo "catalogue=$(cat "$catalogue/digest")"; echo "debs=$deb_key"; echo "buildkit=$(basename "$bkdir")"; echo "metrics-server=$(basename "$msdir")"
-  for f in build-image.sh registry-storage.sh kubelab-node kubelab-docker sudoers addons.yaml admission.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
+  for f in build-image.sh registry-storage.sh kubelab-node kubelab-docker sudoers addons.yaml admission.yaml ingress.yaml; do printf '%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"; done
 } | sha256sum | cut -c1-16)"
 tag="$image_repo:$hash"
 if docker image inspect "$tag" >/dev/null 2>&1; then
@@ -85,6 +85,7 @@ install -m 0755 "$here/kubelab-docker" "$ctx/node/kubelab-docker"
 install -m 0440 "$here/sudoers" "$ctx/node/sudoers"
 install -m 0644 "$here/addons.yaml" "$ctx/node/addons.yaml"
 install -m 0644 "$here/admission.yaml" "$ctx/node/admission.yaml"
+install -m 0644 "$here/ingress.yaml" "$ctx/node/ingress.yaml"
 cat >"$ctx/Dockerfile" <<'EOF'
 ARG SIM_IMAGE
 # Stage 1: the image catalogue goes into a containerd store, once, instead of in every lab.
