@@ -67,11 +67,11 @@ spec:
   - name: app
     image: nginx:1.999
 EOF
-kubectl create namespace ingress-nginx
-kubectl -n ingress-nginx create deployment ingress-nginx-controller --image=kicbase/echo-server:1.0
-kubectl -n ingress-nginx expose deployment ingress-nginx-controller --port=80 --target-port=8080
+minikube addons enable ingress
+kubectl create deployment echo --image=kicbase/echo-server:1.0 && kubectl expose deployment echo --port=80 --target-port=8080
+kubectl create ingress shop --class=nginx --rule="shop.example.com/orders*=echo:80"
 kubectl rollout status deployment/shop --timeout=120s
-kubectl -n ingress-nginx rollout status deployment/ingress-nginx-controller --timeout=120s
+kubectl rollout status deployment/echo --timeout=120s
 kubectl wait --for=condition=Ready pod/envpod --timeout=120s`,
     180_000,
   );
@@ -153,12 +153,21 @@ describe("checks on behaviour in a node lab", () => {
       expect(followed.status).toBe("pass");
     });
 
-    it("sends an Ingress host and path to the ingress controller's Service", async () => {
-      // The stand-in controller is the echo server (no ingress controller is in the node
-      // catalogue yet): it answers with the request it got, which shows the Host and path sent.
-      const c = await grade({ http: { ingress: { host: "shop.example.com" }, path: "/orders", body: { regex: "GET /orders[\\s\\S]*Host: shop\\.example\\.com" } } });
-      expect(c.status).toBe("pass");
+    it("sends an Ingress host and path through the ingress addon's controller to the Service its rule names", async () => {
+      // The real controller of `minikube addons enable ingress` routes shop.example.com/orders
+      // to the echo server, which answers with the request it got: the path and Host the
+      // grader sent, and the X-Forwarded-* headers the controller added on the way.
+      const c = await waitFor("the controller to route shop.example.com/orders", async () => {
+        const r = await grade({ http: { ingress: { host: "shop.example.com" }, path: "/orders", body: { regex: "GET /orders[\\s\\S]*Host: shop\\.example\\.com[\\s\\S]*X-Forwarded-For: " } } });
+        return r.status === "pass" && r;
+      }, { timeoutMs: 60_000 });
       expect(c.message.en).toContain("`http://shop.example.com/orders` through the ingress controller");
+      // A path the Ingress has no rule for is the controller's 404, not the echo server's answer.
+      const miss = await grade({ http: { ingress: { host: "shop.example.com" }, path: "/cart" } });
+      expect(miss.status).toBe("fail");
+      expect(miss.message.en).toContain("should answer HTTP `200`, but it answered HTTP `404`");
+      // So is a host no rule names.
+      expect((await grade({ http: { ingress: { host: "blog.example.com" }, path: "/orders", status: 404 } })).status).toBe("pass");
     });
   });
 
