@@ -28,6 +28,8 @@ set -euo pipefail
 TRAEFIK_VERSION=v3.7.13
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=build-cache.sh
+source "$here/build-cache.sh"
 cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
 log() { printf '[node-traefik] %s\n' "$*" >&2; }
 die() { printf '[node-traefik] error: %s\n' "$*" >&2; exit 1; }
@@ -36,11 +38,11 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 key="$( { echo "$TRAEFIK_VERSION"; cat "$here/build-traefik.sh"; go env GOVERSION; } | sha256sum | cut -c1-16)"
 out="$cache/node-traefik/$key"
-if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/.complete" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 
 mkdir -p "$cache/node-traefik"
 exec 9>"$cache/node-traefik/.lock"; flock 9
-if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/.complete" ]]; then cache_used "$out"; echo "$out"; exit 0; fi
 t0=$SECONDS
 work="$cache/src/node-traefik-$key"
 rm -rf "$work" "$out.partial"; mkdir -p "$(dirname "$work")" "$out.partial"
@@ -94,6 +96,5 @@ printf 'total %d\n' "$((SECONDS - t0))" >>"$out.partial/.timings"
 touch "$out.partial/.complete"
 rm -rf "$out"; mv "$out.partial" "$out"
 log "built in $((SECONDS - t0)) s -> $out"
-# Older builds are never used again.
-find "$cache/node-traefik" -mindepth 1 -maxdepth 1 -type d ! -name "$key" ! -name "$key.partial" -exec rm -rf {} +
+cache_prune "$cache/node-traefik" "$key"
 echo "$out"
