@@ -99,7 +99,7 @@ describe("checks on behaviour in a node lab", () => {
       expect(c.status).toBe("pass");
       expect(c.message.en).toContain("answered HTTP `200`");
       expect(c.message.en).toContain("header `Content-Type` is `text/html`");
-      expect(c.found?.en).toMatch(/^HTTP `200`, body `<!DOCTYPE html>/);
+      expect(c.found?.en).toMatch(/^HTTP `200`, a page titled `Welcome to nginx!` that reads `If you see this page/);
     });
 
     it("passes through the NodePort on the node's address", async () => {
