@@ -27,7 +27,7 @@ import { LabManager, type ManagerConfig } from "@/sandbox/manager/manager";
 import type { LabView } from "@/sandbox/manager/view";
 import { DockerProvider } from "@/sandbox/providers/docker";
 import { NODE_LAB_DEFAULTS } from "@/sandbox/providers/docker-lab-options";
-import { LABEL, type LabProfile, type ProviderState } from "@/sandbox/providers/types";
+import { LABEL, type LabProfile, type Provider, type ProviderState } from "@/sandbox/providers/types";
 import { TerminalBridge } from "@/sandbox/terminal/bridge";
 import { Op } from "@/sandbox/terminal/protocol";
 import { signTerminalToken, verifyTerminalToken } from "@/sandbox/terminal/token";
@@ -62,7 +62,7 @@ function hookSignals(): void {
 }
 
 /** Runs fn with a stack of clean-ups that are undone in reverse order, whatever happens. */
-async function withCleanup<T>(fn: (defer: (c: () => unknown) => void) => Promise<T>): Promise<T> {
+export async function withCleanup<T>(fn: (defer: (c: () => unknown) => void) => Promise<T>): Promise<T> {
   hookSignals();
   const stack: Array<() => unknown> = [];
   let done = false;
@@ -96,6 +96,17 @@ interface LabEnv {
   version: string;
 }
 
+/** What the lab manager's measurements need: any provider (the kubernetes bench brings its own) and a database. */
+export interface ManagedEnv {
+  db: PrismaClient;
+  provider: Provider;
+  version: string;
+  /** Says which provider in the notes. */
+  providerName?: string;
+}
+/** Makes the environment a measurement runs in; what it starts is undone through `defer`. */
+export type EnvFactory = (defer: (c: () => unknown) => void, profile: LabProfile) => Promise<ManagedEnv>;
+
 async function labEnv(defer: (c: () => unknown) => void, profile: LabProfile = "sim"): Promise<LabEnv> {
   const docker = await requireDockerAndImage();
   const installationId = `bench${randomBytes(4).toString("hex")}`;
@@ -115,7 +126,7 @@ async function labEnv(defer: (c: () => unknown) => void, profile: LabProfile = "
 }
 
 /** Polls `kubectl get nodes` as the learner until it lists the node; returns the attempts. */
-async function kubectlAnswers(provider: DockerProvider, state: ProviderState, timeoutMs = 60_000): Promise<number> {
+async function kubectlAnswers(provider: Provider, state: ProviderState, timeoutMs = 60_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     const r = await provider.exec(state, ["kubectl", "get", "nodes"], { timeoutMs: 15_000 }).catch(() => null);
@@ -150,7 +161,7 @@ async function waitView(manager: LabManager, userId: string, ok: (v: LabView) =>
  * close() stops the timers but lets a start under way run on, and that start writes to the
  * database, which must still be there.
  */
-async function benchManager(env: LabEnv, config: Partial<ManagerConfig>, defer: (c: () => unknown) => void): Promise<LabManager> {
+async function benchManager(env: ManagedEnv, config: Partial<ManagerConfig>, defer: (c: () => unknown) => void): Promise<LabManager> {
   const manager = new LabManager(env.provider, env.db, managerConfig(env.version, config), log);
   defer(async () => {
     await manager.close();
@@ -177,7 +188,7 @@ function managerConfig(version: string, overrides: Partial<ManagerConfig>): Mana
   };
 }
 
-async function requestUntilKubectl(env: LabEnv, manager: LabManager, userId: string, profile: LabProfile = "sim"): Promise<{ ms: number; fromPool: boolean; readyMs: number; attempts: number }> {
+async function requestUntilKubectl(env: ManagedEnv, manager: LabManager, userId: string, profile: LabProfile = "sim"): Promise<{ ms: number; fromPool: boolean; readyMs: number; attempts: number }> {
   const t0 = performance.now();
   const first = await manager.request(userId, undefined, profile);
   const fromPool = first.state === "ready";
@@ -201,6 +212,8 @@ export interface LabReadyOptions {
   settleMs?: number;
   /** Which labs the pool keeps (node: KUBELAB_NODE_POOL_SIZE's). */
   profile?: LabProfile;
+  /** Where the labs run; the Docker provider on this host unless given. */
+  env?: EnvFactory;
 }
 
 /** A new learner asks for a lab until kubectl answers; the lab is stopped before returning. */
@@ -217,10 +230,10 @@ async function oneLearner(env: Parameters<typeof requestUntilKubectl>[0], manage
  * `manager.request()` → ready → `kubectl get nodes` answering as the learner (docker exec).
  * The lab is stopped after each sample and the pool refilled before the next.
  */
-export async function labReadyWarm(n = 10, { poolSize = 1, settleMs = 3000, profile = "sim" }: LabReadyOptions = {}): Promise<Samples> {
+export async function labReadyWarm(n = 10, { poolSize = 1, settleMs = 3000, profile = "sim", env: makeEnv = labEnv }: LabReadyOptions = {}): Promise<Samples> {
   if (poolSize < 1) throw new Error("a warm pool needs poolSize ≥ 1");
   return withCleanup(async (defer) => {
-    const env = await labEnv(defer, profile);
+    const env = await makeEnv(defer, profile);
     const sizes = profile === "node" ? { poolSize: 0, nodePoolSize: poolSize } : { poolSize };
     const manager = await benchManager(env, { ...sizes, capacity: poolSize + 1 }, defer);
     const samples: number[] = [];
@@ -243,7 +256,7 @@ export async function labReadyWarm(n = 10, { poolSize = 1, settleMs = 3000, prof
     return {
       samples,
       note:
-        `LabManager + DockerProvider, ${profile} labs, pool ${poolSize}, capacity ${poolSize + 1}; request() → ready → learner's \`kubectl get nodes\` via docker exec; ` +
+        `LabManager + ${env.providerName ?? "DockerProvider"}, ${profile} labs, pool ${poolSize}, capacity ${poolSize + 1}; request() → ready → learner's \`kubectl get nodes\` through the provider's exec; ` +
         `request() itself (the claim) took a median ${fmtMs(ready)}, the rest is kubectl; the pool refills (a cold start) while kubectl runs; ` +
         `each pooled lab idled ${settleMs} ms first; ${misses} of ${n} requests found the pool empty; kubectl needed a retry ${retried} times.`,
     };
@@ -251,9 +264,9 @@ export async function labReadyWarm(n = 10, { poolSize = 1, settleMs = 3000, prof
 }
 
 /** No pool: time request → container created and cluster ready → `kubectl get nodes` answers. */
-export async function labReadyCold(n = 5): Promise<Samples> {
+export async function labReadyCold(n = 5, { env: makeEnv = labEnv }: Pick<LabReadyOptions, "env"> = {}): Promise<Samples> {
   return withCleanup(async (defer) => {
-    const env = await labEnv(defer);
+    const env = await makeEnv(defer, "sim");
     const manager = await benchManager(env, { poolSize: 0, capacity: 1 }, defer);
     const samples: number[] = [];
     const ready: number[] = [];
@@ -265,7 +278,7 @@ export async function labReadyCold(n = 5): Promise<Samples> {
     return {
       samples,
       note:
-        `LabManager + DockerProvider, pool 0; request() → container start → supervisor ready file (manager says ready, median ${fmtMs(ready)}) → learner's \`kubectl get nodes\` via docker exec; labs one after another.`,
+        `LabManager + ${env.providerName ?? "DockerProvider"}, pool 0; request() → lab start → supervisor ready file (manager says ready, median ${fmtMs(ready)}) → learner's \`kubectl get nodes\` through the provider's exec; labs one after another.`,
     };
   });
 }

@@ -34,7 +34,7 @@ const option = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? (argv[i + 1] && !argv[i + 1]!.startsWith("--") ? argv[i + 1] : "true") : undefined;
 };
-const PARTS = ["site", "cluster", "idle", "labs", "node", "cold-starts", "hostile", "grader", "picture", "class"];
+const PARTS = ["site", "cluster", "idle", "labs", "node", "cold-starts", "hostile", "grader", "picture", "kubernetes", "class"];
 const only = argv.filter((a) => PARTS.includes(a));
 // The class takes 15–25 minutes of the whole host: only when asked for by name.
 const wanted = (part: string) => (only.length === 0 && part !== "class") || only.includes(part);
@@ -208,6 +208,17 @@ await measure("picture", async () => {
     { metric: "cluster picture CPU per lab, idle (on top of live checks)", unit: "CPU s/min", samples: cpu.idle, note: cpu.note },
     { metric: "cluster picture CPU per lab, while the learner changes things (on top of live checks)", unit: "CPU s/min", samples: cpu.changing },
     { metric: "cluster picture CPU per lab, idle, no lesson open (an instructor looking)", unit: "CPU s/min", samples: cpu.aloneIdle },
+  ];
+});
+
+await measure("kubernetes", async () => {
+  const { kubernetesLabs } = await import("./kubernetes.bench-lib");
+  const k = await kubernetesLabs();
+  return [
+    { metric: "kubernetes provider: lab ready, warm pool (request → kubectl answers)", unit: "ms", samples: k.warm.samples, target: { stat: "p95", op: "<=", value: 1000, text: "p95 ≤ 1 s" }, note: k.warm.note },
+    { metric: "kubernetes provider: lab ready, cold (request → kubectl answers)", unit: "ms", samples: k.cold.samples, target: { stat: "p95", op: "<=", value: 10_000, text: "p95 ≤ 10 s" }, note: k.cold.note },
+    { metric: "kubernetes provider: Check round trip, five-check exercise", unit: "ms", samples: k.check.samples, target: { stat: "p95", op: "<=", value: 500, text: "p95 ≤ 500 ms" }, note: k.check.note },
+    { metric: "  of which the harness: a new API connection through the loopback proxy", unit: "ms", samples: k.connect.samples, note: k.connect.note },
   ];
 });
 
