@@ -153,8 +153,40 @@ interface ServicePort {
   nodePort?: number;
 }
 
-/** Where a request goes: its URL and, for a name, the address curl resolves it to (--resolve host:port:ip). */
-export type HttpAddress = { ok: true; url: string; resolve?: string; to: Bilingual } | { ok: false; result: Omit<CheckResult, "id" | "title" | "hint"> };
+/**
+ * Where a request goes: its URL and, for a name, the address curl resolves it to (--resolve
+ * host:port:ip); `started`, when the Service's newest endpoint pod started its containers.
+ */
+export type HttpAddress =
+  | { ok: true; url: string; resolve?: string; to: Bilingual; started?: Date }
+  | { ok: false; result: Omit<CheckResult, "id" | "title" | "hint"> };
+
+/**
+ * When the newest container of the Service's ready endpoint pods started (from the
+ * EndpointSlices' pod references), or undefined when none says. Ready is not listening: with no
+ * readiness probe a pod is ready as soon as its container runs, while the app in it may still be
+ * copying files or initialising a database. Pure.
+ */
+export function newestEndpointStart(svc: KubeObject, read: Read): Date | undefined {
+  const name = svc.metadata?.name;
+  const ns = svc.metadata?.namespace ?? "default";
+  const podNames = new Set<string>();
+  for (const slice of read("EndpointSlice")) {
+    if ((slice.metadata?.namespace ?? "default") !== ns || slice.metadata?.labels?.["kubernetes.io/service-name"] !== name) continue;
+    for (const e of (Array.isArray(slice.endpoints) ? slice.endpoints : []) as { targetRef?: { kind?: string; name?: string } }[]) {
+      if (e.targetRef?.kind === "Pod" && e.targetRef.name) podNames.add(e.targetRef.name);
+    }
+  }
+  let newest: number | undefined;
+  for (const pod of read("Pod")) {
+    if ((pod.metadata?.namespace ?? "default") !== ns || !podNames.has(pod.metadata?.name ?? "")) continue;
+    for (const c of (Array.isArray(pod.status?.containerStatuses) ? pod.status.containerStatuses : []) as { state?: { running?: { startedAt?: string } } }[]) {
+      const at = Date.parse(c.state?.running?.startedAt ?? "");
+      if (Number.isFinite(at) && (newest === undefined || at > newest)) newest = at;
+    }
+  }
+  return newest === undefined ? undefined : new Date(newest);
+}
 
 /** The URL a request goes to, from the objects read: a Service's ClusterIP or the node's address and NodePort. Pure. */
 export function httpAddress(spec: HttpSpec, read: Read): HttpAddress {
@@ -183,7 +215,7 @@ export function httpAddress(spec: HttpSpec, read: Read): HttpAddress {
   if (nodePort) {
     const address = nodeAddress(read("Node"));
     if (!address) return { ok: false, result: { status: "error", message: say.behaviourUnreadable("the node reports no InternalIP address") } };
-    return { ok: true, url: `http://${bracket(address)}:${port.nodePort}${spec.path}`, to };
+    return { ok: true, url: `http://${bracket(address)}:${port.nodePort}${spec.path}`, to, started: newestEndpointStart(svc, read) };
   }
   const ip = svc.spec?.clusterIP;
   if (typeof ip !== "string" || ip === "None" || !ipSchema.safeParse(ip).success) return { ok: false, result: { status: "fail", message: say.serviceNoClusterIP(svcText) } };
@@ -191,7 +223,8 @@ export function httpAddress(spec: HttpSpec, read: Read): HttpAddress {
   // any redirect the app sends back, and curl resolves it to the ClusterIP as CoreDNS would.
   // An Ingress routes by its host, sent to the controller's Service the same way.
   const host = spec.ingress ? spec.ingress.host : serviceName;
-  return { ok: true, url: `http://${host}:${port.port}${spec.path}`, resolve: `${host}:${port.port}:${bracket(ip)}`, to };
+  // Through an Ingress, the controller's pods answer first; how new the app is, it cannot say.
+  return { ok: true, url: `http://${host}:${port.port}${spec.path}`, resolve: `${host}:${port.port}:${bracket(ip)}`, to, started: spec.ingress ? undefined : newestEndpointStart(svc, read) };
 }
 
 function nodeAddress(nodes: KubeObject[]): string | undefined {
@@ -282,11 +315,27 @@ async function runHttp(check: Check, read: Read, target: GradeTarget, timeoutMs:
   const limitMs = Math.max(timeoutMs, (spec.timeoutSeconds + 1) * 1000);
   const { r, error } = await run(target, [LAB_BIN.bash, "-c", HTTP_SCRIPT, "kubelab-http", address.url, address.resolve ?? "", String(HTTP_CONNECT_SECONDS), String(spec.timeoutSeconds), spec.followRedirects ? "follow" : ""], limitMs);
   if (error) return { ...base(check), status: "error", message: error };
-  return judgeCurl(check, address.to, r!);
+  const startedSecondsAgo = address.started ? Math.max(0, Math.round((Date.now() - address.started.getTime()) / 1000)) : undefined;
+  return judgeCurl(check, address.to, r!, startedSecondsAgo);
 }
 
-/** Judges what curl returned, by its exit code (man curl, EXIT CODES). Pure. */
-export function judgeCurl(check: Check, to: Bilingual, r: ExecResult): CheckResult {
+/** Under this many seconds since its pods started, an app that does not answer may still be starting. */
+export const APP_STARTING_SECONDS = 120;
+
+/**
+ * Judges what curl returned, by its exit code (man curl, EXIT CODES). A refusal or silence from
+ * pods that started under APP_STARTING_SECONDS ago says so and to check again: a right answer
+ * met too early is not a wrong one. Pure.
+ */
+export function judgeCurl(check: Check, to: Bilingual, r: ExecResult, startedSecondsAgo?: number): CheckResult {
+  const result = judgeCurlExit(check, to, r);
+  const unanswered = [7, 28, 52, 56].includes(r.exitCode);
+  if (result.status !== "fail" || !unanswered || startedSecondsAgo === undefined || startedSecondsAgo >= APP_STARTING_SECONDS) return result;
+  const note = say.appMayBeStarting(startedSecondsAgo);
+  return { ...result, message: { en: `${result.message.en} ${note.en}`, ko: `${result.message.ko} ${note.ko}` } };
+}
+
+function judgeCurlExit(check: Check, to: Bilingual, r: ExecResult): CheckResult {
   const b = base(check);
   const connected = Number(/kubelab-connect ([\d.]+)/.exec(r.stderr)?.[1] ?? "0") > 0;
   const stderr = r.stderr.replace(/kubelab-connect [\d.]+\n?/, "");

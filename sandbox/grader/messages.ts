@@ -922,6 +922,13 @@ export function httpNoAnswer(to: Bilingual, seconds: number): Bilingual {
   return { en: `A request to ${to.en} connected but got no answer within ${seconds} s.`, ko: `${to.ko}에 보낸 요청이 연결은 되었지만 ${seconds}초 안에 응답이 없었습니다.` };
 }
 
+export function appMayBeStarting(seconds: number): Bilingual {
+  return {
+    en: `Its pods started only ${seconds} s ago, and an app can take longer than that to start answering (a web server starting, a database initialising): if the pods stay ${code("Running")}, check again in a moment.`,
+    ko: `파드가 시작된 지 ${seconds}초밖에 되지 않았습니다. 앱이 응답을 시작하기까지(웹 서버 기동, 데이터베이스 초기화) 이보다 오래 걸릴 수 있으니, 파드가 계속 ${code("Running")} 상태라면 잠시 후 다시 확인하세요.`,
+  };
+}
+
 export function httpBrokenAnswer(to: Bilingual): Bilingual {
   return { en: `A request to ${to.en} connected, but the connection closed without an HTTP answer.`, ko: `${to.ko}에 보낸 요청이 연결은 되었지만 HTTP 응답 없이 연결이 끊겼습니다.` };
 }

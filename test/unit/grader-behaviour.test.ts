@@ -3,7 +3,7 @@
 // answer (logs, `kubectl exec`'s exit and output, curl's exit and `-i` output) becomes pass,
 // fail or error. The same checks run for real in test/integration/node/behaviour-checks.test.ts.
 import { describe, expect, it } from "vitest";
-import { httpAddress, judgeCurl, judgeExec, judgeHttp, judgeLogs, parseHttpAnswer, runBehaviourCheck } from "@/sandbox/grader/behaviour";
+import { APP_STARTING_SECONDS, httpAddress, judgeCurl, judgeExec, judgeHttp, judgeLogs, newestEndpointStart, parseHttpAnswer, runBehaviourCheck } from "@/sandbox/grader/behaviour";
 import type { KubeObject } from "@/sandbox/grader/evaluate";
 import { isPolled, kindsRead, selectorsOf } from "@/sandbox/grader/evaluate";
 import { checkSchema } from "@/sandbox/grader/exercise-schema";
@@ -185,6 +185,33 @@ describe("judging what came back", () => {
     expect(judgeCurl(c, to, { exitCode: 0, stdout: "HTTP/1.1 200 OK\r\n\r\nhi", stderr: "kubelab-connect 0.001\n" }).status).toBe("pass");
     // A body longer than the grader reads: head stopped curl (23); the start is enough to judge.
     expect(judgeCurl(c, to, { exitCode: 23, stdout: `HTTP/1.1 200 OK\r\n\r\n${"x".repeat(70_000)}`, stderr: "curl: (23) Failure writing output\nkubelab-connect 0.001\n" }).status).toBe("pass");
+  });
+
+  it("http: pods that started a moment ago and do not answer yet: the learner is told to check again, in both languages", () => {
+    const c = check({ http: { service: "web" } });
+    const to = say.requestTarget({ service: "web", path: "/" });
+    const refused = { exitCode: 7, stdout: "", stderr: "curl: (7) Failed to connect\nkubelab-connect 0.000000\n" };
+    const silent = { exitCode: 28, stdout: "", stderr: "curl: (28) Operation timed out\nkubelab-connect 0.0009\n" };
+    for (const r of [refused, silent]) {
+      const young = judgeCurl(c, to, r, 12);
+      expect(young.status).toBe("fail");
+      expect(young.message.en).toContain("started only 12 s ago");
+      expect(young.message.ko).toContain("12초");
+      expect(judgeCurl(c, to, r, APP_STARTING_SECONDS).message.en).not.toContain("started only");
+      expect(judgeCurl(c, to, r).message.en).not.toContain("started only");
+    }
+    // An answer that came back is judged on its own: a young app that answers 500 is not "starting".
+    expect(judgeCurl(c, to, { exitCode: 0, stdout: "HTTP/1.1 500 Oops\r\n\r\n", stderr: "kubelab-connect 0.001\n" }, 3).message.en).not.toContain("started only");
+  });
+
+  it("http: the newest start among the Service's endpoint pods, from the slices' pod references", () => {
+    const svc: KubeObject = { kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { clusterIP: "10.96.0.20", ports: [{ port: 80 }] } };
+    const slice: KubeObject = { kind: "EndpointSlice", metadata: { name: "web-x", namespace: "default", labels: { "kubernetes.io/service-name": "web" } }, endpoints: [{ addresses: ["10.244.0.5"], conditions: { ready: true }, targetRef: { kind: "Pod", name: "web-a" } }, { addresses: ["10.244.0.6"], conditions: { ready: true }, targetRef: { kind: "Pod", name: "web-b" } }] };
+    const pod = (name: string, startedAt: string, namespace = "default"): KubeObject => ({ kind: "Pod", metadata: { name, namespace }, status: { containerStatuses: [{ state: { running: { startedAt } } }] } });
+    const pods = [pod("web-a", "2026-12-06T10:00:00Z"), pod("web-b", "2026-12-06T10:05:00Z"), pod("other", "2026-12-06T11:00:00Z"), pod("web-b", "2026-12-06T11:30:00Z", "elsewhere")];
+    const read = (k: string) => (k === "EndpointSlice" ? [slice] : k === "Pod" ? pods : []);
+    expect(newestEndpointStart(svc, read)?.toISOString()).toBe("2026-12-06T10:05:00.000Z");
+    expect(newestEndpointStart(svc, (k) => (k === "EndpointSlice" ? [slice] : []))).toBeUndefined();
   });
 
   it("http: the address from the objects read: ClusterIP (with the name as Host), NodePort on the node, the ingress controller with the host", () => {

@@ -189,6 +189,7 @@ const samples: Record<string, () => Bilingual[]> = {
   httpRefused: () => [say.httpRefused(say.requestTarget({ service: "web", via: "nodePort", port: "80", path: "/" }))],
   httpNoAnswer: () => [say.httpNoAnswer(say.requestTarget({ service: "web", path: "/" }), 5)],
   httpBrokenAnswer: () => [say.httpBrokenAnswer(say.requestTarget({ host: "shop.example.com", path: "/" }))],
+  appMayBeStarting: () => [say.appMayBeStarting(12)],
   httpTooManyRedirects: () => [say.httpTooManyRedirects(say.requestTarget({ service: "web", port: "80", path: "/" }))],
   serviceNoClusterIP: () => [say.serviceNoClusterIP(shop)],
   serviceNoNodePort: () => [say.serviceNoNodePort(shop, "ClusterIP"), say.serviceNoNodePort(shop, "ExternalName")],
