@@ -39,10 +39,21 @@ export interface ExerciseProof {
 }
 
 export interface ProveOptions {
-  /** How long the cluster may take to settle after the solution (default 30 s). */
+  /** How long the cluster may take to settle after an answer (default: settleMsFor the lab's profile). */
   settleMs?: number;
   solveTimeoutMs?: number;
   onStep?(step: ProofStep, exercise: string): void;
+}
+
+/**
+ * How long an answer may take to settle before its verdict counts. On a sim lab only
+ * controllers act (seconds). On a node lab the answer's apps really start: WordPress copies its
+ * files and starts Apache, MariaDB initialises its data directory, and the first request
+ * compiles PHP. On a busy 2-core host (CI, two labs side by side) that took a minute and more,
+ * and a learner who pressed Check then would be told to wait, not that the answer is wrong.
+ */
+export function settleMsFor(lab: ProveLab, options: ProveOptions): number {
+  return options.settleMs ?? (lab.target.profile === "node" ? 150_000 : 30_000);
 }
 
 function checkLines(doc: ResultsDocument, statuses: string[]): string {
@@ -92,13 +103,14 @@ export async function proveExercise(lab: ProveLab, lessonId: string, exercise: E
   }
 
   options.onStep?.("after", exercise.id);
-  const deadline = performance.now() + (options.settleMs ?? 30_000);
+  const settleMs = settleMsFor(lab, options);
+  const deadline = performance.now() + settleMs;
   for (;;) {
     proof.attempts++;
     proof.after = await grading.grade(input, lab.target);
     if (proof.after.outcome === "pass") break;
     if (performance.now() > deadline) {
-      return done("after", `still not passing ${Math.round((options.settleMs ?? 30_000) / 1000)} s after the solution:\n${checkLines(proof.after, ["fail", "error"])}`);
+      return done("after", `still not passing ${Math.round(settleMs / 1000)} s after the solution:\n${checkLines(proof.after, ["fail", "error"])}`);
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -142,7 +154,7 @@ async function startFrom(lab: ProveLab, input: { lessonId: string; exercise: Exe
 async function proveWrong(lab: ProveLab, input: { lessonId: string; exercise: Exercise }, wrong: WrongAnswer, options: ProveOptions): Promise<string | undefined> {
   const problem = await startFrom(lab, input, wrong.run, options);
   if (problem) return problem;
-  const deadline = performance.now() + (options.settleMs ?? 30_000);
+  const deadline = performance.now() + settleMsFor(lab, options);
   for (;;) {
     const doc = await grading.grade(input, lab.target);
     if (doc.outcome === "pass") return `the exercise passes, but this answer is wrong:\n${checkLines(doc, ["pass"])}`;
@@ -163,7 +175,7 @@ async function proveWrong(lab: ProveLab, input: { lessonId: string; exercise: Ex
 async function proveAlternative(lab: ProveLab, input: { lessonId: string; exercise: Exercise }, alternative: AlternativeAnswer, options: ProveOptions): Promise<string | undefined> {
   const problem = await startFrom(lab, input, alternative.run, options);
   if (problem) return problem;
-  const deadline = performance.now() + (options.settleMs ?? 30_000);
+  const deadline = performance.now() + settleMsFor(lab, options);
   for (;;) {
     const doc = await grading.grade(input, lab.target);
     if (doc.outcome === "pass") return undefined;

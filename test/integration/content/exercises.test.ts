@@ -80,8 +80,11 @@ function proveLesson(lesson: LessonExercises, labOf: () => ThrowawayLab): void {
       });
     }
     for (const exercise of lesson.exercises) {
+      const answerCount = (exercise.wrong?.length ?? 0) + (exercise.alternative?.length ?? 0);
       const answers = `${exercise.wrong?.length ?? 0} wrong and ${exercise.alternative?.length ?? 0} alternative answer(s)`;
-      it(`${lesson.lessonId} / ${exercise.id} fails before its solution, passes after, and judges its ${answers} right`, async () => {
+      // A node lab's answers start real apps, each given settleMsFor a node lab to settle.
+      const timeout = lesson.profile === "node" ? (2 + answerCount) * 150_000 : 300_000;
+      it(`${lesson.lessonId} / ${exercise.id} fails before its solution, passes after, and judges its ${answers} right`, { timeout }, async () => {
         const proof = await proveExercise(labOf(), lesson.lessonId, exercise);
         if (!proof.ok) throw new Error(proof.failure);
         expect(proof.before?.outcome).toBe("fail");
