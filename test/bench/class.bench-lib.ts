@@ -200,8 +200,22 @@ export class ClassRun {
   async call(file: string, name: string, args: unknown[], cookie?: string) {
     const action = this.actions.find((a) => a.filename === file && a.exportedName === name);
     if (!action) throw new Error(`${file}#${name} is not in the build`);
-    return callAction(this.server.baseURL, { id: action.id, path: pagePathOf(action, LESSONS[0]!) }, args, { cookie });
+    const send = () => callAction(this.server.baseURL, { id: action.id, path: pagePathOf(action, LESSONS[0]!) }, args, { cookie });
+    try {
+      return await send();
+    } catch (error) {
+      // A kept-alive connection the server closed (its 5 s idle limit) just as this request went
+      // out: nothing reached the server. A browser sends such a request again on a new connection
+      // (Chromium does, POST included); so does the simulated learner, once, and counts it.
+      if ((error as Error).cause && /other side closed/.test(String(((error as Error).cause as Error).message))) {
+        this.resentOnClosedConnection++;
+        return send();
+      }
+      throw error;
+    }
   }
+  /** Server actions sent again after a kept-alive connection closed under them (see call). */
+  resentOnClosedConnection = 0;
 
   /** The instructor's dashboard stream: a pass's arrival time, per cell. */
   openInstructorStream(): void {
@@ -788,14 +802,22 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     sampler.start();
     if (opts.scheduled) {
       // Before class: everyone has joined; then "Class starts now", and the dashboard's count.
+      const joining = performance.now();
       for (const l of cls.learners) await l.identity();
+      process.stderr.write(`[class] ${cls.learners.length} learners signed up and enrolled in ${Math.round((performance.now() - joining) / 1000)} s\n`);
       const t0 = performance.now();
       const pressed = await cls.call("app/_lib/cohort/actions.ts", "startClassNowAction", [{ cohortId }], cls.adminCookie);
       if ((pressed.value as { ok?: boolean } | undefined)?.ok !== true) throw new Error(`Class starts now refused: ${JSON.stringify(pressed.value)}`);
       const deadline = Date.now() + 600_000;
+      let told = 0;
       for (;;) {
         const schedule = await cls.call("app/_lib/cohort/actions.ts", "classScheduleAction", [{ cohortId }], cls.adminCookie);
         const labs = (schedule.value as { data?: { labs?: { ready: number; enrolled: number } | null } } | undefined)?.data?.labs;
+        // Progress every 30 s, so a run that stops here says how far the warm-up got.
+        if (performance.now() - told > 30_000) {
+          told = performance.now();
+          process.stderr.write(`[class] warming: ${labs?.ready ?? "?"} of ${labs?.enrolled ?? "?"} ready after ${Math.round((told - t0) / 1000)} s, load ${loadavg()[0]!.toFixed(1)}\n`);
+        }
         if (labs && (labs.ready >= labs.enrolled || Date.now() > deadline)) {
           cls.warmed = { seconds: (performance.now() - t0) / 1000, ready: labs.ready, enrolled: labs.enrolled };
           break;
@@ -860,7 +882,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
       browsers: opts.browsers,
       startedLabs: started,
       classMinutes: opts.minutes,
-      note: `${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB`,
+      note: `${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, ${cls.resentOnClosedConnection} action(s) resent after a closed kept-alive connection`,
     };
   } finally {
     cls.stopping = true;

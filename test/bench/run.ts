@@ -46,7 +46,11 @@ async function measure(part: string, fn: () => Promise<Row[]>): Promise<void> {
   try {
     rows.push(...(await fn()));
   } catch (error) {
-    rows.push({ metric: part, unit: "ms", samples: [], unavailable: (error as Error).message.split("\n")[0] });
+    // undici's "fetch failed" says nothing on its own: its cause (a reset, a headers timeout) does.
+    const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
+    const why = `${(error as Error).message.split("\n")[0]}${cause ? ` (${cause.code ?? cause.message ?? String(cause)})` : ""}`;
+    process.stderr.write(`[bench] ${part}: ${(error as Error).stack ?? why}${cause ? `\ncaused by: ${cause.message ?? String(cause)}` : ""}\n`);
+    rows.push({ metric: part, unit: "ms", samples: [], unavailable: why });
   }
   process.stderr.write(`[bench] ${part} done in ${Math.round((performance.now() - t0) / 1000)} s\n`);
 }
