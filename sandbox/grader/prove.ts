@@ -53,8 +53,12 @@ export interface ProveOptions {
  * and a learner who pressed Check then would be told to wait, not that the answer is wrong.
  */
 export function settleMsFor(lab: ProveLab, options: ProveOptions): number {
-  return options.settleMs ?? (lab.target.profile === "node" ? 150_000 : 30_000);
+  return options.settleMs ?? (lab.target.profile === "node" ? NODE_SETTLE_MS : SIM_SETTLE_MS);
 }
+
+export const SIM_SETTLE_MS = 30_000;
+/** A node lab's settle time; tests that wait on a node lab's apps use it too. */
+export const NODE_SETTLE_MS = 150_000;
 
 function checkLines(doc: ResultsDocument, statuses: string[]): string {
   return doc.checks

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { lessonProfileIn, listLessonIds } from "@/app/_lib/lessons/source";
-import { proveExercise, proveLessonOpening } from "@/sandbox/grader/prove";
+import { NODE_SETTLE_MS, proveExercise, proveLessonOpening } from "@/sandbox/grader/prove";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
 import type { LabProfile } from "@/sandbox/providers/types";
 
@@ -83,7 +83,7 @@ function proveLesson(lesson: LessonExercises, labOf: () => ThrowawayLab): void {
       const answerCount = (exercise.wrong?.length ?? 0) + (exercise.alternative?.length ?? 0);
       const answers = `${exercise.wrong?.length ?? 0} wrong and ${exercise.alternative?.length ?? 0} alternative answer(s)`;
       // A node lab's answers start real apps, each given settleMsFor a node lab to settle.
-      const timeout = lesson.profile === "node" ? (2 + answerCount) * 150_000 : 300_000;
+      const timeout = lesson.profile === "node" ? (2 + answerCount) * NODE_SETTLE_MS : 300_000;
       it(`${lesson.lessonId} / ${exercise.id} fails before its solution, passes after, and judges its ${answers} right`, { timeout }, async () => {
         const proof = await proveExercise(labOf(), lesson.lessonId, exercise);
         if (!proof.ok) throw new Error(proof.failure);

@@ -4,6 +4,7 @@
 // exactly as the Check button grades it, and must pass on the right state and fail, with the
 // words that say why, on a wrong one.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { NODE_SETTLE_MS } from "@/sandbox/grader/prove";
 import { gradeExercise, gradeTarget } from "@/sandbox/grader/engine";
 import { startLiveChecks } from "@/sandbox/grader/live";
 import type { ResultsDocument } from "@/sandbox/grader/results";
@@ -190,7 +191,7 @@ describe("checks on behaviour in a node lab", () => {
         const r = await grade({ logs: { pod: { name: "crasher" }, previous: true, match: { contains: "config.yaml is missing" } } });
         seen.push(`${r.status}: ${r.message.en}`);
         return r.status === "pass" && r;
-      }, { timeoutMs: 150_000 }).catch((error: Error) => {
+      }, { timeoutMs: NODE_SETTLE_MS }).catch((error: Error) => {
         throw new Error(`${error.message}; the grader said, in order:\n${[...new Set(seen)].join("\n")}`);
       });
       expect(seen.filter((s) => !s.startsWith("pass") && !s.startsWith("error: Not checked: no answer came back from your lab (`unable to retrieve container logs"))).toEqual([]);
