@@ -1,11 +1,18 @@
-// How many labs this host can hold. Planned by each lab's memory LIMIT
+// How many labs this host can hold: the fewer of two plans, memory and CPU.
+// Memory: planned by each lab's memory LIMIT
 // (KUBELAB_LAB_MEMORY_MB), the most a lab may ever take, not by what a lab typically uses:
 // labs that all grow to their limit at once must still fit beside the server, dockerd and the
 // kernel, or the host's OOM killer decides who dies. On top of that plan, each new lab needs
 // the host's memory available now (MemAvailable) to hold its whole limit, so other services on
 // the host or an operator's KUBELAB_CAPACITY cannot push labs into a host that is out of memory.
+// CPU: every lab runs its own control plane, which burns CPU even while its learner only reads
+// (a `sim` lab with a lesson open measured 6 % of a core in the class bench; 4.5 % with no
+// lesson open). Memory alone would let 44 labs onto a 2-core / 24 GiB host, whose idle control
+// planes then take both cores before anyone types, and every lab, terminal and Check slows
+// down together. So the CPU plan keeps the labs' expected load within the cores the host has,
+// less a reserve for the server, dockerd and the bursts of learners' commands.
 import { readFileSync } from "node:fs";
-import { freemem, totalmem } from "node:os";
+import { availableParallelism, freemem, totalmem } from "node:os";
 
 /** Left to the server, the database, dockerd and the kernel. */
 export const RESERVED_BYTES = 2 * 1024 ** 3;
@@ -15,6 +22,18 @@ export const HEADROOM_BYTES = 256 * 1024 ** 2;
 /** The most labs whose limits fit in the host's memory less the reserve; never zero. */
 export function plannedCapacity(labLimitBytes: number, hostMemoryBytes = totalmem()): number {
   return Math.max(1, Math.floor((hostMemoryBytes - RESERVED_BYTES) / labLimitBytes));
+}
+
+/** Cores left to the server, dockerd and the bursts of learners' commands and Checks. */
+export const RESERVED_CORES = 0.5;
+
+/**
+ * The most labs whose expected CPU (`labCpuPercent` of one core each) fits in the host's cores
+ * less the reserve; never zero. 2 cores at 6 % make 25, 4 cores 58.
+ */
+export function plannedCpuCapacity(labCpuPercent: number, cores = availableParallelism()): number {
+  if (!(labCpuPercent > 0)) throw new RangeError(`plannedCpuCapacity: a lab's CPU share must be above 0 %, not ${labCpuPercent}`);
+  return Math.max(1, Math.floor(((cores - RESERVED_CORES) * 100) / labCpuPercent));
 }
 
 /** The memory all labs' limits together may take: the host's memory less the reserve. */

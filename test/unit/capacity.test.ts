@@ -1,7 +1,7 @@
 // Capacity is planned by each lab's memory limit (what every lab may grow to at once), and a
 // new lab needs the host's available memory to hold that limit now.
 import { describe, expect, it } from "vitest";
-import { availableMemoryBytes, plannedCapacity, roomForOneMoreLab } from "@/sandbox/manager/capacity";
+import { availableMemoryBytes, plannedCapacity, plannedCpuCapacity, roomForOneMoreLab } from "@/sandbox/manager/capacity";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -28,6 +28,23 @@ describe("capacity", () => {
     const meminfo = "MemTotal:       24683544 kB\nMemFree:         1000000 kB\nMemAvailable:   20000000 kB\n";
     expect(availableMemoryBytes(meminfo)).toBe(20000000 * 1024);
     expect(availableMemoryBytes()).toBeGreaterThan(0);
+  });
+});
+
+describe("CPU plan", () => {
+  it("fits the labs' planned CPU in the host's cores less half a core for the server and dockerd", () => {
+    // 2 cores: 150 % of a core for labs at 6 % each; the memory plan alone said 44.
+    expect(plannedCpuCapacity(6, 2)).toBe(25);
+    expect(plannedCpuCapacity(6, 4)).toBe(58);
+    expect(plannedCpuCapacity(3, 2)).toBe(50);
+    for (const [share, cores] of [[6, 2], [4.5, 8], [10, 3]]) {
+      expect(plannedCpuCapacity(share!, cores!) * share!).toBeLessThanOrEqual((cores! - 0.5) * 100);
+    }
+  });
+
+  it("never says zero, and refuses a share of nothing", () => {
+    expect(plannedCpuCapacity(100, 1)).toBe(1);
+    expect(() => plannedCpuCapacity(0, 2)).toThrow(/above 0 %/);
   });
 });
 

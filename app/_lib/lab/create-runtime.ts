@@ -13,7 +13,7 @@ import { labEventsOn } from "@/app/_lib/cluster/lab-events";
 import { leadershipFor } from "@/app/_lib/cluster/leadership";
 import { clusterBus } from "@/app/_lib/cluster/process-bus";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { plannedCapacity, plannedMemoryBudget, roomForOneMoreLab } from "@/sandbox/manager/capacity";
+import { plannedCapacity, plannedCpuCapacity, plannedMemoryBudget, roomForOneMoreLab } from "@/sandbox/manager/capacity";
 import { LabManager } from "@/sandbox/manager/manager";
 import { createLabMetrics } from "@/sandbox/manager/metrics";
 import { DockerProvider } from "@/sandbox/providers/docker";
@@ -149,13 +149,17 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
   // Labs on a cluster: the operator's KUBELAB_CAPACITY bounds them, not this host's memory.
   const onCluster = provider.kind === "kubernetes";
   const labLimitBytes = config.KUBELAB_LAB_MEMORY_MB * 1024 * 1024;
+  // Derived: the fewer labs of the memory plan and the CPU plan (sandbox/manager/capacity.ts).
+  const plans = { memory: plannedCapacity(labLimitBytes), cpu: plannedCpuCapacity(config.KUBELAB_LAB_CPU_PERCENT) };
+  const capacity = local ? 1 : config.KUBELAB_CAPACITY || Math.min(plans.memory, plans.cpu);
+  if (!local && !config.KUBELAB_CAPACITY) log.info({ capacity, plans }, "lab capacity derived from this host's memory and cores (KUBELAB_CAPACITY sets it)");
   // Servers sharing a PostgreSQL database tell each other of lab changes, and one of them runs the pool, culler and reconcile.
   const leadership = await leadershipFor(config.DATABASE_URL, log.child({ component: "leader" }));
   const events = labEventsOn(clusterBus(), log.child({ component: "labs" }));
   const manager = new LabManager(provider, db, {
     poolSize: local ? 0 : config.KUBELAB_POOL_SIZE,
     nodePoolSize: local ? 0 : config.KUBELAB_NODE_POOL_SIZE,
-    capacity: local ? 1 : config.KUBELAB_CAPACITY || plannedCapacity(labLimitBytes),
+    capacity,
     hasRoom: local || onCluster ? undefined : (limitBytes) => roomForOneMoreLab(limitBytes),
     // Each profile counts its own limit: a node lab takes the memory of three sim labs.
     profileMemoryBytes: { sim: labLimitBytes, node: config.KUBELAB_NODE_LAB_MEMORY_MB * 1024 * 1024 },
