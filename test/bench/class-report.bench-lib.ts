@@ -30,7 +30,17 @@ export function classRows(r: ClassReport, faults?: FaultResult[]): ClassRow[] {
             metric: `class: "Class starts now" → ${c.warmed.ready} of ${c.warmed.enrolled} labs warm (dashboard count)`,
             unit: "s" as const,
             samples: [c.warmed.seconds],
-            note: `scheduled class: every simulated learner enrolled; ${((c.warmed.ready / c.warmed.seconds) * 60).toFixed(1)} labs ready per minute`,
+            note: `scheduled class: every simulated learner enrolled; ${((c.warmed.ready / c.warmed.seconds) * 60).toFixed(1)} labs ready per minute; capacity ${c.warmed.capacity} labs (pool included), ${c.warmed.short} learners told they would wait`,
+          },
+        ]
+      : []),
+    ...(c.queued.length
+      ? [
+          {
+            metric: "class: learners left waiting in the queue (host full)",
+            unit: "labs" as const,
+            samples: [c.queued.length],
+            note: `not errors: the server's capacity (${r.cls.env.KUBELAB_CAPACITY ? `KUBELAB_CAPACITY=${r.cls.env.KUBELAB_CAPACITY}` : "derived from this host's memory and cores"}) was reached; places first shown ${c.queued.map((q) => (q.first.position ? `${q.first.position}/${q.first.queueLength}` : "(browser)")).join(", ")}`,
           },
         ]
       : []),

@@ -1,4 +1,4 @@
-// `npm run bench -- class [--learners N] [--browsers B] [--minutes M] [--faults] [--scheduled]`: a whole class on
+// `npm run bench -- class [--learners N] [--browsers B] [--minutes M] [--faults] [--scheduled] [--capacity C]`: a whole class on
 // one host. N simulated learners against the production server (test/support/server.ts) on
 // loopback, each through the routes a browser uses: an anonymous session (a third signed up and
 // enrolled in a cohort whose instructor has the dashboard stream open), Start lab and its status
@@ -58,6 +58,11 @@ export interface ClassOptions {
    * ready lab for each of them (or after 10 minutes, whatever it counts then).
    */
   scheduled?: boolean;
+  /**
+   * KUBELAB_CAPACITY for the server. Unset, the server derives it from this host's memory and
+   * cores, as in production, and learners past it wait in the queue (recorded, not errors).
+   */
+  capacity?: number;
 }
 
 // ---- small helpers -------------------------------------------------------------------------------
@@ -147,8 +152,12 @@ export class ClassRun {
   readonly errors = new Errors();
   readonly readyMs: number[] = [];
   readonly promptMs: number[] = [];
+  /** Learners still in the queue when the bench stopped waiting: the place they were shown first and last. */
+  readonly queued: Array<{ learner: number; first: { position: number; queueLength: number }; last: { position: number; queueLength: number } }> = [];
+  /** Until when a learner in the queue keeps waiting for a lab (Date.now() ms); set as the class arrives. */
+  queueGiveUpAt = Number.POSITIVE_INFINITY;
   /** A scheduled class: seconds from "Class starts now" until the dashboard counted every lab ready, and how many it counted. */
-  warmed?: { seconds: number; ready: number; enrolled: number };
+  warmed?: { seconds: number; ready: number; enrolled: number; capacity: number; short: number };
   readonly browserPromptMs: number[] = [];
   readonly checkMs: number[] = [];
   readonly echoMs: number[] = [];
@@ -316,8 +325,10 @@ export class SimLearner {
     if ((joined.value as { ok?: boolean } | undefined)?.ok !== true) throw new Error(`learner ${this.index} could not join: ${JSON.stringify(joined.value)}`);
   }
 
-  async startLab(record = true): Promise<void> {
+  /** Starts a lab and waits for it; false when the learner was still in the queue at c.queueGiveUpAt. */
+  async startLab(record = true): Promise<boolean> {
     const c = this.cls;
+    let queuedFirst: { position: number; queueLength: number } | undefined;
     this.labGone = false;
     this.startedAt = performance.now();
     const started = await c.call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en", lessonId: null }], this.cookie || undefined);
@@ -326,7 +337,16 @@ export class SimLearner {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
       const st = await c.call("app/_lib/lab/actions.ts", "labStatusAction", [], this.cookie);
-      const view = (st.value as { data?: { view?: { state: string; sandboxId?: string } } } | undefined)?.data?.view;
+      const view = (st.value as { data?: { view?: { state: string; sandboxId?: string; position?: number; queueLength?: number } } } | undefined)?.data?.view;
+      if (view?.state === "queued") {
+        // The host is full: the learner's panel shows their place in the line (and an estimate).
+        const place = { position: view.position ?? 0, queueLength: view.queueLength ?? 0 };
+        queuedFirst ??= place;
+        if (Date.now() > c.queueGiveUpAt) {
+          c.queued.push({ learner: this.index, first: queuedFirst, last: place });
+          return false;
+        }
+      }
       if (view?.state === "ready") {
         this.sandboxId = view.sandboxId ?? "";
         break;
@@ -342,6 +362,7 @@ export class SimLearner {
     this.userId = (await c.db.sandbox.findUnique({ where: { id: this.sandboxId }, select: { userId: true } }))?.userId ?? "";
     await this.openTerminal();
     if (record) c.promptMs.push(performance.now() - this.startedAt);
+    return true;
   }
 
   async openTerminal(): Promise<void> {
@@ -587,6 +608,8 @@ async function shellReady(page: Page, timeoutMs: number): Promise<void> {
 
 export class BrowserLearner {
   page?: Page;
+  /** Set when the page had a lab and a prompt (not when it was left waiting in the queue). */
+  ready = false;
   step = 0;
   constructor(
     readonly cls: ClassRun,
@@ -594,7 +617,8 @@ export class BrowserLearner {
     readonly index: number,
   ) {}
 
-  async start(): Promise<void> {
+  /** Opens a lesson and presses Start; false when the page still showed the queue at cls.queueGiveUpAt. */
+  async start(): Promise<boolean> {
     const context = await this.browser.newContext({ baseURL: this.cls.server.baseURL, viewport: { width: 1400, height: 900 } });
     const page = (this.page = await context.newPage());
     const first = this.cls.steps[0]!;
@@ -602,12 +626,19 @@ export class BrowserLearner {
     const t0 = performance.now();
     await page.click('[data-testid="lab-start"]');
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    while ((await labState(page)) !== "ready") {
+    for (let state = await labState(page); state !== "ready"; state = await labState(page)) {
+      if (state === "queued" && Date.now() > this.cls.queueGiveUpAt) {
+        // The page's own words for its place are the UI's; the bench records that it waited.
+        this.cls.queued.push({ learner: -1 - this.index, first: { position: 0, queueLength: 0 }, last: { position: 0, queueLength: 0 } });
+        return false;
+      }
       if (Date.now() > deadline) throw new Error(`browser learner ${this.index}: lab not ready`);
       await sleep(250);
     }
     await shellReady(page, 120_000);
     this.cls.browserPromptMs.push(performance.now() - t0);
+    this.ready = true;
+    return true;
   }
 
   async walk(until: () => boolean): Promise<void> {
@@ -759,7 +790,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     KUBELAB_SECRET: `class-${randomBytes(24).toString("hex")}`,
     KUBELAB_INSTALLATION_ID: installation,
     KUBELAB_POOL_SIZE: "2",
-    KUBELAB_CAPACITY: String(opts.learners + opts.browsers + 4),
+    ...(opts.capacity ? { KUBELAB_CAPACITY: String(opts.capacity) } : {}),
     KUBELAB_ADMIN_EMAIL: admin.email,
     KUBELAB_ADMIN_PASSWORD: admin.password,
     KUBELAB_IDLE_TIMEOUT_MIN: "120",
@@ -808,29 +839,37 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
       const t0 = performance.now();
       const pressed = await cls.call("app/_lib/cohort/actions.ts", "startClassNowAction", [{ cohortId }], cls.adminCookie);
       if ((pressed.value as { ok?: boolean } | undefined)?.ok !== true) throw new Error(`Class starts now refused: ${JSON.stringify(pressed.value)}`);
+      // How many learners the server said it could not warm a lab for (capacity short).
+      const pressedShort = (pressed.value as { data?: { short?: number } }).data?.short ?? 0;
       const deadline = Date.now() + 600_000;
       let told = 0;
       for (;;) {
         const schedule = await cls.call("app/_lib/cohort/actions.ts", "classScheduleAction", [{ cohortId }], cls.adminCookie);
-        const labs = (schedule.value as { data?: { labs?: { ready: number; enrolled: number } | null } } | undefined)?.data?.labs;
+        const labs = (schedule.value as { data?: { labs?: { ready: number; warming: number; enrolled: number; capacity: number } | null } } | undefined)?.data?.labs;
         // Progress every 30 s, so a run that stops here says how far the warm-up got.
         if (performance.now() - told > 30_000) {
           told = performance.now();
           process.stderr.write(`[class] warming: ${labs?.ready ?? "?"} of ${labs?.enrolled ?? "?"} ready after ${Math.round((told - t0) / 1000)} s, load ${loadavg()[0]!.toFixed(1)}\n`);
         }
-        if (labs && (labs.ready >= labs.enrolled || Date.now() > deadline)) {
-          cls.warmed = { seconds: (performance.now() - t0) / 1000, ready: labs.ready, enrolled: labs.enrolled };
+        // Done when every learner has a warm lab, or when nothing is booting any more because the
+        // host's capacity is reached (the rest will wait in the queue when they arrive).
+        const settled = labs && labs.warming === 0 && labs.ready > 0 && performance.now() - t0 > 10_000;
+        if (labs && (labs.ready >= labs.enrolled || settled || Date.now() > deadline)) {
+          cls.warmed = { seconds: (performance.now() - t0) / 1000, ready: labs.ready, enrolled: labs.enrolled, capacity: labs.capacity, short: pressedShort };
           break;
         }
         await sleep(1000);
       }
       process.stderr.write(`[class] ${cls.warmed!.ready} of ${cls.warmed!.enrolled} labs warmed in ${Math.round(cls.warmed!.seconds)} s\n`);
     }
+    // Arrivals spread over a minute; a learner still in the queue two minutes after that stops
+    // waiting for the bench (in a real class they keep their place until a lab ends).
+    cls.queueGiveUpAt = Date.now() + 180_000;
     const arrivals = cls.learners.map(async (l) => {
       await sleep(rand(0, 60_000));
       try {
         await l.identity();
-        await l.startLab();
+        if (!(await l.startLab())) return false;
         l.openLive(l.current!.lessonId);
         return true;
       } catch (e) {
@@ -848,8 +887,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
           (async () => {
             await sleep(rand(0, 60_000));
             try {
-              await b.start();
-              return true;
+              return await b.start();
             } catch (e) {
               cls.error("browser lab start failed", (e as Error).message);
               return false;
@@ -867,7 +905,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     const until = () => faultsDone && Date.now() > classEnd;
     const walking = [
       ...cls.learners.filter((l) => l.readyAt > 0).map((l) => l.walk(until)),
-      ...cls.pages.filter((p) => p.page).map((p) => p.walk(until).catch((e) => cls.error("browser learner failed", (e as Error).message))),
+      ...cls.pages.filter((p) => p.ready).map((p) => p.walk(until).catch((e) => cls.error("browser learner failed", (e as Error).message))),
     ];
     if (opts.duringClass) {
       await sleep(Math.min(opts.minutes * 60_000 * 0.3, 120_000));

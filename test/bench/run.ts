@@ -28,7 +28,7 @@ function stats(samples: number[]) {
 }
 
 const rows: Row[] = [];
-// `--name value` options go to the parts that read them (class: --learners, --browsers, --minutes, --faults, --scheduled).
+// `--name value` options go to the parts that read them (class: --learners, --browsers, --minutes, --faults, --scheduled, --capacity).
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -240,6 +240,7 @@ await measure("class", async () => {
       duringClass: faults?.run,
       dataDir: disk?.dir,
       scheduled: option("scheduled") !== undefined,
+      capacity: option("capacity") ? Number(option("capacity")) : undefined,
     });
     return classRows(report, faults?.results);
   } finally {
