@@ -6,10 +6,11 @@
 // the host's memory available now (MemAvailable) to hold its whole limit, so other services on
 // the host or an operator's KUBELAB_CAPACITY cannot push labs into a host that is out of memory.
 // CPU: every lab runs its own control plane, which burns CPU even while its learner only reads
-// (a `sim` lab with a lesson open measured 6 % of a core in the class bench; 4.5 % with no
-// lesson open). Memory alone would let 44 labs onto a 2-core / 24 GiB host, whose idle control
-// planes then take both cores before anyone types, and every lab, terminal and Check slows
-// down together. So the CPU plan keeps the labs' expected load within the cores the host has,
+// (a `sim` lab measured 4.5 % of a core with no lesson open, 6.5 % in the class bench, plus
+// about 2 % outside its cgroup for the exec plumbing, the server and dockerd). Memory alone let
+// 44 labs onto a 2-core / 24 GiB host, whose idle control planes took both cores before anyone
+// typed; 25 labs of a working class still kept both cores busy (load 70-96, Checks 18 s), and
+// every lab, terminal and Check slows down together. So the CPU plan keeps the labs' expected load within the cores the host has,
 // less a reserve for the server, dockerd and the bursts of learners' commands.
 import { readFileSync } from "node:fs";
 import { availableParallelism, freemem, totalmem } from "node:os";
@@ -29,7 +30,7 @@ export const RESERVED_CORES = 0.5;
 
 /**
  * The most labs whose expected CPU (`labCpuPercent` of one core each) fits in the host's cores
- * less the reserve; never zero. 2 cores at 6 % make 25, 4 cores 58.
+ * less the reserve; never zero. 2 cores at 10 % make 15, 4 cores 35.
  */
 export function plannedCpuCapacity(labCpuPercent: number, cores = availableParallelism()): number {
   if (!(labCpuPercent > 0)) throw new RangeError(`plannedCpuCapacity: a lab's CPU share must be above 0 %, not ${labCpuPercent}`);

@@ -33,9 +33,10 @@ describe("capacity", () => {
 
 describe("CPU plan", () => {
   it("fits the labs' planned CPU in the host's cores less half a core for the server and dockerd", () => {
-    // 2 cores: 150 % of a core for labs at 6 % each; the memory plan alone said 44.
+    // 2 cores: 150 % of a core for labs at the default 10 % each; the memory plan alone said 44.
+    expect(plannedCpuCapacity(10, 2)).toBe(15);
+    expect(plannedCpuCapacity(10, 4)).toBe(35);
     expect(plannedCpuCapacity(6, 2)).toBe(25);
-    expect(plannedCpuCapacity(6, 4)).toBe(58);
     expect(plannedCpuCapacity(3, 2)).toBe(50);
     for (const [share, cores] of [[6, 2], [4.5, 8], [10, 3]]) {
       expect(plannedCpuCapacity(share!, cores!) * share!).toBeLessThanOrEqual((cores! - 0.5) * 100);

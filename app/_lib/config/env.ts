@@ -40,11 +40,12 @@ const schema = z.object({
   KUBELAB_LAB_MEMORY_MB: z.coerce.number().int().min(256).max(16_384).default(512),
   KUBELAB_LAB_CPUS: z.coerce.number().min(0.1).max(64).default(1),
   /**
-   * The share of one core a lab is planned to use while its learner works (measured: 6 % for a
-   * `sim` lab with a lesson open). With KUBELAB_CAPACITY=0 the host takes no more labs than its
-   * cores (less half a core) hold at this share.
+   * The share of one core a lab is planned at while its learner works: the lab's own 6.5 % (a
+   * `sim` lab in the class bench) plus about 2 % outside it (exec plumbing, the server, dockerd),
+   * and room for terminals to stay quick. With KUBELAB_CAPACITY=0 the host takes no more labs
+   * than its cores (less half a core) hold at this share.
    */
-  KUBELAB_LAB_CPU_PERCENT: z.coerce.number().min(0.5).max(100).default(6),
+  KUBELAB_LAB_CPU_PERCENT: z.coerce.number().min(0.5).max(100).default(10),
   KUBELAB_LAB_PIDS: z.coerce.number().int().min(64).max(65_536).default(512),
   /**
    * Profile `node` (real pods: kubelet, containerd, runc in the lab). `off` by default: its lab
