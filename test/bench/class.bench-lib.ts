@@ -334,6 +334,8 @@ export class SimLearner {
     const started = await c.call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en", lessonId: null }], this.cookie || undefined);
     this.cookie ||= cookieFrom(started.setCookies, "kubelab_session") ?? "";
     if (!this.cookie) throw new Error(`Start lab set no session: ${started.status} ${started.raw.slice(0, 200)}`);
+    const answer = started.value as { ok?: boolean; error?: string } | undefined;
+    if (answer?.ok === false) throw new Error(`Start lab refused: ${answer.error ?? started.raw.slice(0, 200)}`);
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
       const st = await c.call("app/_lib/lab/actions.ts", "labStatusAction", [], this.cookie);
@@ -791,6 +793,9 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     KUBELAB_INSTALLATION_ID: installation,
     KUBELAB_POOL_SIZE: "2",
     ...(opts.capacity ? { KUBELAB_CAPACITY: String(opts.capacity) } : {}),
+    // Every simulated learner comes from loopback, like a class behind one NAT address: the
+    // README's advice for such a class is to raise the per-address cap on waiting labs.
+    KUBELAB_MAX_WAITING_LABS_PER_ADDRESS: String(opts.learners + opts.browsers),
     KUBELAB_ADMIN_EMAIL: admin.email,
     KUBELAB_ADMIN_PASSWORD: admin.password,
     KUBELAB_IDLE_TIMEOUT_MIN: "120",
