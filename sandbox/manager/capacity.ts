@@ -10,8 +10,8 @@
 // about 2 % outside its cgroup for the exec plumbing, the server and dockerd). Memory alone let
 // 44 labs onto a 2-core / 24 GiB host, whose idle control planes took both cores before anyone
 // typed; 25 labs of a working class still kept both cores busy (load 70-96, Checks 18 s), and
-// every lab, terminal and Check slows down together. So the CPU plan keeps the labs' expected load within the cores the host has,
-// less a reserve for the server, dockerd and the bursts of learners' commands.
+// every lab, terminal and Check slows down together. So the CPU plan keeps the labs' expected
+// load within the host's cores, less a reserve for the server, dockerd and bursts of commands.
 import { readFileSync } from "node:fs";
 import { availableParallelism, freemem, totalmem } from "node:os";
 
@@ -30,7 +30,9 @@ export const RESERVED_CORES = 0.5;
 
 /**
  * The most labs whose expected CPU (`labCpuPercent` of one core each) fits in the host's cores
- * less the reserve; never zero. 2 cores at 10 % make 15, 4 cores 35.
+ * less the reserve; never zero. 2 cores at 10 % make 15, 4 cores 35. The cores are the ones this
+ * process may run on (a server in a container with a CPU quota but no cpuset still sees the
+ * host's, which is right: the labs run on the host's dockerd, not in the server's quota).
  */
 export function plannedCpuCapacity(labCpuPercent: number, cores = availableParallelism()): number {
   if (!(labCpuPercent > 0)) throw new RangeError(`plannedCpuCapacity: a lab's CPU share must be above 0 %, not ${labCpuPercent}`);
