@@ -405,13 +405,20 @@ export class SimLearner {
         if (!this.labGone) void this.reconnect();
       }
     });
-    await this.waitUntil(() => this.wsAttached, 30_000, "the terminal attached");
-    // A terminal attached again after an outage shows the shell as it was, maybe with a
-    // half-typed line or a command still running; the learner presses Ctrl+C for a fresh prompt
-    // (and types the step again). On a new lab it just prints another prompt.
-    this.screenText = "";
-    ws.send(encodeClient({ op: Op.Input, data: new TextEncoder().encode("\x03") }));
-    await this.waitUntil(() => /\$ $/.test(stripAnsi(this.screenText)), 30_000, "the terminal prompt");
+    try {
+      await this.waitUntil(() => this.wsAttached, 30_000, "the terminal attached");
+      // A terminal attached again after an outage shows the shell as it was, maybe with a
+      // half-typed line or a command still running; the learner presses Ctrl+C for a fresh prompt
+      // (and types the step again). On a new lab it just prints another prompt.
+      this.screenText = "";
+      ws.send(encodeClient({ op: Op.Input, data: new TextEncoder().encode("\x03") }));
+      await this.waitUntil(() => /\$ $/.test(stripAnsi(this.screenText)), 30_000, "the terminal prompt");
+    } catch (error) {
+      // As a page does before it tries again: the socket that never became a terminal is closed,
+      // or a slow server would count every attempt against the learner's cap of open sockets.
+      ws.close();
+      throw error;
+    }
   }
 
   statusSeen?: string;
