@@ -40,7 +40,7 @@ export function classRows(r: ClassReport, faults?: FaultResult[]): ClassRow[] {
             metric: "class: learners left waiting in the queue (host full)",
             unit: "labs" as const,
             samples: [c.queued.length],
-            note: `not errors: the server's capacity (${r.cls.env.KUBELAB_CAPACITY ? `KUBELAB_CAPACITY=${r.cls.env.KUBELAB_CAPACITY}` : "derived from this host's memory and cores"}) was reached; places first shown ${c.queued.map((q) => (q.first.position ? `${q.first.position}/${q.first.queueLength}` : "(browser)")).join(", ")}`,
+            note: `not errors: the server's capacity (${r.cls.env.KUBELAB_CAPACITY ? `KUBELAB_CAPACITY=${r.cls.env.KUBELAB_CAPACITY}` : "derived from this host's memory and cores"}) was reached; places first shown ${c.queued.map((q) => (q.place ? `${q.place.position}/${q.place.queueLength}` : "(browser)")).join(", ")}`,
           },
         ]
       : []),

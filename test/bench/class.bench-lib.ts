@@ -144,6 +144,12 @@ export function sse(baseURL: string, urlPath: string, cookie: string, onEvent: (
 
 // ---- the class -------------------------------------------------------------------------------------
 
+/** A place in the line of learners waiting for a lab, as their panel shows it. */
+interface QueuePlace {
+  position: number;
+  queueLength: number;
+}
+
 interface PassMark {
   at: number;
 }
@@ -152,8 +158,8 @@ export class ClassRun {
   readonly errors = new Errors();
   readonly readyMs: number[] = [];
   readonly promptMs: number[] = [];
-  /** Learners still in the queue when the bench stopped waiting: the place they were shown first and last. */
-  readonly queued: Array<{ learner: number; first: { position: number; queueLength: number }; last: { position: number; queueLength: number } }> = [];
+  /** Learners still in the queue when the bench stopped waiting, with the first place they were shown (pages: not read). */
+  readonly queued: Array<{ learner: number; place?: QueuePlace }> = [];
   /** Until when a learner in the queue keeps waiting for a lab (Date.now() ms); set as the class arrives. */
   queueGiveUpAt = Number.POSITIVE_INFINITY;
   /** A scheduled class: seconds from "Class starts now" until the dashboard counted every lab ready, and how many it counted. */
@@ -328,7 +334,7 @@ export class SimLearner {
   /** Starts a lab and waits for it; false when the learner was still in the queue at c.queueGiveUpAt. */
   async startLab(record = true): Promise<boolean> {
     const c = this.cls;
-    let queuedFirst: { position: number; queueLength: number } | undefined;
+    let queuedFirst: QueuePlace | undefined;
     this.labGone = false;
     this.startedAt = performance.now();
     const started = await c.call("app/_lib/lab/actions.ts", "startLabAction", [{ locale: "en", lessonId: null }], this.cookie || undefined);
@@ -342,10 +348,9 @@ export class SimLearner {
       const view = (st.value as { data?: { view?: { state: string; sandboxId?: string; position?: number; queueLength?: number } } } | undefined)?.data?.view;
       if (view?.state === "queued") {
         // The host is full: the learner's panel shows their place in the line (and an estimate).
-        const place = { position: view.position ?? 0, queueLength: view.queueLength ?? 0 };
-        queuedFirst ??= place;
+        queuedFirst ??= { position: view.position ?? 0, queueLength: view.queueLength ?? 0 };
         if (Date.now() > c.queueGiveUpAt) {
-          c.queued.push({ learner: this.index, first: queuedFirst, last: place });
+          c.queued.push({ learner: this.index, place: queuedFirst });
           return false;
         }
       }
@@ -638,7 +643,7 @@ export class BrowserLearner {
     for (let state = await labState(page); state !== "ready"; state = await labState(page)) {
       if (state === "queued" && Date.now() > this.cls.queueGiveUpAt) {
         // The page's own words for its place are the UI's; the bench records that it waited.
-        this.cls.queued.push({ learner: -1 - this.index, first: { position: 0, queueLength: 0 }, last: { position: 0, queueLength: 0 } });
+        this.cls.queued.push({ learner: -1 - this.index });
         return false;
       }
       if (Date.now() > deadline) throw new Error(`browser learner ${this.index}: lab not ready`);
