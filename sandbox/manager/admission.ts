@@ -138,7 +138,9 @@ export class Admission {
   }
 
   private async queueOrStart(userId: string, profile: LabProfile): Promise<null> {
-    if ((await this.d.store.queueLength()) === 0 && (await this.hasPlace(profile))) {
+    // A learner whose lab just died goes ahead of the queue, into the place it left.
+    const holdsPlace = (await this.held()).includes(userId);
+    if ((holdsPlace || (await this.d.store.queueLength()) === 0) && (await this.hasPlace(profile, userId))) {
       await this.startFor(userId, profile);
       return null;
     }
@@ -183,9 +185,18 @@ export class Admission {
     return this.d.config.profileMemoryBytes?.[profile] ?? this.d.config.profileMemoryBytes?.sim ?? 0;
   }
 
-  /** Below capacity, within the memory budget, and the host has the memory for this lab's whole limit now. */
-  private async hasPlace(profile: LabProfile = "sim"): Promise<boolean> {
-    if ((await this.d.store.activeCount()) >= this.d.config.capacity) return false;
+  /** Learners holding the place of a lab that died (config.diedLabHoldMs). */
+  private held(): Promise<string[]> {
+    return this.d.store.heldPlaces(this.d.config.diedLabHoldMs ?? 0);
+  }
+
+  /**
+   * Below capacity (places held for learners whose lab died count as taken, except by `forUser`
+   * their own), within the memory budget, and the host has the memory for this lab's whole limit now.
+   */
+  private async hasPlace(profile: LabProfile = "sim", forUser?: string): Promise<boolean> {
+    const held = (await this.held()).filter((u) => u !== forUser).length;
+    if ((await this.d.store.activeCount()) + held >= this.d.config.capacity) return false;
     if (this.d.config.memoryBudgetBytes !== undefined && this.d.config.profileMemoryBytes) {
       const used = (await this.d.store.activeByProfile()).reduce((sum, g) => sum + g.count * this.limitOf(g.profile), 0);
       if (used + this.limitOf(profile) > this.d.config.memoryBudgetBytes) return false;

@@ -48,6 +48,12 @@ export interface ManagerConfig {
    */
   maxWaitingPerAddress?: number;
   /**
+   * How long the place of a lab that died (its container killed or gone, not the learner's
+   * doing) stays its learner's (0 or unset: not at all): the queue does not take it, and their
+   * Start again goes ahead of the queue into it.
+   */
+  diedLabHoldMs?: number;
+  /**
    * Each profile's memory limit. With memoryBudgetBytes, a new lab starts only while the
    * limits of all active labs plus its own fit in the budget: a node lab (1.5 GiB) takes the
    * place of three sim labs (512 MiB). Without them every lab counts the same.
@@ -327,6 +333,9 @@ export class LabManager {
     const view = viewOf(row, this.resetting.has(row.id));
     // Waiting for a boot slot, or booting: where it stands and how long it typically has left.
     if (view.state === "starting" && view.phase !== "reset") return { ...view, ...this.admission.startProgress(row.id) };
+    // Their latest lab died: its place is theirs a while longer (admission.ts holds it).
+    const heldMs = view.state === "ended" && view.reason === "died" && row.endedAt ? row.endedAt.getTime() + (this.config.diedLabHoldMs ?? 0) - Date.now() : 0;
+    if (view.state === "ended" && heldMs > 0) return { ...view, placeHeldSeconds: Math.ceil(heldMs / 1000) };
     return view;
   }
 
@@ -451,6 +460,10 @@ export class LabManager {
     await this.updateGauges().catch(() => undefined);
     // Awaited so that, when stop() returns, the next learner in line already has the place.
     await this.admission.admitQueued();
+    // A died lab's place is held for its learner; if they do not take it, the queue gets it then.
+    if (reason === "died" && row.userId && this.config.diedLabHoldMs) {
+      setTimeout(() => void this.admission.admitQueued().catch(() => undefined), this.config.diedLabHoldMs + 1000).unref();
+    }
   }
 
   private async updateGauges(): Promise<void> {

@@ -15,6 +15,7 @@ export interface SandboxRow {
   createdAt: Date;
   readyAt: Date | null;
   lastActivityAt: Date;
+  endedAt: Date | null;
   endReason: string | null;
   reservedFor: string | null;
   reservedUntil: Date | null;
@@ -107,6 +108,27 @@ export class LabStore {
     });
     this.activity.delete(sandboxId);
     return count === 1;
+  }
+
+  /**
+   * Learners whose lab died (its container gone, not their doing) within holdMs and who have
+   * made no lab since: each holds the place their lab had, so that pressing Start again does
+   * not put them behind a queue that formed while they worked.
+   */
+  async heldPlaces(holdMs: number, now = Date.now()): Promise<string[]> {
+    if (holdMs <= 0) return [];
+    const died = await this.db.sandbox.findMany({
+      where: { provider: this.provider, status: "ended", endReason: "died", endedAt: { gt: new Date(now - holdMs) }, userId: { not: null } },
+      select: { userId: true, endedAt: true },
+    });
+    if (died.length === 0) return [];
+    const since = new Date(Math.min(...died.map((r) => r.endedAt!.getTime())));
+    const later = await this.db.sandbox.findMany({
+      where: { userId: { in: died.map((r) => r.userId!) }, createdAt: { gte: since } },
+      select: { userId: true, createdAt: true },
+    });
+    const held = died.filter((d) => !later.some((l) => l.userId === d.userId && l.createdAt >= d.endedAt!));
+    return [...new Set(held.map((d) => d.userId!))];
   }
 
   // ---- the queue ------------------------------------------------------------------------------

@@ -40,7 +40,9 @@ export const labViewSchema = z.discriminatedUnion("state", [
     estimateSeconds: z.number().int().min(0).optional(),
   }),
   z.object({ state: z.literal("ready"), sandboxId: z.string(), readyAt: z.string(), profile: labProfileSchema.optional() }),
-  z.object({ state: z.literal("ended"), sandboxId: z.string(), reason: endReasonSchema }),
+  // placeHeldSeconds: the lab died and its place stays this learner's this much longer (their
+  // Start again goes ahead of anyone queued).
+  z.object({ state: z.literal("ended"), sandboxId: z.string(), reason: endReasonSchema, placeHeldSeconds: z.number().int().positive().optional() }),
 ]);
 export type LabView = z.infer<typeof labViewSchema>;
 

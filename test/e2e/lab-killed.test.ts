@@ -75,6 +75,9 @@ describe("a learner's lab container is killed during class", { timeout: 120_000 
     expect(await panel.innerText()).toContain(ko.Lab.ended.died.body);
     // Not the English words, and not another reason's.
     expect(await panel.innerText()).not.toContain(en.Lab.ended.died.title);
+    // Its place on the server stays hers for the hold (KUBELAB_DIED_LAB_HOLD_SEC, 3 minutes by default).
+    const held = await page.locator('[data-testid="lab-place-held"]').innerText();
+    expect(held).toMatch(/^앞으로 [23]분 동안/);
     expect(await page.isVisible('[data-testid="lab-start"]')).toBe(true);
   });
 

@@ -231,6 +231,11 @@ function LabStateCard({ view, pending, onStart, onStop }: { view: LabView; pendi
     case "ended":
       return (
         <StateCard title={t(`ended.${view.reason}.title`)} body={t(`ended.${view.reason}.body`)}>
+          {view.placeHeldSeconds ? (
+            <p className="muted" data-testid="lab-place-held">
+              {t("ended.placeHeld", { minutes: Math.ceil(view.placeHeldSeconds / 60) })}
+            </p>
+          ) : null}
           {startButton(t("startAgain"))}
         </StateCard>
       );

@@ -64,6 +64,12 @@ const schema = z.object({
    * behind one NAT address shares it: raise it for a class larger than this that starts together.
    */
   KUBELAB_MAX_WAITING_LABS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000).default(20),
+  /**
+   * How long the place of a lab that died (its container killed or gone, not the learner's
+   * doing) stays its learner's: the queue does not take it, and their Start again goes ahead
+   * of the queue. 0 = the queue takes it at once.
+   */
+  KUBELAB_DIED_LAB_HOLD_SEC: z.coerce.number().int().min(0).max(3600).default(180),
   /** Labs that boot at once; more only slow each other down on a small host (measure with `npm run bench -- cold-starts`). */
   KUBELAB_MAX_CONCURRENT_STARTS: z.coerce.number().int().min(1).max(64).default(2),
   /** How long before a scheduled class its labs are warmed (one per enrolled learner without a lab, within capacity). */

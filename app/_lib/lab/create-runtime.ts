@@ -172,6 +172,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     cullIntervalMs: config.KUBELAB_CULL_INTERVAL_SEC * 1000,
     version: KUBELAB_VERSION,
     maxWaitingPerAddress: config.KUBELAB_MAX_WAITING_LABS_PER_ADDRESS,
+    diedLabHoldMs: config.KUBELAB_DIED_LAB_HOLD_SEC * 1000,
   }, log.child({ component: "labs" }), metrics, { events, leadership });
 
   const bridge = new TerminalBridge({

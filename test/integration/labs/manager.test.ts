@@ -172,3 +172,61 @@ describe("the warm pool when many events ask for a refill at once", () => {
     }
   });
 });
+
+describe("the place of a lab that died", () => {
+  it("stays its learner's while others queue, their Start again goes ahead, and the queue gets it once the hold is over", async () => {
+    // A database and installation of their own, at capacity 1 with nobody pooled: one place, and a queue behind it.
+    const { db: own } = freshDatabase();
+    const installation = `${installationId}d`;
+    const ownProvider = new DockerProvider({ installationId: installation, version: "it", image: LAB_IMAGE, memoryBytes: 512 * 1024 * 1024 });
+    const held = { ...config, poolSize: 0, capacity: 1, diedLabHoldMs: 10 * 60_000 };
+    let m = new LabManager(ownProvider, own, held, log, createLabMetrics());
+    managers.push(m);
+    const containerOf = async (sandboxId: string) =>
+      (await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`, `${LABEL.sandbox}=${sandboxId}`] } }))[0]!;
+    const newUser = async () => (await own.user.create({ data: {} })).id;
+    try {
+      await m.init();
+      const erin = await newUser();
+      const frank = await newUser();
+      const first = (await until("erin's lab", () => m.request(erin), isReady)) as { sandboxId: string };
+      expect(await m.request(frank)).toEqual({ state: "queued", position: 1, queueLength: 1 });
+
+      await docker.getContainer((await containerOf(first.sandboxId)).Id).kill();
+      const ended = await until("erin's lab to be reported dead", () => m.view(erin), (v) => v.state === "ended", 30_000);
+      expect(ended).toMatchObject({ state: "ended", reason: "died" });
+      // The panel says how long the place stays hers.
+      expect((ended as { placeHeldSeconds?: number }).placeHeldSeconds).toBeGreaterThan(9 * 60);
+      // The place did not go to the queue: frank still waits first in line, with no lab made for him.
+      expect(await m.view(frank)).toEqual({ state: "queued", position: 1, queueLength: 1 });
+      expect(await own.sandbox.count({ where: { userId: frank, status: { not: "queued" } } })).toBe(0);
+
+      // Her Start again goes ahead of the queue, into her place.
+      const again = await m.request(erin);
+      expect(again.state).toBe("starting");
+      const second = (await until("erin's new lab", () => m.view(erin), isReady)) as { sandboxId: string };
+      expect(second.sandboxId).not.toBe(first.sandboxId);
+      expect(await m.view(frank)).toEqual({ state: "queued", position: 1, queueLength: 1 });
+
+      // Her new lab dies too, and this time she does not come back: once the hold is over, the
+      // queue has the place (a server whose hold is 1 ms stands for the time having passed).
+      await docker.getContainer((await containerOf(second.sandboxId)).Id).kill();
+      await until("erin's second lab to be reported dead", () => m.view(erin), (v) => v.state === "ended", 30_000);
+      expect(await m.view(frank)).toMatchObject({ state: "queued" });
+      await m.close();
+      m = new LabManager(ownProvider, own, { ...held, diedLabHoldMs: 1 }, log, createLabMetrics());
+      managers.push(m);
+      await m.init();
+      expect((await until("frank's lab", () => m.view(frank), isReady)).state).toBe("ready");
+      expect(await m.view(erin)).toMatchObject({ state: "ended", reason: "died" });
+      expect((await m.view(erin)) as object).not.toHaveProperty("placeHeldSeconds");
+    } finally {
+      await m.close();
+      for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.installation}=${installation}`] } })) {
+        await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      }
+      ownProvider.close();
+      await own.$disconnect();
+    }
+  });
+});
