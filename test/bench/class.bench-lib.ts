@@ -331,8 +331,8 @@ export class SimLearner {
     if ((joined.value as { ok?: boolean } | undefined)?.ok !== true) throw new Error(`learner ${this.index} could not join: ${JSON.stringify(joined.value)}`);
   }
 
-  /** Starts a lab and waits for it; false when the learner was still in the queue at c.queueGiveUpAt. */
-  async startLab(record = true): Promise<boolean> {
+  /** Starts a lab and waits for it; false when the learner was still in the queue at giveUpAt (ms since the epoch). */
+  async startLab(record = true, giveUpAt = this.cls.queueGiveUpAt): Promise<boolean> {
     const c = this.cls;
     let queuedFirst: QueuePlace | undefined;
     this.labGone = false;
@@ -349,7 +349,7 @@ export class SimLearner {
       if (view?.state === "queued") {
         // The host is full: the learner's panel shows their place in the line (and an estimate).
         queuedFirst ??= { position: view.position ?? 0, queueLength: view.queueLength ?? 0 };
-        if (Date.now() > c.queueGiveUpAt) {
+        if (Date.now() > giveUpAt) {
           c.queued.push({ learner: this.index, place: queuedFirst });
           return false;
         }

@@ -32,23 +32,30 @@ export interface LessonPageLoad {
   rscBytes: number;
 }
 
-/** Latency of each request while `clients` fetch the lesson page concurrently, `perClient` times each. */
-export async function lessonSsr({ clients = 50, perClient = 20, lesson = "02-kubernetes-components" } = {}): Promise<LessonPageLoad> {
-  const server = await startServer({ KUBELAB_POOL_SIZE: "0", KUBELAB_PROVIDER: "auto" });
+/**
+ * Latency of each request while `clients` fetch the lesson page concurrently, `perClient` times
+ * each. With `servers` > 1, that many server processes (each its own data directory, as
+ * replicas behind a load balancer) and the clients spread over them in turn, as a
+ * round-robin balancer would: whether the one event loop, not the host, bounds the tail.
+ */
+export async function lessonSsr({ clients = 50, perClient = 20, lesson = "02-kubernetes-components", servers = 1 } = {}): Promise<LessonPageLoad> {
+  const started = await Promise.all(Array.from({ length: servers }, () => startServer({ KUBELAB_POOL_SIZE: "0", KUBELAB_PROVIDER: "auto" })));
   try {
-    const url = `${server.baseURL}/ko/lessons/${lesson}`;
+    const urls = started.map((server) => `${server.baseURL}/ko/lessons/${lesson}`);
     // Warm up as a server in use would be: compile cache, Next's route, and V8's JIT, which
     // needs a few hundred requests before it settles.
-    await Promise.all(Array.from({ length: 10 }, async () => {
+    await Promise.all(urls.flatMap((url) => Array.from({ length: 10 }, async () => {
       for (let i = 0; i < 30; i++) await (await fetch(url)).text();
-    }));
-    const htmlBytes = (await (await fetch(url)).arrayBuffer()).byteLength;
-    const rscBytes = (await (await fetch(url, { headers: { RSC: "1" } })).arrayBuffer()).byteLength;
+    })));
+    const htmlBytes = (await (await fetch(urls[0]!)).arrayBuffer()).byteLength;
+    const rscBytes = (await (await fetch(urls[0]!, { headers: { RSC: "1" } })).arrayBuffer()).byteLength;
     const samples: number[] = [];
-    const cpu0 = groupCpuMs(server.processGroup);
+    const cpu = () => started.reduce((sum, server) => sum + groupCpuMs(server.processGroup), 0);
+    const cpu0 = cpu();
     await Promise.all(
-      Array.from({ length: clients }, async () => {
+      Array.from({ length: clients }, async (_, client) => {
         for (let i = 0; i < perClient; i++) {
+          const url = urls[(client + i) % urls.length]!;
           const t0 = performance.now();
           const res = await fetch(url);
           await res.text();
@@ -57,9 +64,9 @@ export async function lessonSsr({ clients = 50, perClient = 20, lesson = "02-kub
         }
       }),
     );
-    return { samples, cpuMsPerRequest: (groupCpuMs(server.processGroup) - cpu0) / samples.length, htmlBytes, rscBytes };
+    return { samples, cpuMsPerRequest: (cpu() - cpu0) / samples.length, htmlBytes, rscBytes };
   } finally {
-    await server.stop();
+    await Promise.all(started.map((server) => server.stop()));
   }
 }
 
