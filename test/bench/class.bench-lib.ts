@@ -277,6 +277,12 @@ export class ClassRun {
 
 class Interrupted extends Error {}
 
+/** An error's message with its cause's: fetch's "fetch failed" alone does not say whether a connection was refused, reset or timed out. */
+function withCause(e: unknown): string {
+  const cause = (e as Error).cause as { code?: string; message?: string } | undefined;
+  return cause ? `${(e as Error).message} (${[cause.code, cause.message].filter(Boolean).join(": ")})` : (e as Error).message;
+}
+
 // ---- one simulated learner ----------------------------------------------------------------------
 
 export class SimLearner {
@@ -534,7 +540,7 @@ export class SimLearner {
       this.cls.onCheck?.(label);
       return label;
     } catch (e) {
-      this.cls.error("Check request failed", (e as Error).message);
+      this.cls.error("Check request failed", withCause(e));
       this.cls.onCheck?.("failed");
       return "failed";
     }
@@ -890,7 +896,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
         l.openLive(l.current!.lessonId);
         return true;
       } catch (e) {
-        cls.error("lab start failed", (e as Error).message);
+        cls.error("lab start failed", withCause(e));
         return false;
       }
     });
