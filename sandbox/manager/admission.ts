@@ -139,8 +139,8 @@ export class Admission {
 
   private async queueOrStart(userId: string, profile: LabProfile): Promise<null> {
     // A learner whose lab just died goes ahead of the queue, into the place it left.
-    const holdsPlace = (await this.held()).includes(userId);
-    if ((holdsPlace || (await this.d.store.queueLength()) === 0) && (await this.hasPlace(profile, userId))) {
+    const held = await this.held();
+    if ((held.includes(userId) || (await this.d.store.queueLength()) === 0) && (await this.hasPlace(profile, userId, held))) {
       await this.startFor(userId, profile);
       return null;
     }
@@ -193,10 +193,11 @@ export class Admission {
   /**
    * Below capacity (places held for learners whose lab died count as taken, except by `forUser`
    * their own), within the memory budget, and the host has the memory for this lab's whole limit now.
+   * `held`: the held places, when the caller has just read them.
    */
-  private async hasPlace(profile: LabProfile = "sim", forUser?: string): Promise<boolean> {
-    const held = (await this.held()).filter((u) => u !== forUser).length;
-    if ((await this.d.store.activeCount()) + held >= this.d.config.capacity) return false;
+  private async hasPlace(profile: LabProfile = "sim", forUser?: string, held?: string[]): Promise<boolean> {
+    const heldByOthers = (held ?? (await this.held())).filter((u) => u !== forUser).length;
+    if ((await this.d.store.activeCount()) + heldByOthers >= this.d.config.capacity) return false;
     if (this.d.config.memoryBudgetBytes !== undefined && this.d.config.profileMemoryBytes) {
       const used = (await this.d.store.activeByProfile()).reduce((sum, g) => sum + g.count * this.limitOf(g.profile), 0);
       if (used + this.limitOf(profile) > this.d.config.memoryBudgetBytes) return false;
