@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Exercise, exerciseSchema } from "@/sandbox/grader/exercise-schema";
 import { readExercises } from "@/app/_lib/lessons/exercises";
-import { gradeExercise, gradeTarget } from "@/sandbox/grader/engine";
+import { gradeExercise, gradeTarget, readCluster } from "@/sandbox/grader/engine";
 import { startLiveChecks } from "@/sandbox/grader/live";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
 import { type ResultsDocument, resultsDocumentSchema, valueIn } from "@/sandbox/grader/results";
@@ -113,6 +113,45 @@ describe("grading a real cluster", () => {
     expect(byId(doc)["widget"]).toMatchObject({ status: "fail" });
     expect(byId(doc)["widget"]!.message.en).toBe("The cluster has no resource type `Widget` (is its CustomResourceDefinition installed?).");
     expect(byId(doc)["node"]).toMatchObject({ status: "pass" });
+  });
+});
+
+describe("how the grader reads the cluster", () => {
+  const asRoot = async (command: string) => {
+    const r = await lab.target.exec(["bash", "-c", command], { user: "root", timeoutMs: 30_000 });
+    if (r.exitCode !== 0) throw new Error(`\`${command}\` exited with ${r.exitCode}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const count = (read: Awaited<ReturnType<typeof readCluster>>, kind: string) => (read.ok ? read.byKind.get(kind)?.length : undefined);
+
+  it("lists the kinds it knows through the API without kubectl, and copies its certificate again when the copy stops working", async () => {
+    await learner("kubectl create deployment reader --image=nginx:1.27 --replicas=2");
+    const first = await readCluster(lab.target, ["Deployment", "Pod", "Namespace"], 8000);
+    expect(first).toMatchObject({ ok: true });
+    if (!first.ok) return;
+    expect(first.byKind.get("Deployment")!.find((d) => d.metadata?.name === "reader")).toMatchObject({ kind: "Deployment", apiVersion: "apps/v1", spec: { replicas: 2 } });
+    expect(first.byKind.get("Namespace")!.map((n) => n.metadata?.name)).toContain("kube-system");
+    // The copy is the grader's alone.
+    const peek = await lab.target.exec(["bash", "-c", "cat /var/lib/kubelab-grader/tmp/kubelab-read/key"], { user: "learner" });
+    expect(peek.exitCode).not.toBe(0);
+    expect(peek.stdout).toBe("");
+
+    // kubectl out of the grader's reach: kinds with a REST path are still read, a kind known
+    // only by discovery is not (so the first read did not go through kubectl either).
+    await asRoot("chmod 0700 /usr/local/bin/kubectl");
+    try {
+      expect(count(await readCluster(lab.target, ["Deployment"], 8000), "Deployment")).toBe(first.byKind.get("Deployment")!.length);
+      expect(await readCluster(lab.target, ["Widget"], 8000)).toMatchObject({ ok: false });
+    } finally {
+      await asRoot("chmod 0755 /usr/local/bin/kubectl");
+    }
+
+    // A copied certificate that no longer works (new PKI after a rebuild) is copied again.
+    await asRoot("cd /var/lib/kubelab-grader/tmp/kubelab-read && cp ca crt");
+    const again = await readCluster(lab.target, ["Deployment"], 8000);
+    expect(count(again, "Deployment")).toBe(first.byKind.get("Deployment")!.length);
+    expect(await asRoot("cmp -s /var/lib/kubelab-grader/tmp/kubelab-read/ca /var/lib/kubelab-grader/tmp/kubelab-read/crt && echo same || echo copied")).toBe("copied\n");
+    await learner("kubectl delete deployment reader --wait=false");
   });
 });
 
