@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { Check, Exercise } from "@/sandbox/grader/exercise-schema";
 import { ExecOutputLimitError, type ExecResult } from "@/sandbox/providers/types";
-import { AS_GRADER, execBounded, type GradeTarget, LAB_BIN, TIMED_OUT } from "./lab-exec";
+import { AS_GRADER, execBounded, GRADER_CREDENTIALS_SH, type GradeTarget, LAB_BIN, TIMED_OUT } from "./lab-exec";
 import { runBehaviourCheck } from "./behaviour";
 import { evaluateSelectCheck, type KubeObject, kindsRead } from "./evaluate";
 import { apiPathOf, resourceOf } from "./kinds";
@@ -40,24 +40,15 @@ const UNKNOWN_TYPE = /doesn't have a resource type "([^"]+)"/;
  * Lists every kind through the apiserver's REST paths with ONE curl (one TLS connection),
  * as the grader: a kubectl costs a Go binary's start, a kubeconfig and a discovery cache read
  * on each call, about 130 ms of a core against curl's few, and a class of forty reads on every
- * Check and every change the live checks see. The grader's client certificate is copied out
- * of its kubeconfig once into its own 0700 TMPDIR (as the live watch does); when it is
- * refused (a reset made new ones) it is copied again and the read tried once more.
+ * Check and every change the live checks see. The grader's client certificate is copied once
+ * into its own 0700 TMPDIR (grader_credentials); when it is refused (a rebuilt PKI) it is
+ * copied again and the read tried once more.
  * Prints, per kind in order, "list <Kind> <HTTP status>" and the body on one line (a curl user
  * agent gets compact JSON); exit 3 when no certificate could be had (the caller uses kubectl).
  */
 const API_READ_SCRIPT = `
 d="$TMPDIR/kubelab-read"
-creds() {
-  [ -s "$d/key" ] && return 0
-  mkdir -p -m 700 "$d" || return 1
-  local server ca crt key
-  read -r server ca crt key < <(${LAB_BIN.kubectl} config view --raw --minify -o jsonpath='{.clusters[0].cluster.server} {.clusters[0].cluster.certificate-authority-data} {.users[0].user.client-certificate-data} {.users[0].user.client-key-data}' 2>/dev/null)
-  [ -n "$key" ] || return 1
-  printf %s "$server" > "$d/server" && printf %s "$ca" | base64 -d > "$d/ca" && printf %s "$crt" | base64 -d > "$d/crt" || return 1
-  # Written last and renamed into place: a read at the same moment sees all of it or none.
-  (umask 077; printf %s "$key" | base64 -d > "$d/key.$$") && mv -f "$d/key.$$" "$d/key"
-}
+${GRADER_CREDENTIALS_SH}
 seconds=$1; shift
 out=$(mktemp -d "$TMPDIR/read.XXXXXX") || exit 3
 trap 'rm -rf "$out"' EXIT
@@ -67,10 +58,10 @@ fetch() {
   for spec in "$@"; do args+=(-o "$out/$i" "$server\${spec#*|}"); i=$((i + 1)); done
   curl -sS --max-time "$seconds" -A kubelab-read --cacert "$d/ca" --cert "$d/crt" --key "$d/key" -w '%{http_code}\n' "\${args[@]}" > "$out/codes" 2> "$out/err"
 }
-creds || exit 3
+grader_credentials "$d" || exit 3
 fetch "$@"; rc=$?
 if [ $rc -eq 58 ] || [ $rc -eq 60 ] || [ $rc -eq 35 ] || grep -qx 401 "$out/codes"; then
-  rm -rf "$d"; creds || exit 3
+  rm -rf "$d"; grader_credentials "$d" || exit 3
   fetch "$@"; rc=$?
 fi
 if [ $rc -ne 0 ]; then echo "curl $rc $(tail -c 300 "$out/err")"; exit 0; fi

@@ -22,6 +22,7 @@
 import { randomBytes } from "node:crypto";
 import type { Exercise } from "@/sandbox/grader/exercise-schema";
 import { AS_GRADER, type ClusterRead, DEFAULT_GRADE_TIMEOUT_MS, GRADER_MAX_OUTPUT_BYTES, gradeExercise, type GradeTarget, LAB_BIN, readCluster } from "./engine";
+import { GRADER_CREDENTIALS_SH } from "./lab-exec";
 import { isPolled, type KubeObject, kindsRead } from "./evaluate";
 import { apiPathOf, resourceOf } from "./kinds";
 import * as say from "./messages";
@@ -77,13 +78,8 @@ seconds=$1 burst=$2 span=$3 rv=$4 objects=$5 lists=$6
 shift 6
 limit=${HAND_BACK_BYTES}
 finish() { rm -f "$pidfile" "$d/events" "$d/err" "$d"/ev.* "$d"/list.*; }
-if [ ! -s "$d/key" ]; then
-  read -r server ca crt key < <(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server} {.clusters[0].cluster.certificate-authority-data} {.users[0].user.client-certificate-data} {.users[0].user.client-key-data}' 2>/dev/null)
-  if [ -n "$key" ]; then
-    printf %s "$server" > "$d/server"
-    printf %s "$ca" | base64 -d > "$d/ca" && printf %s "$crt" | base64 -d > "$d/crt" && (umask 077; printf %s "$key" | base64 -d > "$d/key") || rm -f "$d/key"
-  fi
-fi
+${GRADER_CREDENTIALS_SH}
+grader_credentials "$d" || rm -f "$d/key"
 rm -f "$d/events" "$d/err" "$d"/ev.* "$d"/list.*
 mkfifo "$d/events" || exit 3
 tls=()
