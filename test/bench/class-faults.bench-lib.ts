@@ -124,6 +124,7 @@ async function withFault(cls: ClassRun, name: string, cause: (t0: number) => Pro
   const errors = cls.faultErrors.get(name) ?? new Errors();
   cls.onCheck = undefined;
   cls.fault = null;
+  cls.lastFault = { name, endedAt: performance.now() };
   for (const l of cls.learners) l.interrupted = true;
   cls.paused = false;
   process.stderr.write(`[class] fault ${name}: ${result.ms === null ? "NOT recovered" : `recovered in ${Math.round(result.ms / 100) / 10} s`}; ${result.detail}\n`);

@@ -175,6 +175,8 @@ export class ClassRun {
   readonly pages: BrowserLearner[] = [];
   /** Set while a fault is being caused: errors then count against the fault, not the class. */
   fault: string | null = null;
+  /** The fault caused last and when it was over: an error soon after it is likely its tail. */
+  lastFault?: { name: string; endedAt: number };
   readonly faultErrors = new Map<string, Errors>();
   stopping = false;
   /** Learners stop typing (they look at the screen) while a fault is caused and probed. */
@@ -208,7 +210,8 @@ export class ClassRun {
       if (!e) this.faultErrors.set(this.fault, (e = new Errors()));
       e.add(kind, detail);
     } else {
-      this.errors.add(kind, detail);
+      const after = this.lastFault ? `, ${((performance.now() - this.lastFault.endedAt) / 1000).toFixed(1)} s after the fault "${this.lastFault.name}" was over` : "";
+      this.errors.add(kind, `${detail}${after}`);
     }
   }
 
@@ -405,6 +408,9 @@ export class SimLearner {
           this.attachedAt = performance.now();
         } else if (f.status.state !== "input-dropped") this.statusSeen = f.status.state;
         if (f.status.state === "lab-ended" || f.status.state === "lab-missing") this.labGone = true;
+      } else if (f.op === Op.Exit) {
+        // The server closes with 1000 after this frame: the learner's shell itself ended.
+        this.statusSeen = `shell exited with ${f.code}`;
       }
     });
     ws.on("error", () => undefined);
