@@ -1,5 +1,5 @@
 // Measurements of the grader on a real lab: the Check round trip for a five-check exercise
-// (four select-checks sharing one kubectl read, one command check), and what live checking
+// (four select-checks sharing one read of the cluster, one command check), and what live checking
 // costs in CPU per lab. Raw samples only; run.ts summarises and prints.
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
@@ -46,7 +46,7 @@ export async function checkRoundTripOn(target: GradeTarget, n: number): Promise<
     outcome = doc.outcome;
   }
   if (outcome !== "pass") throw new Error(`the solved exercise graded ${outcome}, so the figures would time a failure`);
-  return { samples, note: `4 select-checks in one kubectl read + 1 command check; outcome ${outcome}` };
+  return { samples, note: `4 select-checks in one read (curl of their REST paths) + 1 command check; outcome ${outcome}` };
 }
 
 /** CPU seconds used by this node process and by the lab's container (cgroup) during `ms`, per minute. */
