@@ -40,28 +40,27 @@ const UNKNOWN_TYPE = /doesn't have a resource type "([^"]+)"/;
  * Lists every kind through the apiserver's REST paths with ONE curl (one TLS connection),
  * as the grader: a kubectl costs a Go binary's start, a kubeconfig and a discovery cache read
  * on each call, about 130 ms of a core against curl's few, and a class of forty reads on every
- * Check and every change the live checks see. The grader's client certificate is copied once
- * into its own 0700 TMPDIR (grader_credentials); when it is refused (a rebuilt PKI) it is
- * copied again and the read tried once more.
+ * Check and every change the live checks see. The grader's client certificate is the copy
+ * grader_credentials keeps in its 0700 TMPDIR; when curl finds it refused (a rebuilt PKI) it
+ * is copied again and the read tried once more.
  * Prints, per kind in order, "list <Kind> <HTTP status>" and the body on one line (a curl user
  * agent gets compact JSON); exit 3 when no certificate could be had (the caller uses kubectl).
  */
 const API_READ_SCRIPT = `
-d="$TMPDIR/kubelab-read"
 ${GRADER_CREDENTIALS_SH}
 seconds=$1; shift
 out=$(mktemp -d "$TMPDIR/read.XXXXXX") || exit 3
 trap 'rm -rf "$out"' EXIT
 fetch() {
   local args=() i=0 spec server
-  server=$(<"$d/server")
+  server=$(<"$creds/server")
   for spec in "$@"; do args+=(-o "$out/$i" "$server\${spec#*|}"); i=$((i + 1)); done
-  curl -sS --max-time "$seconds" -A kubelab-read --cacert "$d/ca" --cert "$d/crt" --key "$d/key" -w '%{http_code}\n' "\${args[@]}" > "$out/codes" 2> "$out/err"
+  curl -sS --max-time "$seconds" -A kubelab-read --cacert "$creds/ca" --cert "$creds/crt" --key "$creds/key" -w '%{http_code}\n' "\${args[@]}" > "$out/codes" 2> "$out/err"
 }
-grader_credentials "$d" || exit 3
+grader_credentials || exit 3
 fetch "$@"; rc=$?
 if [ $rc -eq 58 ] || [ $rc -eq 60 ] || [ $rc -eq 35 ] || grep -qx 401 "$out/codes"; then
-  rm -rf "$d"; grader_credentials "$d" || exit 3
+  grader_credentials_again || exit 3
   fetch "$@"; rc=$?
 fi
 if [ $rc -ne 0 ]; then echo "curl $rc $(tail -c 300 "$out/err")"; exit 0; fi
@@ -73,6 +72,13 @@ for spec in "$@"; do
   i=$((i + 1))
 done
 `;
+
+/** A read whose exec failed (thrown): the lab could not be reached, or it printed too much. */
+function unreadRead(error: unknown): ClusterRead {
+  return { ok: false, detail: (error as Error).message, ...(error instanceof ExecOutputLimitError ? { tooLarge: unreadable(error) } : {}) };
+}
+
+const noAnswerWithin = (seconds: number) => `the apiserver did not answer within ${seconds} s`;
 
 /** A list as the apiserver returns it: its items carry no kind of their own. */
 const apiListSchema = z.looseObject({ apiVersion: z.string().optional(), items: z.array(z.looseObject({})).nullable().default([]) });
@@ -86,13 +92,13 @@ async function readClusterByApi(target: GradeTarget, kinds: string[], timeoutMs:
   try {
     r = await execBounded(target, [LAB_BIN.bash, "-c", API_READ_SCRIPT, "kubelab-read", String(seconds), ...specs.map((s) => `${s.kind}|${s.path}`)], timeoutMs, AS_GRADER);
   } catch (error) {
-    return { ok: false, detail: (error as Error).message, ...(error instanceof ExecOutputLimitError ? { tooLarge: unreadable(error) } : {}) };
+    return unreadRead(error);
   }
   if (r.exitCode === 3) return undefined;
-  if (TIMED_OUT.has(r.exitCode)) return { ok: false, detail: `the apiserver did not answer within ${seconds} s` };
+  if (TIMED_OUT.has(r.exitCode)) return { ok: false, detail: noAnswerWithin(seconds) };
   const lines = r.stdout.split("\n");
   const failed = /^curl (\d+) ?(.*)$/.exec(lines[0] ?? "");
-  if (failed) return { ok: false, detail: failed[1] === "28" ? `the apiserver did not answer within ${seconds} s` : `the apiserver could not be reached (curl ${failed[1]}): ${failed[2]}`.trim() };
+  if (failed) return { ok: false, detail: failed[1] === "28" ? noAnswerWithin(seconds) : `the apiserver could not be reached (curl ${failed[1]}): ${failed[2]}`.trim() };
   if (r.exitCode !== 0) return { ok: false, detail: r.stderr.trim() || `the read exited with ${r.exitCode}` };
   const byKind = new Map<string, KubeObject[]>();
   const unknownKinds = new Set<string>();
@@ -133,14 +139,14 @@ export async function readCluster(target: GradeTarget, kinds: string[], timeoutM
 
 async function readClusterByKubectl(target: GradeTarget, kinds: string[], timeoutMs: number): Promise<ClusterRead> {
   const unknownKinds = new Set<string>();
-  let wanted = [...new Set(kinds)];
+  let wanted = kinds;
   while (wanted.length > 0) {
     let r: ExecResult;
     try {
       const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
       r = await execBounded(target, [LAB_BIN.kubectl, "get", wanted.map(resourceOf).join(","), "-A", "-o", "json", `--request-timeout=${seconds}s`], timeoutMs, AS_GRADER);
     } catch (error) {
-      return { ok: false, detail: (error as Error).message, ...(error instanceof ExecOutputLimitError ? { tooLarge: unreadable(error) } : {}) };
+      return unreadRead(error);
     }
     if (r.exitCode === 0) {
       let items: KubeObject[];

@@ -43,18 +43,21 @@ export function execBounded(target: GradeTarget, cmd: string[], timeoutMs: numbe
 export const TIMED_OUT = new Set([124, 137]);
 
 /**
- * Bash: `grader_credentials DIR` copies the apiserver's address, its CA, and the grader's
- * client certificate and key out of the grader's kubeconfig into DIR (made 0700), for curl,
+ * Bash: `grader_credentials` copies the apiserver's address, its CA, and the grader's client
+ * certificate and key out of the grader's kubeconfig into "$creds" (made 0700), for curl,
  * which cannot read a kubeconfig; a copy already there is kept. Fails when there is none to
  * copy. The key is written last and renamed into place: a reader at the same moment finds
- * all of it or none.
+ * all of it or none. One copy serves every read and live watch in the lab, so when one of
+ * them finds it refused (a rebuilt PKI), `grader_credentials_again` renews it for all.
  */
-export const GRADER_CREDENTIALS_SH = `grader_credentials() {
-  local dir=$1 server ca crt key
-  [ -s "$dir/key" ] && return 0
-  mkdir -p -m 700 "$dir" || return 1
+export const GRADER_CREDENTIALS_SH = `creds="$TMPDIR/kubelab-credentials"
+grader_credentials() {
+  local server ca crt key
+  [ -s "$creds/key" ] && return 0
+  mkdir -p -m 700 "$creds" || return 1
   read -r server ca crt key < <(${LAB_BIN.kubectl} config view --raw --minify -o jsonpath='{.clusters[0].cluster.server} {.clusters[0].cluster.certificate-authority-data} {.users[0].user.client-certificate-data} {.users[0].user.client-key-data}' 2>/dev/null)
   [ -n "$key" ] || return 1
-  printf %s "$server" > "$dir/server" && printf %s "$ca" | base64 -d > "$dir/ca" && printf %s "$crt" | base64 -d > "$dir/crt" || return 1
-  (umask 077; printf %s "$key" | base64 -d > "$dir/key.$$") && mv -f "$dir/key.$$" "$dir/key"
-}`;
+  printf %s "$server" > "$creds/server" && printf %s "$ca" | base64 -d > "$creds/ca" && printf %s "$crt" | base64 -d > "$creds/crt" || return 1
+  (umask 077; printf %s "$key" | base64 -d > "$creds/key.$$") && mv -f "$creds/key.$$" "$creds/key"
+}
+grader_credentials_again() { rm -rf "$creds"; grader_credentials; }`;

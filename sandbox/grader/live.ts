@@ -79,14 +79,14 @@ shift 6
 limit=${HAND_BACK_BYTES}
 finish() { rm -f "$pidfile" "$d/events" "$d/err" "$d"/ev.* "$d"/list.*; }
 ${GRADER_CREDENTIALS_SH}
-grader_credentials "$d" || rm -f "$d/key"
+grader_credentials
 rm -f "$d/events" "$d/err" "$d"/ev.* "$d"/list.*
 mkfifo "$d/events" || exit 3
 tls=()
-if [ -s "$d/key" ]; then
-  server=$(cat "$d/server")
+if [ -s "$creds/key" ]; then
+  server=$(<"$creds/server")
   # A curl user agent gets pretty-printed JSON from the apiserver; one object per line is wanted.
-  tls=(-A kubelab-live --cacert "$d/ca" --cert "$d/crt" --key "$d/key")
+  tls=(-A kubelab-live --cacert "$creds/ca" --cert "$creds/crt" --key "$creds/key")
   if [ -z "$rv" ]; then
     rv=$(curl -s --max-time 5 "\${tls[@]}" "$server/api/v1/namespaces?limit=1" | grep -o '"resourceVersion": *"[0-9]*"' | head -n 1 | tr -dc 0-9)
   fi
@@ -176,8 +176,7 @@ const STOP_SCRIPT = `p=$(cat "$TMPDIR/$0.pid" 2>/dev/null) && { pkill -P "$p"; k
 rm -rf "$TMPDIR/$0.pid" "$TMPDIR/$0.d"
 exit 0`;
 
-// Ends the running watch only (its temp dir, with the copied credentials, stays for the next
-// one); prints "ended" when there was one to end.
+// Ends the running watch only (its temp dir stays for the next one); prints "ended" when there was one to end.
 const END_WATCH_SCRIPT = `p=$(cat "$TMPDIR/$0.pid" 2>/dev/null) && kill -0 "$p" 2>/dev/null && { pkill -P "$p"; kill "$p"; echo ended; } 2>/dev/null
 exit 0`;
 

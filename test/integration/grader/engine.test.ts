@@ -132,7 +132,7 @@ describe("how the grader reads the cluster", () => {
     expect(first.byKind.get("Deployment")!.find((d) => d.metadata?.name === "reader")).toMatchObject({ kind: "Deployment", apiVersion: "apps/v1", spec: { replicas: 2 } });
     expect(first.byKind.get("Namespace")!.map((n) => n.metadata?.name)).toContain("kube-system");
     // The copy is the grader's alone.
-    const peek = await lab.target.exec(["bash", "-c", "cat /var/lib/kubelab-grader/tmp/kubelab-read/key"], { user: "learner" });
+    const peek = await lab.target.exec(["bash", "-c", "cat /var/lib/kubelab-grader/tmp/kubelab-credentials/key"], { user: "learner" });
     expect(peek.exitCode).not.toBe(0);
     expect(peek.stdout).toBe("");
 
@@ -147,10 +147,10 @@ describe("how the grader reads the cluster", () => {
     }
 
     // A copied certificate that no longer works (new PKI after a rebuild) is copied again.
-    await asRoot("cd /var/lib/kubelab-grader/tmp/kubelab-read && cp ca crt");
+    await asRoot("cd /var/lib/kubelab-grader/tmp/kubelab-credentials && cp ca crt");
     const again = await readCluster(lab.target, ["Deployment"], 8000);
     expect(count(again, "Deployment")).toBe(first.byKind.get("Deployment")!.length);
-    expect(await asRoot("cmp -s /var/lib/kubelab-grader/tmp/kubelab-read/ca /var/lib/kubelab-grader/tmp/kubelab-read/crt && echo same || echo copied")).toBe("copied\n");
+    expect(await asRoot("cmp -s /var/lib/kubelab-grader/tmp/kubelab-credentials/ca /var/lib/kubelab-grader/tmp/kubelab-credentials/crt && echo same || echo copied")).toBe("copied\n");
     await learner("kubectl delete deployment reader --wait=false");
   });
 });
