@@ -102,6 +102,13 @@ const CLOSE = {
 } as const;
 /** An input-dropped notice is sent at most this often to one client, however much is dropped. */
 const DROP_NOTICE_MS = 1000;
+/**
+ * A new shell's input is held until it prints (its prompt: the lab's .bashrc prints nothing
+ * before it), at most this long. A Ctrl-C that reaches `bash -l` while it still reads its
+ * start-up files ends it with 130, and the learner's terminal closes before they saw a prompt:
+ * on a busy host that window is seconds long, and learners press keys while they wait.
+ */
+const HOLD_INPUT_UNTIL_PROMPT_MS = 15_000;
 
 class ShellSession implements PumpedMirror {
   readonly clients = new Set<Client>();
@@ -123,6 +130,10 @@ class ShellSession implements PumpedMirror {
   private resizeTimer?: NodeJS.Timeout;
   private lastResizeAt = 0;
   private wantedSize?: TerminalSize;
+  /** Input typed before the shell's first output, passed on when it prints; null after that. */
+  private heldInput: Uint8Array[] | null = [];
+  private heldBytes = 0;
+  private holdTimer?: NodeJS.Timeout;
   closed = false;
 
   constructor(
@@ -138,7 +149,10 @@ class ShellSession implements PumpedMirror {
     // logLevel off: binary output makes the parser warn on the console for every bad sequence.
     this.screen = new HeadlessTerminal({ cols: size.cols, rows: size.rows, scrollback: SCROLLBACK, allowProposedApi: true, logLevel: "off" });
     this.screen.loadAddon(this.serializer);
+    this.holdTimer = setTimeout(() => this.releaseHeldInput(), HOLD_INPUT_UNTIL_PROMPT_MS);
+    this.holdTimer.unref();
     tty.onData((data) => {
+      this.releaseHeldInput();
       this.queue.push(data);
       this.printed += data.length;
       this.unparsed += data.length;
@@ -223,18 +237,33 @@ class ShellSession implements PumpedMirror {
   }
 
   get queuedInput(): number {
-    return this.closed ? 0 : this.tty.pendingInput();
+    return this.closed ? 0 : this.tty.pendingInput() + this.heldBytes;
+  }
+
+  private releaseHeldInput(): void {
+    if (this.heldInput === null) return;
+    clearTimeout(this.holdTimer);
+    const held = this.heldInput;
+    this.heldInput = null;
+    this.heldBytes = 0;
+    if (!this.closed) for (const data of held) this.tty.write(data);
   }
 
   /**
    * Passes input on unless the shell already holds MAX_QUEUED_INPUT_BYTES it has not read
    * (a `sleep` in the foreground, a paste into a program that ignores it). Then the input is
-   * dropped, whole, and false tells the caller to say so.
+   * dropped, whole, and false tells the caller to say so. Until the shell first prints, input
+   * is held here instead (HOLD_INPUT_UNTIL_PROMPT_MS), under the same cap.
    */
   input(data: Uint8Array): boolean {
-    if (this.tty.pendingInput() + data.length > MAX_QUEUED_INPUT_BYTES) {
+    if (this.queuedInput + data.length > MAX_QUEUED_INPUT_BYTES) {
       this.counters.droppedInputBytes += data.length;
       return false;
+    }
+    if (this.heldInput !== null) {
+      this.heldInput.push(data);
+      this.heldBytes += data.length;
+      return true;
     }
     this.tty.write(data);
     return true;
@@ -284,6 +313,7 @@ class ShellSession implements PumpedMirror {
     this.closed = true;
     clearTimeout(this.graceTimer);
     clearTimeout(this.resizeTimer);
+    clearTimeout(this.holdTimer);
     this.tty.close();
     this.screen.dispose();
     // A slice being parsed will never report back from a disposed terminal: free the pump's

@@ -184,6 +184,26 @@ describe("terminal bridge", () => {
     t.ws.close();
   });
 
+  it("keeps a new shell, and what is typed after, intact through Ctrl-Cs pressed while it starts", async () => {
+    // Until `bash -l` has set up its terminal, a Ctrl-C is a SIGINT from the terminal driver:
+    // in the first moments it ends the shell (exit 130, the terminal closed before the
+    // learner saw a prompt), later it flushes the line typed ahead ("cho: command not found").
+    // Ctrl-Cs sent with the socket's first frames reach the shell the moment it is attached:
+    // before the bridge held input until the first prompt this failed, now a prompt shrugs
+    // them off and the echo typed after them runs whole.
+    const guest = await newGuest();
+    const t = await TestTerminal.open(await guest.token(), guest.cookie);
+    for (let i = 0; i < 16; i++) t.type("\x03");
+    for (let i = 0; i < 10; i++) {
+      await sleepMs(20);
+      t.type("\x03");
+    }
+    await t.waitFor(/learner@minikube/);
+    await echoWorks(t);
+    expect(t.closeCode).toBeUndefined();
+    t.ws.close();
+  });
+
   it("gives a reconnecting browser the same shell and its screen", async () => {
     const first = await TestTerminal.open(await ownerToken(), owner.token);
     const marker = `marker-${randomBytes(4).toString("hex")}`;
