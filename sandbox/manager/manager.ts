@@ -86,6 +86,8 @@ export class LabManager {
   private unsubscribeMissed?: () => void;
   private unsubscribeLeadership?: () => void;
   private timers: NodeJS.Timeout[] = [];
+  /** One per died lab whose place is held: when the hold ends, the queue is offered the place. */
+  private readonly holdTimers = new Set<NodeJS.Timeout>();
   private unsubscribeExit?: () => void;
   private closed = false;
   private readonly resetting = new Set<string>();
@@ -178,6 +180,8 @@ export class LabManager {
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    for (const t of this.holdTimers) clearTimeout(t);
+    this.holdTimers.clear();
     this.engine.stop();
     this.unsubscribeExit?.();
     this.unsubscribeEngine?.();
@@ -462,7 +466,12 @@ export class LabManager {
     await this.admission.admitQueued();
     // A died lab's place is held for its learner; if they do not take it, the queue gets it then.
     if (reason === "died" && row.userId && this.config.diedLabHoldMs) {
-      setTimeout(() => void this.admission.admitQueued().catch(() => undefined), this.config.diedLabHoldMs + 1000).unref();
+      const timer = setTimeout(() => {
+        this.holdTimers.delete(timer);
+        if (!this.closed) void this.admission.admitQueued().catch(() => undefined);
+      }, this.config.diedLabHoldMs + 1000);
+      timer.unref();
+      this.holdTimers.add(timer);
     }
   }
 
