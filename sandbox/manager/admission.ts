@@ -29,6 +29,8 @@ export interface AdmissionDeps {
   engine: EngineWatch;
   /** Tells the learner's views that something changed. */
   emit(userId: string | null): void;
+  /** A lab just became this learner's and is ready (claimed ready, or booted for them). */
+  readyFor(userId: string, sandboxId: string): void;
   end(sandboxId: string, reason: EndReason, known?: ProviderState): Promise<void>;
   updateGauges(): Promise<void>;
   /** Runs fn alone among callers with the same key (the manager's per-learner lock). */
@@ -79,6 +81,7 @@ export class Admission {
     if (this.booting.has(claimed.sandboxId)) this.bootOwner.set(claimed.sandboxId, userId);
     this.d.store.touch(claimed.sandboxId);
     this.d.emit(userId);
+    if (claimed.ready) this.d.readyFor(userId, claimed.sandboxId);
     return { ready: claimed.ready };
   }
 
@@ -276,6 +279,7 @@ export class Admission {
       this.d.log.info({ sandboxId, userId: up.userId, seconds: Math.round(seconds * 100) / 100 }, up.userId ? "lab ready" : "pooled lab ready");
       // A warming lab a learner claimed while it booted: tell them it is ready.
       if (up.userId && up.userId !== userId) this.d.emit(up.userId);
+      if (up.userId) this.d.readyFor(up.userId, sandboxId);
       // A learner may have queued while this pooled lab warmed up: it is theirs now.
       if (!up.userId) void this.admitQueued();
     } catch (error) {

@@ -88,6 +88,7 @@ export class LabManager {
   private timers: NodeJS.Timeout[] = [];
   /** One per died lab whose place is held: when the hold ends, the queue is offered the place. */
   private readonly holdTimers = new Set<NodeJS.Timeout>();
+  private readonly readyListeners = new Set<(userId: string, sandboxId: string) => void>();
   private unsubscribeExit?: () => void;
   private closed = false;
   private readonly resetting = new Set<string>();
@@ -136,6 +137,9 @@ export class LabManager {
       metrics,
       engine: this.engine,
       emit: (userId) => this.emit(userId),
+      readyFor: (userId, sandboxId) => {
+        for (const listener of this.readyListeners) listener(userId, sandboxId);
+      },
       end,
       updateGauges: () => this.updateGauges(),
       withLock: (key, fn) => this.withUserLock(key, fn),
@@ -412,6 +416,12 @@ export class LabManager {
   subscribe(userId: string, listener: () => void): () => void {
     this.events.on(userId, listener);
     return () => this.events.off(userId, listener);
+  }
+
+  /** Called when a lab becomes a learner's and is ready, on the server that made it so. */
+  onReadyFor(listener: (userId: string, sandboxId: string) => void): () => void {
+    this.readyListeners.add(listener);
+    return () => this.readyListeners.delete(listener);
   }
 
   onEnded(listener: (sandboxId: string, reason: EndReason) => void): () => void {

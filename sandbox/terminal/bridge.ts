@@ -100,6 +100,8 @@ const MIRROR_LOW = 256 * 1024;
 const CLOSE = {
   policy: 4403, tokenExpired: 4401, labGone: 4404, serverError: 1011, engineLost: 1012, tooMany: 4429, signedOut: 4401, earlyFlood: 1008,
 } as const;
+/** A shell opened ahead has the size of a common laptop's terminal pane until its first tab says its own. */
+const AHEAD_SIZE: TerminalSize = { cols: 100, rows: 30 };
 /** An input-dropped notice is sent at most this often to one client, however much is dropped. */
 const DROP_NOTICE_MS = 1000;
 /**
@@ -130,6 +132,8 @@ class ShellSession implements PumpedMirror {
   private resizeTimer?: NodeJS.Timeout;
   private lastResizeAt = 0;
   private wantedSize?: TerminalSize;
+  /** The size the shell and the mirror have now. */
+  private size: TerminalSize;
   /** Input typed before the shell's first output, passed on when it prints; null after that. */
   private heldInput: Uint8Array[] | null = [];
   private heldBytes = 0;
@@ -146,6 +150,7 @@ class ShellSession implements PumpedMirror {
     private readonly resizeIntervalMs: number,
     private readonly pump: MirrorPump,
   ) {
+    this.size = size;
     // logLevel off: binary output makes the parser warn on the console for every bad sequence.
     this.screen = new HeadlessTerminal({ cols: size.cols, rows: size.rows, scrollback: SCROLLBACK, allowProposedApi: true, logLevel: "off" });
     this.screen.loadAddon(this.serializer);
@@ -177,6 +182,7 @@ class ShellSession implements PumpedMirror {
    */
   join(client: Client): Promise<Uint8Array> {
     clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
     this.clients.add(client);
     return new Promise((resolve) => {
       // Output queued for the mirror is parsed up to this point (the pump stops a slice here),
@@ -230,10 +236,14 @@ class ShellSession implements PumpedMirror {
   remove(client: Client): void {
     this.clients.delete(client);
     if (client.pausing) this.setPaused(client, false);
-    if (this.clients.size === 0 && !this.closed) {
-      this.graceTimer = setTimeout(() => this.close(), this.graceMs);
-      this.graceTimer.unref();
-    }
+    this.awaitClient();
+  }
+
+  /** With no client (all left, or none came yet to a shell opened ahead), the shell ends after the grace period unless one joins. */
+  awaitClient(): void {
+    if (this.clients.size > 0 || this.closed || this.graceTimer) return;
+    this.graceTimer = setTimeout(() => this.close(), this.graceMs);
+    this.graceTimer.unref();
   }
 
   get queuedInput(): number {
@@ -282,7 +292,8 @@ class ShellSession implements PumpedMirror {
       this.resizeTimer = undefined;
       const next = this.wantedSize;
       this.wantedSize = undefined;
-      if (!next || this.closed) return;
+      if (!next || this.closed || (next.cols === this.size.cols && next.rows === this.size.rows)) return;
+      this.size = next;
       this.lastResizeAt = Date.now();
       this.counters.resizesApplied++;
       this.screen.resize(next.cols, next.rows);
@@ -484,6 +495,23 @@ export class TerminalBridge {
     this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, req));
   }
 
+  /**
+   * Opens the learner's shell before their terminal connects, when their lab has just become
+   * theirs and ready: a docker exec and bash's start-up take a loaded host seconds, which the
+   * learner otherwise waits for after the lab is ready. The terminal that connects joins it
+   * (at its own size); a shell nobody joins ends after the grace period, like one its tabs left.
+   * Best effort: a failure here is the connecting terminal's to meet and report.
+   */
+  async openAhead(userId: string, sandboxId: string): Promise<void> {
+    try {
+      const state = await this.deps.attachable(userId, sandboxId);
+      if (!state) return;
+      (await this.session(userId, sandboxId, state, AHEAD_SIZE)).awaitClient();
+    } catch (error) {
+      this.deps.log.warn({ sandboxId, reason: (error as Error).message }, "could not open the learner's shell ahead");
+    }
+  }
+
   /** Closes every shell of a lab that ended, telling its browsers why. */
   labEnded(sandboxId: string): void {
     const session = this.sessions.get(sandboxId);
@@ -614,8 +642,11 @@ export class TerminalBridge {
       }
       const state = await this.deps.attachable(who.userId, who.sandboxId);
       if (!state) return refuse("lab-missing", CLOSE.labGone);
-      const session = await this.session(who.userId, who.sandboxId, state, initialSize(req));
+      const size = initialSize(req);
+      const session = await this.session(who.userId, who.sandboxId, state, size);
       if (ws.readyState !== ws.OPEN) return;
+      // The first tab of a shell opened ahead, or of one whose tabs all left, sets its size.
+      if (session.clients.size === 0) session.resize(size);
       const attached = new Client(ws, session, req, who.userId, this.limits.stallMs);
       client = attached;
       this.clients.add(attached);

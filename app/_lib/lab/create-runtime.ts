@@ -186,6 +186,8 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     ...terminalAccess({ db, secret, attachable: (userId, sandboxId) => manager.attachable(userId, sandboxId) }),
   });
   manager.onEnded((sandboxId) => bridge.labEnded(sandboxId));
+  // The learner's prompt is waiting when their terminal connects.
+  manager.onReadyFor((userId, sandboxId) => void bridge.openAhead(userId, sandboxId));
   await manager.init();
   const runtime = { provider, manager, bridge, metrics, secret, reason, leadership };
   publishRuntime(runtime);

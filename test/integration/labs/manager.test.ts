@@ -67,9 +67,13 @@ describe("sandbox manager on Docker", () => {
     manager = await newManager();
     await until("a pooled lab", () => statusCount("pooled"), (n) => n === 1);
     alice = await user();
+    const readyFor: Array<[string, string]> = [];
+    const off = manager.onReadyFor((userId, sandboxId) => readyFor.push([userId, sandboxId]));
     const view = await manager.request(alice);
-    // Claimed from the pool: ready in the same call, no waiting.
+    off();
+    // Claimed from the pool: ready in the same call, no waiting, and said so (the terminal opens her shell).
     expect(view.state).toBe("ready");
+    expect(readyFor).toEqual([[alice, (view as { sandboxId: string }).sandboxId]]);
     const [container] = (await labContainers()).filter((c) => c.State === "running");
     expect(container?.Labels[LABEL.managed]).toBe("true");
     expect(container?.Labels[LABEL.profile]).toBe("sim");
@@ -98,6 +102,8 @@ describe("sandbox manager on Docker", () => {
 
   it("admits the first in line when a lab ends, and the others move up", async () => {
     const changes: number[] = [];
+    const readyFor: Array<[string, string]> = [];
+    const offReady = manager.onReadyFor((userId, sandboxId) => readyFor.push([userId, sandboxId]));
     const off = manager.subscribe(dave, () => changes.push(Date.now()));
     await manager.stop(alice);
     expect(await manager.view(dave)).toEqual({ state: "queued", position: 1, queueLength: 1 });
@@ -105,6 +111,9 @@ describe("sandbox manager on Docker", () => {
     off();
     const carolLab = await until("carol's lab", () => manager.view(carol), isReady);
     expect(carolLab.state).toBe("ready");
+    // Booted for her: said so once it was up.
+    expect(await until("her lab said ready", () => readyFor, (r) => r.length > 0)).toEqual([[carol, (carolLab as { sandboxId: string }).sandboxId]]);
+    offReady();
   });
 
   it("re-adopts running labs and removes orphans after a server restart", async () => {

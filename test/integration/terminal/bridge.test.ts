@@ -101,8 +101,8 @@ class TestTerminal {
     // A socket the server closes for a bad frame also reports the reason as an error.
     ws.on("error", () => {});
   }
-  static async open(token: string, cookie: string, autoAck = true): Promise<TestTerminal> {
-    const t = new TestTerminal(new WebSocket(`${base}?token=${encodeURIComponent(token)}&cols=100&rows=30`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } }), autoAck);
+  static async open(token: string, cookie: string, autoAck = true, size = { cols: 100, rows: 30 }): Promise<TestTerminal> {
+    const t = new TestTerminal(new WebSocket(`${base}?token=${encodeURIComponent(token)}&cols=${size.cols}&rows=${size.rows}`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } }), autoAck);
     await t.opened;
     return t;
   }
@@ -204,6 +204,27 @@ describe("terminal bridge", () => {
     t.ws.close();
   });
 
+  it("opens a learner's shell ahead of their terminal, which then joins it at its own size", async () => {
+    const guest = await newGuest();
+    const shells = async () => Number((await provider.exec(lab, ["pgrep", "-c", "-u", "learner", "-x", "bash"], { user: "root" })).stdout.trim() || 0);
+    const before = await shells();
+    const sessionsBefore = bridge.openSessions;
+    // Not theirs: nothing opens.
+    await bridge.openAhead(stranger.userId, guest.sandboxId);
+    expect(bridge.openSessions).toBe(sessionsBefore);
+    await bridge.openAhead(guest.userId, guest.sandboxId);
+    expect(bridge.openSessions).toBe(sessionsBefore + 1);
+    await until("the shell opened ahead to run", shells, (n) => n === before + 1, 20_000);
+    // Its prompt is on the screen the terminal gets first; the window's size replaces the shell's.
+    const t = await TestTerminal.open(await guest.token(), guest.cookie, true, { cols: 132, rows: 43 });
+    await t.waitFor(/learner@minikube/);
+    t.type("stty size\r");
+    await t.waitForLine("43 132");
+    expect(await shells()).toBe(before + 1);
+    expect(bridge.openSessions).toBe(sessionsBefore + 1);
+    t.ws.close();
+  });
+
   it("gives a reconnecting browser the same shell and its screen", async () => {
     const first = await TestTerminal.open(await ownerToken(), owner.token);
     const marker = `marker-${randomBytes(4).toString("hex")}`;
@@ -296,11 +317,11 @@ describe("terminal bridge", () => {
 });
 
 /** Another learner with a shell of their own (a separate docker exec) in the same lab. */
-async function newGuest(): Promise<{ userId: string; cookie: string; token(): Promise<string> }> {
+async function newGuest(): Promise<{ userId: string; sandboxId: string; cookie: string; token(): Promise<string> }> {
   const session = await createAnonymousSession(db, "en");
   const id = `guest${randomBytes(3).toString("hex")}`;
   guests.set(id, session.userId);
-  return { userId: session.userId, cookie: session.token, token: () => signTerminalToken(secret, { userId: session.userId, sandboxId: id }) };
+  return { userId: session.userId, sandboxId: id, cookie: session.token, token: () => signTerminalToken(secret, { userId: session.userId, sandboxId: id }) };
 }
 
 /** Samples a number while `during` runs, and returns the largest value seen. */
