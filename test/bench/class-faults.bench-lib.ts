@@ -1,6 +1,6 @@
 // Faults during class (`npm run bench -- class --faults`), each caused for real once the class
-// has settled: the kubelab server killed with SIGKILL and started again on the same port and
-// data; dockerd stopped and started again (as sandbox/host/ensure-docker.sh starts it, with
+// has settled: the kubelab server (with --replicas, the first of them) killed with SIGKILL and
+// started again on the same port and data; dockerd stopped and started again (as sandbox/host/ensure-docker.sh starts it, with
 // live-restore); one learner's lab container killed; the data directory's disk filled (a tmpfs
 // the bench mounts, see prepareDataDir). For each: how long until every terminal, live stream
 // and the instructor's dashboard were back, what the Checks meanwhile answered (an outage must
@@ -133,11 +133,15 @@ async function withFault(cls: ClassRun, name: string, cause: (t0: number) => Pro
 
 async function serverKill(cls: ClassRun): Promise<FaultResult> {
   return withFault(cls, "server SIGKILL and restart", async (t0) => {
-    process.kill(-cls.server.processGroup, "SIGKILL");
+    // With replicas, the first one: the balancer sends its reconnecting learners to the others.
+    const killed = cls.servers[0]!;
+    process.kill(-killed.processGroup, "SIGKILL");
     await sleep(1000);
-    cls.server = await startServer(cls.env, { port: cls.port, dataDir: cls.server.dataDir });
+    cls.servers[0] = await startServer(cls.env, { port: Number(new URL(killed.baseURL).port), dataDir: killed.dataDir });
     const up = performance.now() - t0;
-    const back = await waitBack(cls, t0, { reopened: true });
+    // One server: every terminal and stream had to come back through the new one. Replicas:
+    // only those that were on the killed one did; everyone must answer either way.
+    const back = await waitBack(cls, t0, { reopened: cls.servers.length === 1 });
     return { ms: back.ms, detail: `server answering again after ${(up / 1000).toFixed(1)} s${back.missing ? `; still missing: ${back.missing}` : ""}` };
   });
 }
@@ -191,7 +195,7 @@ async function labKill(cls: ClassRun): Promise<FaultResult> {
 
 async function diskFull(cls: ClassRun): Promise<FaultResult> {
   return withFault(cls, "data directory disk full", async (t0) => {
-    const filler = path.join(cls.server.dataDir, "filler");
+    const filler = path.join(cls.servers[0]!.dataDir, "filler");
     try {
       execFileSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=1M"], { stdio: "ignore" });
     } catch {
@@ -199,7 +203,7 @@ async function diskFull(cls: ClassRun): Promise<FaultResult> {
     }
     // A round of Checks while full: each must say its result was not saved, and nothing breaks.
     const whileFull = await Promise.all(cls.learners.filter((l) => l.readyAt > 0).map((l) => l.check()));
-    const health = (await (await fetch(`${cls.server.baseURL}/api/health`)).json().catch(() => ({}))) as { database?: { ok?: boolean } };
+    const health = (await (await fetch(`${cls.baseURL}/api/health`)).json().catch(() => ({}))) as { database?: { ok?: boolean } };
     rmSync(filler, { force: true });
     const freed = performance.now();
     const back = await waitBack(cls, freed, { reopened: false });

@@ -1,5 +1,5 @@
-// `npm run bench -- class [--learners N] [--browsers B] [--minutes M] [--faults] [--scheduled] [--capacity C]`: a whole class on
-// one host. N simulated learners against the production server (test/support/server.ts) on
+// `npm run bench -- class [--learners N] [--browsers B] [--minutes M] [--faults] [--scheduled] [--capacity C] [--replicas R]`: a whole class on
+// one host (with --replicas, on R servers sharing one PostgreSQL behind a balancer). N simulated learners against the production server (test/support/server.ts) on
 // loopback, each through the routes a browser uses: an anonymous session (a third signed up and
 // enrolled in a cohort whose instructor has the dashboard stream open), Start lab and its status
 // polled, the terminal WebSocket typing the lessons' own commands key by key at a human pace, the
@@ -23,12 +23,14 @@ import Docker from "dockerode";
 import type { Browser, Page } from "playwright-core";
 import { WebSocket } from "ws";
 import { LIVE_EVENT, liveFrameSchema } from "@/app/_lib/grader/live-frames";
-import { sqliteClient } from "@/app/_lib/db/create";
+import { postgresAdapter, postgresClient, sqliteClient } from "@/app/_lib/db/create";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { readExercises } from "@/app/_lib/lessons/exercises";
 import { LABEL } from "@/sandbox/providers/types";
 import { decodeServer, encodeClient, Op } from "@/sandbox/terminal/protocol";
 import { launchBrowser } from "../support/browser";
+import { type Balancer, startBalancer } from "../support/balancer";
+import { dropTestDatabases, emptyPostgresDatabase } from "../support/database";
 import { requireDockerAndImage } from "../support/docker";
 import { cursor, labState, screen, TERMINAL, terminalState } from "../support/lab-page";
 import { buildActions, callAction, cookieFrom, pagePathOf } from "../support/server-action";
@@ -63,6 +65,12 @@ export interface ClassOptions {
    * cores, as in production, and learners past it wait in the queue (recorded, not errors).
    */
   capacity?: number;
+  /**
+   * Kubelab servers behind a loopback balancer (test/support/balancer.ts), on one PostgreSQL
+   * database of the test server (sandbox/host/postgres-test.sh), as an operator runs several.
+   * 1 (the default): one server on SQLite, as on a single host.
+   */
+  replicas?: number;
 }
 
 // ---- small helpers -------------------------------------------------------------------------------
@@ -191,18 +199,17 @@ export class ClassRun {
   instructorFrames = 0;
   readonly actions = buildActions(root);
   readonly steps = courseSteps();
-  /** The server's own database, read by the bench (user ids; before/after a fault). */
-  readonly db: PrismaClient;
-
   constructor(
-    public server: RunningServer,
+    /** The kubelab servers (one, or the replicas behind the balancer); the server fault kills the first. */
+    readonly servers: RunningServer[],
     readonly env: Record<string, string>,
-    readonly port: number,
     readonly docker: Docker,
     readonly installation: string,
-  ) {
-    this.db = sqliteClient(path.join(server.dataDir, "kubelab.db"));
-  }
+    /** The servers' own database, read by the bench (user ids; before/after a fault). */
+    readonly db: PrismaClient,
+    /** Where learners go: the one server, or the balancer in front of the replicas. */
+    readonly baseURL: string,
+  ) {}
 
   error(kind: string, detail = ""): void {
     if (this.fault) {
@@ -218,7 +225,7 @@ export class ClassRun {
   async call(file: string, name: string, args: unknown[], cookie?: string) {
     const action = this.actions.find((a) => a.filename === file && a.exportedName === name);
     if (!action) throw new Error(`${file}#${name} is not in the build`);
-    const send = () => callAction(this.server.baseURL, { id: action.id, path: pagePathOf(action, LESSONS[0]!) }, args, { cookie });
+    const send = () => callAction(this.baseURL, { id: action.id, path: pagePathOf(action, LESSONS[0]!) }, args, { cookie });
     try {
       return await send();
     } catch (error) {
@@ -238,7 +245,7 @@ export class ClassRun {
   /** The instructor's dashboard stream: a pass's arrival time, per cell. */
   openInstructorStream(): void {
     this.instructorStream?.close();
-    const s = sse(this.server.baseURL, `/api/cohorts/${this.cohortId}/events`, this.adminCookie, (event, data) => {
+    const s = sse(this.baseURL, `/api/cohorts/${this.cohortId}/events`, this.adminCookie, (event, data) => {
       this.instructorFrames++;
       this.instructorFrameAt = performance.now();
       if (event !== "progress") return;
@@ -385,7 +392,7 @@ export class SimLearner {
     const c = this.cls;
     const ticket = (await c.call("app/_lib/lab/actions.ts", "terminalTicketAction", [], this.cookie)).value as { ok: boolean; data?: { token: string }; error?: string };
     if (!ticket?.ok || !ticket.data?.token) throw new Error(`no terminal ticket: ${JSON.stringify(ticket)}`);
-    const ws = new WebSocket(`${c.server.baseURL.replace("http", "ws")}/terminal?token=${encodeURIComponent(ticket.data.token)}&cols=120&rows=40`, { headers: { cookie: this.cookie } });
+    const ws = new WebSocket(`${c.baseURL.replace("http", "ws")}/terminal?token=${encodeURIComponent(ticket.data.token)}&cols=120&rows=40`, { headers: { cookie: this.cookie } });
     ws.binaryType = "nodebuffer";
     this.ws = ws;
     this.wsAttached = false;
@@ -500,7 +507,7 @@ export class SimLearner {
     if (this.live && this.liveLesson === lessonId) return;
     this.live?.close();
     this.liveLesson = lessonId;
-    const s = sse(this.cls.server.baseURL, `/api/lessons/${lessonId}/live`, this.cookie, (event, data) => {
+    const s = sse(this.cls.baseURL, `/api/lessons/${lessonId}/live`, this.cookie, (event, data) => {
       if (event !== LIVE_EVENT) return;
       const f = liveFrameSchema.safeParse(JSON.parse(data));
       if (!f.success) return this.cls.error("malformed live frame", data.slice(0, 200));
@@ -581,8 +588,12 @@ export class SimLearner {
               await this.typeLine(line);
             } catch (e) {
               if (!(e instanceof Interrupted) && !this.cls.fault && !this.cls.paused) this.cls.error("typing failed", (e as Error).message);
+              // Always yield a moment first: a socket that is closing still counts as attached until
+              // its close event, which never comes while this loop retries without giving the
+              // event loop a turn (a run once hung here, spinning, after a fault).
+              await sleep(200);
               while ((this.cls.paused || this.labGone) && !this.cls.stopping) await sleep(200);
-              await this.waitUntil(() => this.wsAttached, 300_000, "the terminal back").catch(() => undefined);
+              await this.waitUntil(() => this.wsAttached && this.ws?.readyState === WebSocket.OPEN, 300_000, "the terminal back").catch(() => undefined);
               this.interrupted = true;
               break;
             }
@@ -645,7 +656,7 @@ export class BrowserLearner {
 
   /** Opens a lesson and presses Start; false when the page still showed the queue at cls.queueGiveUpAt. */
   async start(): Promise<boolean> {
-    const context = await this.browser.newContext({ baseURL: this.cls.server.baseURL, viewport: { width: 1400, height: 900 } });
+    const context = await this.browser.newContext({ baseURL: this.cls.baseURL, viewport: { width: 1400, height: 900 } });
     const page = (this.page = await context.newPage());
     const first = this.cls.steps[0]!;
     await page.goto(`/en/lessons/${first.lessonId}`);
@@ -766,7 +777,8 @@ export class ResourceSampler {
       return;
     }
     const t = performance.now();
-    const server = groupUsage(c.server.processGroup);
+    // Every replica's process group together: the servers' share of the host.
+    const server = c.servers.map((s) => groupUsage(s.processGroup)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, rssMiB: a.rssMiB + b.rssMiB }));
     const containers = await c.docker.listContainers({ filters: { label: [`${LABEL.installation}=${c.installation}`] } }).catch(() => []);
     const labs = new Map<string, number>();
     for (const ct of containers) {
@@ -824,9 +836,22 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     KUBELAB_ADMIN_PASSWORD: admin.password,
     KUBELAB_IDLE_TIMEOUT_MIN: "120",
   };
-  const port = await freePort();
-  const server = await startServer(env, { port, dataDir: opts.dataDir });
-  const cls = new ClassRun(server, env, port, docker, installation);
+  const replicas = opts.replicas ?? 1;
+  let db: PrismaClient;
+  const servers: RunningServer[] = [];
+  let balancer: Balancer | undefined;
+  if (replicas > 1) {
+    if (opts.dataDir) throw new Error("the disk-full fault fills a server's data directory, which holds no data on PostgreSQL: leave it out with --replicas");
+    env.DATABASE_URL = await emptyPostgresDatabase();
+    // One after the other: the first migrates the database and makes the first admin.
+    for (let i = 0; i < replicas; i++) servers.push(await startServer(env, { port: await freePort() }));
+    balancer = await startBalancer(servers.map((s) => Number(new URL(s.baseURL).port)));
+    db = postgresClient(postgresAdapter(env.DATABASE_URL));
+  } else {
+    servers.push(await startServer(env, { port: await freePort(), dataDir: opts.dataDir }));
+    db = sqliteClient(path.join(servers[0]!.dataDir, "kubelab.db"));
+  }
+  const cls = new ClassRun(servers, env, docker, installation, db, balancer?.baseURL ?? servers[0]!.baseURL);
   const sampler = new ResourceSampler(cls);
   let browser: Browser | undefined;
   const removeAll = async () => {
@@ -952,7 +977,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
       browsers: opts.browsers,
       startedLabs: started,
       classMinutes: opts.minutes,
-      note: `${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, ${cls.resentOnClosedConnection} action(s) resent after a closed kept-alive connection`,
+      note: `${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, ${balancer ? `${replicas} servers on one PostgreSQL behind a round-robin balancer (connections: ${[...balancer.connections.values()].join(" / ")}; server CPU and RSS are their sum)` : "one server on SQLite"}, ${cls.resentOnClosedConnection} action(s) resent after a closed kept-alive connection`,
     };
   } finally {
     cls.stopping = true;
@@ -960,8 +985,10 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     for (const l of cls.learners) l.close();
     cls.instructorStream?.close();
     await browser?.close().catch(() => undefined);
-    await cls.server.stop();
+    for (const s of cls.servers) await s.stop();
+    await balancer?.close();
     await cls.db.$disconnect();
     await removeAll();
+    if (replicas > 1) await dropTestDatabases();
   }
 }

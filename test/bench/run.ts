@@ -28,7 +28,7 @@ function stats(samples: number[]) {
 }
 
 const rows: Row[] = [];
-// `--name value` options go to the parts that read them (class: --learners, --browsers, --minutes, --faults, --scheduled, --capacity).
+// `--name value` options go to the parts that read them (class: --learners, --browsers, --minutes, --faults, --scheduled, --capacity, --replicas).
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -251,6 +251,7 @@ await measure("class", async () => {
       dataDir: disk?.dir,
       scheduled: option("scheduled") !== undefined,
       capacity: option("capacity") ? Number(option("capacity")) : undefined,
+      replicas: option("replicas") ? Number(option("replicas")) : undefined,
     });
     return classRows(report, faults?.results);
   } finally {
