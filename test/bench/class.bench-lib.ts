@@ -212,6 +212,8 @@ export class ClassRun {
   ) {}
 
   error(kind: string, detail = ""): void {
+    // The class is over and the server going: a Check still in flight is no learner's error.
+    if (this.stopping) return;
     if (this.fault) {
       let e = this.faultErrors.get(this.fault);
       if (!e) this.faultErrors.set(this.fault, (e = new Errors()));
