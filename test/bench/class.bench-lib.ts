@@ -44,6 +44,7 @@ const CHECK_EVERY_MS = 30_000;
 /** A person types about 5–8 keys a second. */
 const KEY_MS = { min: 110, max: 220 };
 const READY_TIMEOUT_MS = 15 * 60_000;
+const ACTION_TIMEOUT_MS = 120_000;
 
 export interface ClassOptions {
   learners: number;
@@ -227,7 +228,15 @@ export class ClassRun {
   async call(file: string, name: string, args: unknown[], cookie?: string) {
     const action = this.actions.find((a) => a.filename === file && a.exportedName === name);
     if (!action) throw new Error(`${file}#${name} is not in the build`);
-    const send = () => callAction(this.baseURL, { id: action.id, path: pagePathOf(action, LESSONS[0]!) }, args, { cookie });
+    // A browser's request does not wait forever either: a server that accepts and never answers
+    // (one still starting) must become an error, not a learner stuck for the rest of the run.
+    const send = () =>
+      Promise.race([
+        callAction(this.baseURL, { id: action.id, path: pagePathOf(action, LESSONS[0]!) }, args, { cookie }),
+        sleep(ACTION_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+          throw new Error(`${name}: no answer within ${ACTION_TIMEOUT_MS / 1000} s`);
+        }),
+      ]);
     try {
       return await send();
     } catch (error) {
