@@ -1,8 +1,9 @@
-// `npm run bench -- class [--learners N] [--browsers B] [--minutes M] [--faults] [--scheduled] [--capacity C] [--replicas R]`: a whole class on
-// one host (with --replicas, on R servers sharing one PostgreSQL behind a balancer). N simulated learners against the production server (test/support/server.ts) on
-// loopback, each through the routes a browser uses: an anonymous session (a third signed up and
-// enrolled in a cohort whose instructor has the dashboard stream open), Start lab and its status
-// polled, the terminal WebSocket typing the lessons' own commands key by key at a human pace, the
+// `npm run bench -- class [--learners N] [--browsers B] [--minutes M] [--faults] [--scheduled]
+// [--capacity C] [--replicas R]`: a whole class on one host (with --replicas, on R servers
+// sharing one PostgreSQL behind a balancer). N simulated learners against the production
+// server (test/support/server.ts) on loopback, each through the routes a browser uses: an
+// anonymous session (a third signed up and enrolled in a cohort whose instructor has the
+// dashboard stream open), Start lab and its status polled, the terminal WebSocket typing the lessons' own commands key by key at a human pace, the
 // live-check stream of the current lesson open, Check every 30 s, the next exercise and lesson
 // once one passes. B of them (default 2) are real Chromium pages driven by playwright-core.
 // Measured: lab start → ready and → prompt, Check round trips, keystroke echo, pass → the
