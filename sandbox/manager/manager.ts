@@ -77,6 +77,9 @@ export interface ManagerOptions {
   leadership?: Leadership;
 }
 
+/** The event of a lab that became a learner's and is ready: a symbol, so the re-emit of every learner's view (string names) leaves it out. */
+const READY_FOR = Symbol("ready-for");
+
 export class LabManager {
   /** This process's listeners, fed from the lab event bus (which may carry other servers' changes). */
   private readonly events = new EventEmitter();
@@ -88,7 +91,6 @@ export class LabManager {
   private timers: NodeJS.Timeout[] = [];
   /** One per died lab whose place is held: when the hold ends, the queue is offered the place. */
   private readonly holdTimers = new Set<NodeJS.Timeout>();
-  private readonly readyListeners = new Set<(userId: string, sandboxId: string) => void>();
   private unsubscribeExit?: () => void;
   private closed = false;
   private readonly resetting = new Set<string>();
@@ -137,9 +139,7 @@ export class LabManager {
       metrics,
       engine: this.engine,
       emit: (userId) => this.emit(userId),
-      readyFor: (userId, sandboxId) => {
-        for (const listener of this.readyListeners) listener(userId, sandboxId);
-      },
+      readyFor: (userId, sandboxId) => this.events.emit(READY_FOR, userId, sandboxId),
       end,
       updateGauges: () => this.updateGauges(),
       withLock: (key, fn) => this.withUserLock(key, fn),
@@ -420,8 +420,8 @@ export class LabManager {
 
   /** Called when a lab becomes a learner's and is ready, on the server that made it so. */
   onReadyFor(listener: (userId: string, sandboxId: string) => void): () => void {
-    this.readyListeners.add(listener);
-    return () => this.readyListeners.delete(listener);
+    this.events.on(READY_FOR, listener);
+    return () => this.events.off(READY_FOR, listener);
   }
 
   onEnded(listener: (sandboxId: string, reason: EndReason) => void): () => void {
