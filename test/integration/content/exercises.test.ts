@@ -44,27 +44,47 @@ it("finds exercises to prove (the grader's fixture lesson at least)", () => {
 });
 
 /**
- * The lessons of one profile, proved on one lab of it, started only when there is such a lesson.
- * The two profiles' labs run side by side (the suites are concurrent siblings), each lesson
- * and exercise in order on its own lab: a proof waits mostly on its cluster, not on the host's
- * cores, and the file is the suite's longest.
+ * The lessons of one profile, proved on `labs` labs of it (started only when there is such a
+ * lesson), each lab holding a share of the lessons in course order. All the labs run side by
+ * side (the suites are concurrent siblings), each lesson and exercise in order on its own lab:
+ * a proof waits mostly on its cluster (a node lab's apps starting, a sim lab's controllers),
+ * not on the host's cores, and the file is the suite's longest.
  */
-function proveOn(profile: LabProfile, lessons: LessonExercises[]): void {
-  if (lessons.length === 0) return;
-  describe.concurrent(`lessons on a ${profile} lab`, () => {
-    let lab: ThrowawayLab;
-    beforeAll(async () => {
-      lab = await startThrowawayLab({ purpose: `it-content-${profile}`, profile });
+function proveOn(profile: LabProfile, lessons: LessonExercises[], labs: number): void {
+  for (const [i, share] of shares(lessons, labs).entries()) {
+    if (share.length === 0) continue;
+    describe.concurrent(`lessons on ${profile} lab ${i + 1} of ${labs}`, () => {
+      let lab: ThrowawayLab;
+      beforeAll(async () => {
+        lab = await startThrowawayLab({ purpose: `it-content-${profile}-${i + 1}`, profile });
+      });
+      afterAll(async () => {
+        await lab?.stop();
+      });
+      for (const lesson of share) proveLesson(lesson, () => lab);
     });
-    afterAll(async () => {
-      await lab?.stop();
-    });
-    for (const lesson of lessons) proveLesson(lesson, () => lab);
-  });
+  }
 }
 
-proveOn("sim", [...fixture, ...content].filter((l) => l.profile === "sim"));
-proveOn("node", [...fixture, ...content].filter((l) => l.profile === "node"));
+/**
+ * Lessons dealt to `count` labs so that each lab has about as many proofs to make (a proof is
+ * a reset, a solution or answer, and the wait for it to settle), each share in course order.
+ */
+function shares(lessons: LessonExercises[], count: number): LessonExercises[][] {
+  const proofs = (l: LessonExercises) => l.exercises.reduce((n, e) => n + 1 + (e.wrong?.length ?? 0) + (e.alternative?.length ?? 0), 1);
+  const out = Array.from({ length: count }, () => ({ lessons: [] as LessonExercises[], proofs: 0 }));
+  for (const lesson of [...lessons].sort((a, b) => proofs(b) - proofs(a))) {
+    const lightest = out.reduce((a, b) => (b.proofs < a.proofs ? b : a));
+    lightest.lessons.push(lesson);
+    lightest.proofs += proofs(lesson);
+  }
+  return out.map((s) => lessons.filter((l) => s.lessons.includes(l)));
+}
+
+const SIM_LABS = 1;
+const NODE_LABS = 2;
+proveOn("sim", [...fixture, ...content].filter((l) => l.profile === "sim"), SIM_LABS);
+proveOn("node", [...fixture, ...content].filter((l) => l.profile === "node"), NODE_LABS);
 
 function proveLesson(lesson: LessonExercises, labOf: () => ThrowawayLab): void {
   // In order: each proof resets the one lab of its profile.
