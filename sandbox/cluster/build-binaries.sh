@@ -13,7 +13,7 @@ source "$here/versions.env"
 
 # Bump when a change below alters the binaries (flags, ldflags, the list); a change to
 # comments or messages then costs no rebuild.
-recipe=1
+recipe=2
 cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
 key="$( { grep -v '^#' "$here/versions.env"; echo "recipe=$recipe"; } | sha256sum | cut -c1-16)"
 out="$cache/bin/$key"
@@ -49,7 +49,7 @@ fi
 work="$cache/src/$key"
 mkdir -p "$work" "$out.partial"
 started=$SECONDS
-step=0; steps=10
+step=0; steps=9
 build() { # build <module dir> <binary name> <package> [ldflags]
   local dir="$1" name="$2" pkg="$3" ldflags="${4:-}"
   step=$((step + 1))
@@ -98,13 +98,13 @@ build "$etcd" etcd go.etcd.io/etcd/server/v3 "-X go.etcd.io/etcd/api/v3/version.
 build "$etcd" etcdctl go.etcd.io/etcd/etcdctl/v3
 build "$etcd" etcdutl go.etcd.io/etcd/etcdutl/v3
 
-# --- kwok: stands in for kubelets in profile sim.
+# --- kwok: stands in for kubelets in profile sim. (Not kwokctl: it makes whole kwok clusters
+# from outside, which a lab never does, and costs a link and its own packages.)
 kwok="$work/kwok"
 new_module "$kwok" kubelab.local/build/kwok
 (cd "$kwok" && go get "sigs.k8s.io/kwok@${KWOK_VERSION}" >&2)
 kwokver="-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION}"
 build "$kwok" kwok sigs.k8s.io/kwok/cmd/kwok "$kwokver"
-build "$kwok" kwokctl sigs.k8s.io/kwok/cmd/kwokctl "$kwokver"
 
 # --- helm
 helm="$work/helm"

@@ -228,8 +228,6 @@ rm -rf "$ctx"; mkdir -p "$ctx/bin"
 log "[3/4] build context"
 for b in "$bindir"/*; do
   [[ -f "$b" && -x "$b" ]] || continue
-  # kwokctl creates whole kwok clusters from the outside; inside a lab it is only confusing.
-  [[ "$(basename "$b")" == kwokctl ]] && continue
   # Hard links when the cache and the context share a file system: no 500 MB copy.
   ln "$b" "$ctx/bin/" 2>/dev/null || cp "$b" "$ctx/bin/"
 done
