@@ -18,8 +18,8 @@
 // lesson's objects are its own. No check of a lesson may select an object that an earlier
 // lesson made (in its Run blocks, setups or solutions), whether or not the learner cleaned it
 // up, since a learner who skipped a clean-up block must not find a later exercise passing or
-// failing because of it. That rule is judged once both walks are over, against what every
-// earlier lesson made in either lab.
+// failing because of it. That rule is judged once every walk is over, against what every
+// earlier lesson made in any lab.
 //
 // Run blocks must succeed, except those marked `expect-fail` (at least one command must fail)
 // and `interactive` (typed, then left with q and Ctrl+C once their output settles); `norun`
@@ -63,7 +63,7 @@ const selectedKinds = [...new Set(allChecks.flatMap((c) => selectorsOf(c.check).
 /** kind/namespace/name: an object's identity across deletes and re-creates. */
 const identity = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
 
-/** Every object a lesson made: the earliest lesson (in course order) seen making it, in either lab. */
+/** Every object a lesson made: the earliest lesson (in course order) seen making it, in any lab. */
 const madeBy = new Map<string, { lesson: Lesson; object: KubeObject }>();
 /** Lessons that were walked (a -t filter walks fewer): the naming rule judges only these. */
 const walked = new Set<string>();
@@ -181,7 +181,7 @@ for (const profile of ["sim", "node"] as const) {
   for (const [i, runs] of walksOf(profile, WALKS[profile]).entries()) walkRuns(profile, runs, `${profile} walk ${i + 1}`);
 }
 
-it("no check selects an object an earlier lesson made (in either lab)", () => {
+it("no check selects an object an earlier lesson made (in any lab)", () => {
   const problems: string[] = [];
   for (const lesson of lessons.filter((l) => walked.has(l.id))) {
     const earlier = [...madeBy.values()].filter((m) => m.lesson.index < lesson.index);
