@@ -55,6 +55,7 @@ export async function startThrowawayLab(options: { image?: string; purpose?: str
     throw error;
   }
   return {
+    key: id,
     provider,
     state,
     target: gradeTarget(provider, state),

@@ -9,18 +9,13 @@ import { Grading } from "./grading";
 import type { ResultsDocument } from "./results";
 import { SetupError } from "./setup";
 
-/** The prover grades as a Check does; each lab it proves on has a key of its own. */
+/** The prover grades as a Check does, each lab under its own key. */
 const grading = new Grading();
-const labKeys = new WeakMap<ProveLab, string>();
-let labsSeen = 0;
-function keyOf(lab: ProveLab): string {
-  let key = labKeys.get(lab);
-  if (!key) labKeys.set(lab, (key = `prove-${++labsSeen}`));
-  return key;
-}
 
 /** A lab to prove in: its exec, and a way back to a fresh cluster. */
 export interface ProveLab {
+  /** Names the lab to the grading's setups, as the app names a learner's lab by its sandbox id. */
+  key: string;
   target: GradeTarget;
   reset(): Promise<void>;
 }
@@ -94,7 +89,7 @@ export async function proveExercise(lab: ProveLab, lessonId: string, exercise: E
 
   options.onStep?.("setup", exercise.id);
   try {
-    await grading.prepare(keyOf(lab), input, lab.target);
+    await grading.prepare(lab.key, input, lab.target);
   } catch (error) {
     return done("setup", error instanceof SetupError ? error.text.en : (error as Error).message);
   }
@@ -147,7 +142,7 @@ const plain = (text: string) => text.replace(/`/g, "");
 async function startFrom(lab: ProveLab, input: { lessonId: string; exercise: Exercise }, run: string, options: ProveOptions): Promise<string | undefined> {
   try {
     await lab.reset();
-    await grading.prepare(keyOf(lab), input, lab.target);
+    await grading.prepare(lab.key, input, lab.target);
   } catch (error) {
     return `the lab could not be prepared: ${error instanceof SetupError ? error.text.en : (error as Error).message}`;
   }
@@ -204,7 +199,7 @@ export async function proveLessonOpening(lab: ProveLab, lessonId: string, exerci
   await lab.reset();
   for (const exercise of exercises) {
     try {
-      await grading.prepare(keyOf(lab), { lessonId, exercise }, lab.target);
+      await grading.prepare(lab.key, { lessonId, exercise }, lab.target);
     } catch (error) {
       return [`${lessonId} / ${exercise.id}: its setup fails after the lesson's earlier setups: ${error instanceof SetupError ? error.text.en : (error as Error).message}`];
     }

@@ -37,6 +37,7 @@ import { type KubeObject, selectObjects, selectorsOf } from "@/sandbox/grader/ev
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
 import type { LabProfile } from "@/sandbox/providers/types";
 import { runSetup, SetupError } from "@/sandbox/grader/setup";
+import { dealEvenly } from "../../support/deal";
 import { LabShell } from "../../support/lab-shell";
 
 const contentDir = path.resolve("content");
@@ -69,7 +70,7 @@ const madeBy = new Map<string, { lesson: Lesson; object: KubeObject }>();
 const walked = new Set<string>();
 const walkStarted = performance.now();
 
-/** One profile's walk: its current lab, the learner's shell in it, and what a fresh lab of it holds. */
+/** One walk: its current lab, the learner's shell in it, and what the fresh labs it had held. */
 class Walk {
   lab: ThrowawayLab | undefined;
   shell: LabShell | undefined;
@@ -134,18 +135,10 @@ function runsOfLessons(): Lesson[][] {
   return runs;
 }
 
-/**
- * The runs of one profile dealt to `count` walks (the longest runs first, each to the walk with
- * the fewest lessons so far), each walk taking its runs in course order.
- */
+/** The runs of one profile dealt to `count` walks by their number of lessons, each walk taking its runs in course order. */
 function walksOf(profile: LabProfile, count: number): Lesson[][][] {
-  const walks = Array.from({ length: count }, () => [] as Lesson[][]);
-  const size = (w: Lesson[][]) => w.reduce((n, run) => n + run.length, 0);
   const runs = runsOfLessons().filter((run) => run[0]!.profile === profile);
-  for (const run of [...runs].sort((a, b) => b.length - a.length)) {
-    walks.reduce((a, b) => (size(b) < size(a) ? b : a)).push(run);
-  }
-  return walks.filter((w) => w.length > 0).map((w) => w.sort((a, b) => a[0]!.index - b[0]!.index));
+  return dealEvenly(runs, count, (run) => run.length).filter((walk) => walk.length > 0);
 }
 
 /**
@@ -165,7 +158,7 @@ function walkRuns(profile: LabProfile, runs: Lesson[][], name: string): void {
       for (const lesson of runs.flat()) {
         it(`${lesson.id}: every Run block runs and every exercise passes after its solution`, { timeout: 900_000 }, async () => {
           // A lesson that does not follow the last one taken here starts a run: a fresh lab.
-          if (!walk.lab || !last || lessons[lesson.index - 1] !== last) await walk.switchLab();
+          if (!walk.lab || lessons[lesson.index - 1] !== last) await walk.switchLab();
           last = lesson;
           walked.add(lesson.id);
           expect(await takeLesson(walk, lesson)).toEqual([]);

@@ -14,6 +14,7 @@ import { lessonProfileIn, listLessonIds } from "@/app/_lib/lessons/source";
 import { NODE_SETTLE_MS, proveExercise, proveLessonOpening } from "@/sandbox/grader/prove";
 import { startThrowawayLab, type ThrowawayLab } from "@/sandbox/grader/prove-lab";
 import type { LabProfile } from "@/sandbox/providers/types";
+import { dealEvenly } from "../../support/deal";
 
 interface LessonExercises {
   contentDir: string;
@@ -51,7 +52,9 @@ it("finds exercises to prove (the grader's fixture lesson at least)", () => {
  * not on the host's cores, and the file is the suite's longest.
  */
 function proveOn(profile: LabProfile, lessons: LessonExercises[], labs: number): void {
-  for (const [i, share] of shares(lessons, labs).entries()) {
+  // About as many proofs on each lab (a proof is a reset, a solution or answer, and its settling).
+  const proofs = (l: LessonExercises) => l.exercises.reduce((n, e) => n + 1 + (e.wrong?.length ?? 0) + (e.alternative?.length ?? 0), 1);
+  for (const [i, share] of dealEvenly(lessons, labs, proofs).entries()) {
     if (share.length === 0) continue;
     describe.concurrent(`lessons on ${profile} lab ${i + 1} of ${labs}`, () => {
       let lab: ThrowawayLab;
@@ -64,21 +67,6 @@ function proveOn(profile: LabProfile, lessons: LessonExercises[], labs: number):
       for (const lesson of share) proveLesson(lesson, () => lab);
     });
   }
-}
-
-/**
- * Lessons dealt to `count` labs so that each lab has about as many proofs to make (a proof is
- * a reset, a solution or answer, and the wait for it to settle), each share in course order.
- */
-function shares(lessons: LessonExercises[], count: number): LessonExercises[][] {
-  const proofs = (l: LessonExercises) => l.exercises.reduce((n, e) => n + 1 + (e.wrong?.length ?? 0) + (e.alternative?.length ?? 0), 1);
-  const out = Array.from({ length: count }, () => ({ lessons: [] as LessonExercises[], proofs: 0 }));
-  for (const lesson of [...lessons].sort((a, b) => proofs(b) - proofs(a))) {
-    const lightest = out.reduce((a, b) => (b.proofs < a.proofs ? b : a));
-    lightest.lessons.push(lesson);
-    lightest.proofs += proofs(lesson);
-  }
-  return out.map((s) => lessons.filter((l) => s.lessons.includes(l)));
 }
 
 const SIM_LABS = 1;
