@@ -117,6 +117,18 @@ class TestTerminal {
     }
     throw new Error(`terminal never showed ${pattern}; it shows:\n${this.text.slice(-2000)}`);
   }
+  /** Waits until nothing new has reached the screen for `quietMs` (the shell is idle). */
+  async waitForQuiet(quietMs: number, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let seen = this.received;
+    let since = Date.now();
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (this.received !== seen) [seen, since] = [this.received, Date.now()];
+      else if (Date.now() - since >= quietMs) return;
+    }
+    throw new Error(`terminal never went quiet for ${quietMs} ms; it shows:\n${this.text.slice(-2000)}`);
+  }
   /** Screen lines without escape sequences, for exact comparisons. */
   lines(): string[] {
     // eslint-disable-next-line no-control-regex
@@ -199,6 +211,10 @@ describe("terminal bridge", () => {
       t.type("\x03");
     }
     await t.waitFor(/learner@minikube/);
+    // The first prompt comes while bash still works through the held Ctrl-Cs, each a SIGINT
+    // that flushes whatever readline holds at that moment (CI once saw "cho: command not
+    // found" here): as a person does, wait for the screen to settle before typing.
+    await t.waitForQuiet(1000);
     await echoWorks(t);
     expect(t.closeCode).toBeUndefined();
     t.ws.close();
