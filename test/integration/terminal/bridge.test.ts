@@ -109,25 +109,28 @@ class TestTerminal {
   type(text: string) {
     this.ws.send(encodeInput(text));
   }
-  async waitFor(pattern: RegExp | string, timeoutMs = 20_000): Promise<void> {
+  /** Looks at the screen every 50 ms until `done` says so; past the time, fails with `failure`. */
+  private async poll(done: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (typeof pattern === "string" ? this.text.includes(pattern) : pattern.test(this.text)) return;
+      if (done()) return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`terminal never showed ${pattern}; it shows:\n${this.text.slice(-2000)}`);
+    throw new Error(failure());
+  }
+  async waitFor(pattern: RegExp | string, timeoutMs = 20_000): Promise<void> {
+    const shown = () => (typeof pattern === "string" ? this.text.includes(pattern) : pattern.test(this.text));
+    await this.poll(shown, timeoutMs, () => `terminal never showed ${pattern}; it shows:\n${this.text.slice(-2000)}`);
   }
   /** Waits until nothing new has reached the screen for `quietMs` (the shell is idle). */
   async waitForQuiet(quietMs: number, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
     let seen = this.received;
     let since = Date.now();
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
+    const quiet = () => {
       if (this.received !== seen) [seen, since] = [this.received, Date.now()];
-      else if (Date.now() - since >= quietMs) return;
-    }
-    throw new Error(`terminal never went quiet for ${quietMs} ms; it shows:\n${this.text.slice(-2000)}`);
+      return Date.now() - since >= quietMs;
+    };
+    await this.poll(quiet, timeoutMs, () => `terminal never went quiet for ${quietMs} ms; it shows:\n${this.text.slice(-2000)}`);
   }
   /** Screen lines without escape sequences, for exact comparisons. */
   lines(): string[] {
@@ -136,12 +139,7 @@ class TestTerminal {
   }
   /** Waits for a line that is exactly `line`: command output, not the echo of the command typed. */
   async waitForLine(line: string, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.lines().includes(line)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`terminal never showed the line ${JSON.stringify(line)}; it shows:\n${this.lines().slice(-30).join("\n")}`);
+    await this.poll(() => this.lines().includes(line), timeoutMs, () => `terminal never showed the line ${JSON.stringify(line)}; it shows:\n${this.lines().slice(-30).join("\n")}`);
   }
   async waitForStatus(): Promise<string[]> {
     const deadline = Date.now() + 10_000;
