@@ -56,6 +56,8 @@ resolve_binaries() {
     bindir="$(bash "$root/sandbox/cluster/build-binaries.sh" | tail -n 1)"
   fi
   [[ -d "$bindir" && -x "$bindir/kube-apiserver" ]] || die "no cluster binaries in '$bindir'"
+  supdir="$(bash "$root/sandbox/cluster/build-supervisor.sh" | tail -n 1)"
+  [[ -x "$supdir/kubelab-supervisor" ]] || die "no kubelab-supervisor in '$supdir'"
 }
 labdir="$root/sandbox/cluster/lab"
 
@@ -70,6 +72,7 @@ compute_image_hash() {
   {
     echo "rootfs=$rootfs_key"
     echo "binaries=$(basename "$bindir")"
+    echo "supervisor=$(basename "$supdir")"
     tree_digest "$labdir" lab
     for f in Dockerfile build.sh base-packages.txt; do
       printf 'image/%s %s\n' "$f" "$(sha256sum <"$here/$f" | cut -c1-64)"
@@ -231,6 +234,7 @@ for b in "$bindir"/*; do
   # Hard links when the cache and the context share a file system: no 500 MB copy.
   ln "$b" "$ctx/bin/" 2>/dev/null || cp "$b" "$ctx/bin/"
 done
+mkdir "$ctx/supervisor"; cp "$supdir/kubelab-supervisor" "$ctx/supervisor/"
 cp -a "$labdir" "$ctx/lab"
 find "$ctx/lab" -name '*.log' -delete
 if [[ -d "$here/files" ]]; then cp -a "$here/files" "$ctx/files"; else mkdir "$ctx/files"; fi

@@ -42,6 +42,7 @@ export class LocalProvider implements Provider {
   private readonly children = new Map<string, ChildProcess>();
   private readonly exitListeners = new Set<(sandboxId: string) => void>();
   private binDir?: string;
+  private supervisor?: string;
 
   constructor(private readonly options: LocalProviderOptions) {
     this.root = options.root ?? process.cwd();
@@ -56,6 +57,8 @@ export class LocalProvider implements Provider {
     if (!this.binDir) {
       const { stdout } = await run("bash", [path.join(this.root, "sandbox/cluster/build-binaries.sh")], { maxBuffer: 16 * 1024 * 1024 });
       this.binDir = stdout.trim().split("\n").at(-1)!;
+      const sup = await run("bash", [path.join(this.root, "sandbox/cluster/build-supervisor.sh")], { maxBuffer: 16 * 1024 * 1024 });
+      this.supervisor = path.join(sup.stdout.trim().split("\n").at(-1)!, "kubelab-supervisor");
     }
     return this.binDir;
   }
@@ -70,6 +73,7 @@ export class LocalProvider implements Provider {
       ...allowedEnv(process.env),
       PATH: `${bin}:${process.env.PATH ?? ""}`,
       KUBELAB_BIN_DIR: bin,
+      KUBELAB_SUPERVISOR: this.supervisor,
       KUBELAB_STATE_DIR: path.join(dir, "state"),
       KUBELAB_RUN_DIR: path.join(dir, "run"),
       KUBELAB_LOG_DIR: path.join(dir, "log"),

@@ -1,0 +1,3 @@
+module kubelab.local/supervisor
+
+go 1.26
