@@ -102,16 +102,15 @@ func status(runDir string, asJSON bool) int {
 		}
 		return 3
 	}
-	var st map[string]json.RawMessage
-	if err := json.Unmarshal(b, &st); err != nil {
+	var head struct {
+		SupervisorPid int `json:"supervisorPid"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
 		logf("error: %s/state.json: %v", runDir, err)
 		return 1
 	}
-	var pid int
-	_ = json.Unmarshal(st["supervisorPid"], &pid)
-	if !alive(pid) {
-		st["phase"], st["ready"] = json.RawMessage(`"absent"`), json.RawMessage(`false`)
-		b = rewrite(b, st)
+	if !alive(head.SupervisorPid) {
+		b = setField(setField(b, "phase", `"absent"`), "ready", "false")
 	}
 	var view struct {
 		Phase        string `json:"phase"`
@@ -135,23 +134,21 @@ func status(runDir string, asJSON bool) int {
 	return 1
 }
 
-// rewrite keeps the file's key order (components in start order) while changing fields.
-func rewrite(orig []byte, st map[string]json.RawMessage) []byte {
-	var out struct {
-		Phase json.RawMessage `json:"phase"`
-		Ready json.RawMessage `json:"ready"`
+// setField replaces the value of a top-level scalar field in place, keeping the file's
+// key order (components in start order); writeState puts phase and ready first.
+func setField(b []byte, key, val string) []byte {
+	s := string(b)
+	k := `"` + key + `":`
+	i := strings.Index(s, k)
+	if i < 0 {
+		return b
 	}
-	out.Phase, out.Ready = st["phase"], st["ready"]
-	s := string(orig)
-	for _, f := range []struct{ key, val string }{{"phase", string(out.Phase)}, {"ready", string(out.Ready)}} {
-		k := `"` + f.key + `":`
-		if i := strings.Index(s, k); i >= 0 {
-			j := i + len(k)
-			end := strings.IndexAny(s[j:], ",}")
-			s = s[:j] + f.val + s[j+end:]
-		}
+	j := i + len(k)
+	end := strings.IndexAny(s[j:], ",}")
+	if end < 0 {
+		return b
 	}
-	return []byte(s)
+	return []byte(s[:j] + val + s[j+end:])
 }
 
 func printComponents(b []byte) {

@@ -559,20 +559,33 @@ func restorePristine(p *Plan) error {
 
 // readRequests turns the control FIFO into lines. The FIFO is held open read-write, so a
 // writer that closes never ends the stream, and a request split across two writes (or
-// read in two parts) is one line all the same.
+// read in two parts) is one line all the same. A line longer than a request can be is
+// dropped whole, with a note in the log, and reading goes on.
 func readRequests(fifo string, out chan<- string) {
 	f, err := os.OpenFile(fifo, os.O_RDWR, 0)
 	if err != nil {
 		logf("error: cannot open %s: %v", fifo, err)
 		return
 	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 4096), 4096)
-	for sc.Scan() {
-		out <- sc.Text()
+	r := bufio.NewReaderSize(f, maxRequest)
+	for {
+		line, err := r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			for err == bufio.ErrBufferFull {
+				_, err = r.ReadSlice('\n')
+			}
+			logf("dropped a control request longer than %d bytes", maxRequest)
+			continue
+		}
+		if err != nil {
+			logf("error: reading %s: %v", fifo, err)
+			return
+		}
+		out <- strings.TrimRight(string(line), "\n")
 	}
-	logf("error: reading %s: %v", fifo, sc.Err())
 }
+
+const maxRequest = 4096
 
 func (s *supervisor) run() int {
 	control := filepath.Join(s.plan.RunDir, "control")
