@@ -59,6 +59,9 @@ type Component struct {
 	Log  string   `json:"log"`
 	// Image: what the mirror pod says the container runs.
 	Image string `json:"image,omitempty"`
+	// StopFirst: run to completion (within the stop's grace) before a graceful stop
+	// signals the component; containerd's stops every pod, as a node powering off would.
+	StopFirst []string `json:"stopFirst,omitempty"`
 }
 
 func loadPlan(path string) (*Plan, error) {

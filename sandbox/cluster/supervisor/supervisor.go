@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -56,12 +57,14 @@ type supervisor struct {
 	t0      time.Time
 	startAt time.Time // when the pods' startTime says the node came up
 	pending []pending
+	// A reset waiting for the apiserver of a cluster it had to start: requested at resetAt,
+	// replaced by the pristine copy if the apiserver has not answered by resetBy.
+	resetAt, resetBy time.Time
 
 	api, etcd *tlsClient
 	nodeUID   string
 	leaseNext time.Time
 	nextSync  time.Time
-	lastRound time.Time
 	logNext   time.Time
 
 	exits chan exitEvent
@@ -202,6 +205,9 @@ func (s *supervisor) stop(names []string, sig syscall.Signal, grace time.Duratio
 		for _, n := range group {
 			if cs := s.comps[n]; cs != nil && want(n) {
 				ps = append(ps, cs)
+				if cs.p != nil && sig == syscall.SIGTERM && len(cs.c.StopFirst) > 0 {
+					s.runStopFirst(cs, grace)
+				}
 				if cs.p != nil {
 					_ = cs.p.cmd.Process.Signal(sig)
 				}
@@ -222,6 +228,25 @@ func (s *supervisor) stop(names []string, sig syscall.Signal, grace time.Duratio
 			cs.p, cs.status, cs.dirty = nil, "stopped", true
 		}
 	}
+}
+
+// runStopFirst runs a component's StopFirst command, its output in the component's log.
+func (s *supervisor) runStopFirst(cs *compState, grace time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cs.c.StopFirst[0], cs.c.StopFirst[1:]...)
+	cmd.Dir = cs.c.Dir
+	cmd.Env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+	if f, err := os.OpenFile(cs.c.Log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); err == nil {
+		defer f.Close()
+		cmd.Stdout, cmd.Stderr = f, f
+	}
+	t0 := time.Now()
+	if err := cmd.Run(); err != nil {
+		logf("before stopping %s: %s: %v", cs.c.Name, strings.Join(cs.c.StopFirst, " "), err)
+		return
+	}
+	dbg("before stopping %s: %s took %d ms", cs.c.Name, strings.Join(cs.c.StopFirst, " "), time.Since(t0).Milliseconds())
 }
 
 // stopGroups: the plan's order, and any component it forgot last but one (before etcd).
@@ -453,6 +478,7 @@ func (s *supervisor) handle(line string) {
 			return
 		}
 		logf("stopping the cluster (request)")
+		s.resetAt = time.Time{}
 		s.phase = "stopping"
 		s.setReady(false)
 		s.writeState()
@@ -486,6 +512,7 @@ func (s *supervisor) handle(line string) {
 				others = append(others, n)
 			}
 		}
+		s.resetAt = time.Time{}
 		s.flushPending("error", "frozen before it was ready")
 		s.stop(others, syscall.SIGTERM, 20*time.Second)
 		s.phase = "frozen"
@@ -499,9 +526,13 @@ func (s *supervisor) handle(line string) {
 	}
 }
 
+// reset brings the cluster back to its pristine state. With etcd and the apiserver up it is
+// the soft reset (reset.go): nothing restarts. A stopped cluster is started first, on its data
+// as it is, and reset softly once the apiserver answers. Only if that fails (etcd refusing
+// writes past its quota, say) is the data replaced by the pristine copy and everything
+// restarted: a node lab's real kubelet, containerd and kube-proxy then start from scratch.
 func (s *supervisor) reset(fifo string, t0 time.Time) {
 	logf("resetting the cluster to its pristine state (request)")
-	allUp := s.allRunning()
 	s.phase = "resetting"
 	s.setReady(false)
 	s.writeState()
@@ -511,34 +542,52 @@ func (s *supervisor) reset(fifo string, t0 time.Time) {
 	}
 	s.nodeUID = ""
 	s.startAt = time.Now()
-	dbg("reset: begin (all components up: %v)", allUp)
-	if err := func() error {
-		if !allUp {
-			return fmt.Errorf("not every component is running")
-		}
-		if !s.apiReady(time.Second) {
-			return fmt.Errorf("the apiserver is not ready")
-		}
-		return s.softReset()
-	}(); err == nil {
-		dbg("reset: keyspace restored")
-		s.phase, s.t0 = "starting", t0
-		s.writeState()
-	} else {
-		// Stopped or broken: replace the data and start everything afresh. The data is
-		// thrown away, so nothing needs a graceful stop.
-		logf("reset: restarting the control plane on a copy of the pristine data (%v)", err)
-		s.stop(nil, syscall.SIGKILL, 0)
-		if err := restorePristine(s.plan); err != nil {
-			logf("error: %v", err)
-		}
-		for _, n := range s.order {
-			s.comps[n].started = time.Time{}
-		}
-		s.beginStart(false)
-		s.t0 = t0
-	}
 	s.pending = append(s.pending, pending{fifo, "reset", t0})
+	if s.running("etcd") && s.running("kube-apiserver") && s.apiReady(time.Second) {
+		s.finishReset(t0)
+		return
+	}
+	logf("reset: the control plane is not up; starting it on its data first")
+	s.beginStart(false)
+	s.t0, s.resetAt, s.resetBy = t0, t0, time.Now().Add(60*time.Second)
+}
+
+// whileResetting: a reset that waits for the apiserver (see reset).
+func (s *supervisor) whileResetting(now time.Time) {
+	if s.apiReady(time.Second) {
+		t0 := s.resetAt
+		s.resetAt = time.Time{}
+		s.finishReset(t0)
+	} else if now.After(s.resetBy) {
+		t0 := s.resetAt
+		s.resetAt = time.Time{}
+		s.hardReset(t0, fmt.Errorf("the apiserver did not answer within 60 s"))
+	}
+}
+
+func (s *supervisor) finishReset(t0 time.Time) {
+	dbg("reset: soft reset")
+	if err := s.softReset(); err != nil {
+		s.hardReset(t0, err)
+		return
+	}
+	dbg("reset: keyspace restored")
+	s.phase, s.t0 = "starting", t0
+	s.writeState()
+}
+
+func (s *supervisor) hardReset(t0 time.Time, why error) {
+	logf("reset: restarting the control plane on a copy of the pristine data (%v)", why)
+	// The data is thrown away, so nothing needs a graceful stop.
+	s.stop(nil, syscall.SIGKILL, 0)
+	if err := restorePristine(s.plan); err != nil {
+		logf("error: %v", err)
+	}
+	for _, n := range s.order {
+		s.comps[n].started = time.Time{}
+	}
+	s.beginStart(false)
+	s.t0 = t0
 }
 
 func restorePristine(p *Plan) error {
@@ -605,7 +654,9 @@ func (s *supervisor) run() int {
 	logf("starting the cluster (node %s, apiserver %s, profile %s)", s.plan.Node, s.plan.APIServer, s.plan.Profile)
 	s.beginStart(false)
 
-	tick := time.NewTicker(100 * time.Millisecond)
+	// 10 looks a second while starting (readiness is what every caller waits for), one a
+	// second after: an idle lab's supervisor should cost nothing.
+	tick := time.NewTimer(100 * time.Millisecond)
 	defer tick.Stop()
 loop:
 	for {
@@ -614,6 +665,9 @@ loop:
 			break loop
 		case line := <-requests:
 			s.handle(line)
+			if s.phase == "starting" {
+				tick.Reset(100 * time.Millisecond) // a start or reset: look for readiness at once
+			}
 			continue
 		case ev := <-s.exits:
 			cs := s.comps[ev.name]
@@ -626,20 +680,11 @@ loop:
 			continue
 		case <-tick.C:
 		}
-		if s.phase == "stopped" || s.phase == "stopping" {
-			continue
-		}
-		now := time.Now()
-		s.restartDue(now)
-		s.rotateLogs(now)
-		if s.phase == "frozen" {
-			continue
-		}
+		s.tick(time.Now())
 		if s.phase == "starting" {
-			s.whileStarting(now)
-		} else if now.Sub(s.lastRound) >= time.Second {
-			s.lastRound = now
-			s.keepAlive(now)
+			tick.Reset(100 * time.Millisecond)
+		} else {
+			tick.Reset(time.Second)
 		}
 	}
 
@@ -654,6 +699,22 @@ loop:
 	_ = os.Remove(control)
 	_ = os.Remove(filepath.Join(s.plan.RunDir, "supervisor.pid"))
 	return 0
+}
+
+func (s *supervisor) tick(now time.Time) {
+	if s.phase == "stopped" || s.phase == "stopping" {
+		return
+	}
+	s.restartDue(now)
+	s.rotateLogs(now)
+	switch {
+	case s.phase == "starting" && !s.resetAt.IsZero():
+		s.whileResetting(now)
+	case s.phase == "starting":
+		s.whileStarting(now)
+	case s.phase == "running":
+		s.keepAlive(now)
+	}
 }
 
 func (s *supervisor) whileStarting(now time.Time) {

@@ -22,11 +22,18 @@ const LOG_CAP = 200_000;
 let bin = "";
 const children: ChildProcess[] = [];
 
+interface Component {
+  pid: number | null;
+  status: string;
+  restarts: number;
+  lastExitCode: number | null;
+  log: string;
+}
 interface State {
   phase: string;
   ready: boolean;
   supervisorPid: number;
-  components: Record<string, { pid: number | null; status: string; restarts: number; lastExitCode: number | null; log: string }>;
+  components: Record<"steady" | "crasher" | "chatty", Component>;
 }
 
 const state = (d = runDir): State => JSON.parse(readFileSync(path.join(d, "state.json"), "utf8")) as State;
@@ -93,6 +100,16 @@ async function control(op: string, d = runDir): Promise<{ code: number; out: str
   }
 }
 
+/** `kubelab-supervisor status RUN_DIR [--json]`, whatever its exit code. */
+async function status(...args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    return { code: 0, stdout: (await run(bin, ["status", ...args])).stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string };
+    return { code: e.code, stdout: e.stdout };
+  }
+}
+
 /** Writes one raw line to the control FIFO, as any root process could, and reads the reply FIFO. */
 async function raw(line: string, replyTo: string): Promise<string> {
   const script = `exec {r}<>"$2"; printf '%s\\n' "$1" > "$3"; read -r -t 10 -u $r a; echo "$a"`;
@@ -117,8 +134,17 @@ afterAll(() => {
 });
 
 describe("kubelab-supervisor", () => {
+  it("passes its Go tests (what a reset writes back, deletes and leaves alone)", async () => {
+    const { stdout } = await run("go", ["test", "-count=1", "-v", "."], {
+      cwd: path.join(root, "sandbox/cluster/supervisor"),
+      env: { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-mod=mod" },
+    });
+    expect(stdout).toMatch(/^ok\s+kubelab\.local\/supervisor/m);
+    expect(stdout.match(/^--- PASS/gm)?.length).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+
   it("runs every component of the plan and says so in state.json, in the plan's order", async () => {
-    const s = await waitFor("steady running", async () => (state().components.steady?.status === "running" ? state() : false));
+    const s = await waitFor("steady running", async () => (state().components.steady.status === "running" ? state() : false));
     expect(Object.keys(s.components)).toEqual(["steady", "crasher", "chatty"]);
     expect(s.phase).toBe("starting");
     expect(s.ready).toBe(false);
@@ -177,25 +203,26 @@ describe("kubelab-supervisor", () => {
     expect(s.phase).toBe("stopped");
     expect(Object.values(s.components).every((c) => c.status === "stopped" && c.pid === null)).toBe(true);
     expect((await control("stop")).out).toBe("already stopped");
-    const status = await run(bin, ["status", runDir]).catch((e: { code: number; stdout: string }) => e);
-    expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(/^phase: stopped {3}ready: false/);
+    const shown = await status(runDir);
+    expect(shown.code).toBe(1);
+    expect(shown.stdout).toMatch(/^phase: stopped {3}ready: false/);
   });
 
   it("takes its components with it when it is killed outright, and its state says absent", async () => {
     const d = mkdtempSync(path.join(tmpdir(), "kubelab-supervisor-kill-"));
     const sup = startSupervisor(d);
-    const steady = await waitFor("steady running", async () => state(path.join(d, "run")).components.steady?.pid ?? false);
+    const steady = await waitFor("steady running", async () => state(path.join(d, "run")).components.steady.pid ?? false);
     sup.kill("SIGKILL");
     await waitFor("steady gone with its supervisor", async () => !alive(steady), { timeoutMs: 10_000 });
-    const status = await run(bin, ["status", path.join(d, "run"), "--json"]).catch((e: { stdout: string }) => e);
-    expect(JSON.parse(status.stdout)).toMatchObject({ phase: "absent", ready: false });
+    const shown = await status(path.join(d, "run"), "--json");
+    expect(shown.code).toBe(1);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ phase: "absent", ready: false });
   });
 
   it("shuts down cleanly on SIGTERM: components stopped, FIFO removed, exit code 0", async () => {
     const d = mkdtempSync(path.join(tmpdir(), "kubelab-supervisor-term-"));
     const sup = startSupervisor(d);
-    const steady = await waitFor("steady running", async () => state(path.join(d, "run")).components.steady?.pid ?? false);
+    const steady = await waitFor("steady running", async () => state(path.join(d, "run")).components.steady.pid ?? false);
     const exited = new Promise<number | null>((resolve) => sup.on("exit", (code) => resolve(code)));
     sup.kill("SIGTERM");
     expect(await exited).toBe(0);

@@ -192,4 +192,14 @@ describe("the cluster, as the learner", () => {
       (await lab.ok("kubectl get pods -l app=after --field-selector=status.phase=Running -o name")).trim() !== "",
     );
   });
+
+  it("resets a stopped cluster with minikube delete: it starts it, then resets it", async () => {
+    await lab.ok("kubectl create deployment stale --image=nginx:1.25");
+    expect((await lab.sh("minikube stop", { timeoutMs: 120_000 })).code).toBe(0);
+    const del = await lab.sh("minikube delete", { timeoutMs: 180_000 });
+    expect(del.code, del.stderr).toBe(0);
+    expect((await lab.ok("kubectl get deployments -o name")).trim()).toBe("");
+    const state = JSON.parse(await lab.ok("cat /run/kubelab/state.json")) as { phase: string; ready: boolean };
+    expect(state).toMatchObject({ phase: "running", ready: true });
+  });
 });

@@ -365,6 +365,39 @@ kubectl rollout status statefulset/store --timeout=150s`, 180_000);
 });
 
 describe("a node lab after minikube delete (the lab's reset)", () => {
+  it("stops the pods' processes with minikube stop, as a node powering off, and minikube start runs them again", async () => {
+    const rootSh = async (cmd: string) => node.provider.exec(node.lab, ["bash", "-c", cmd], { user: "root" });
+    const keeperRuns = async () => (await rootSh("pgrep -fx 'sleep 3601'")).exitCode === 0;
+    await ok("kubectl create deployment keeper --image=busybox:1.36 -- sleep 3601");
+    await ok("kubectl rollout status deployment/keeper --timeout=120s", 150_000);
+    expect(await keeperRuns()).toBe(true);
+    expect(await ok("minikube stop", 150_000)).toMatch(/1 node stopped/);
+    expect(await sh("minikube status")).toMatchObject({ code: 7 });
+    // Nothing of the node runs on: not the kubelet, not containerd, not the learner's pod.
+    for (const proc of ["-x kubelet", "-x containerd", "-fx 'sleep 3601'"]) {
+      expect((await rootSh(`pgrep ${proc}`)).exitCode, proc).not.toBe(0);
+    }
+    expect(await ok("minikube start", 180_000)).toMatch(/Done!/);
+    // (The pod's status still says ready from before the stop until the kubelet reports
+    // again: the process is what shows the pod really runs.)
+    await until("the keeper's process running again", keeperRuns);
+    await until("the keeper pod ready", async () =>
+      (await ok("kubectl get pods -l app=keeper -o jsonpath='{.items[*].status.containerStatuses[*].ready}'")).trim() === "true",
+    );
+  });
+
+  it("resets a stopped node lab with minikube delete: started first, then reset, every Service working", async () => {
+    expect(await ok("minikube stop", 150_000)).toMatch(/1 node stopped/);
+    expect(await ok("minikube delete", 180_000)).toMatch(/running again/);
+    expect((await ok("kubectl get deployments -o name")).trim()).toBe("");
+    // kube-proxy's rules work: the apiserver's ClusterIP answers from the node, and CoreDNS
+    // (which reaches the apiserver through it) is ready.
+    await until("the kubernetes Service's ClusterIP answering", async () => (await sh("curl -sk -m 3 https://10.96.0.1/readyz")).out === "ok");
+    await until("CoreDNS ready", async () =>
+      (await ok("kubectl -n kube-system get pods -l k8s-app=kube-dns -o jsonpath='{.items[*].status.containerStatuses[*].ready}'")).trim() === "true",
+    );
+  });
+
   it("has none of the learner's pods, Services or containers left, and the node and DNS still work", async () => {
     // What the grader records of lesson setups that ran (kube-system/kubelab-setup): a reset
     // must forget it, or a lesson's setups would not run again on the clean cluster.
