@@ -72,6 +72,40 @@ export async function idle({ settleMs = 20_000, samples = 5, intervalMs = 1_000,
   }
 }
 
+/**
+ * `minikube delete` in a node lab with the learner's pods running → an empty default namespace,
+ * node minikube Ready and the lab ready again (CoreDNS answering); n resets in one lab. The
+ * kubelet removes the old containers after that, in its own time, as on any node.
+ */
+export async function resetTime(n = 3): Promise<number[]> {
+  await preflight(IMAGE);
+  const lab = await startNodeLab(true);
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < n; i++) {
+      await lab.ok("kubectl create deployment before-reset --image=nginx:1.25 --replicas=2 >/dev/null && kubectl expose deployment before-reset --port=80 >/dev/null");
+      await lab.ok("kubectl rollout status deployment/before-reset --timeout=120s >/dev/null", { timeoutMs: 150_000 });
+      const t0 = performance.now();
+      await lab.ok("minikube delete", { timeoutMs: 180_000 });
+      await lab.waitFor(
+        "an empty default namespace, node minikube Ready and the lab ready",
+        async () => {
+          const r = await lab.sh(
+            "test -e /run/kubelab/ready && kubectl get deployments -o name && kubectl get node minikube -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}'",
+            { timeoutMs: 15_000 },
+          );
+          return r.code === 0 && r.stdout.trim() === "True";
+        },
+        { timeoutMs: 120_000, intervalMs: 100 },
+      );
+      samples.push(performance.now() - t0);
+    }
+    return samples;
+  } finally {
+    await lab.remove();
+  }
+}
+
 /** The last node image build (sandbox/cluster/node/build-image.sh's record), in ms. */
 export async function imageBuildTime(): Promise<number[]> {
   const cache = process.env.KUBELAB_CACHE_DIR ?? path.join(homedir(), ".cache", "kubelab");

@@ -132,6 +132,7 @@ await measure("node", async () => {
   const { labReadyWarm } = await import("./labs.bench-lib");
   const warm = await labReadyWarm(5, { profile: "node", settleMs: 5000 });
   const idle = await node.idle();
+  const reset = await node.resetTime(3);
   const build = await node.imageBuildTime().catch(() => [] as number[]);
   return [
     { metric: "node lab cold start, container create → node Ready", unit: "ms", samples: cold.nodeReady, note: "the real kubelet registered minikube" },
@@ -140,6 +141,7 @@ await measure("node", async () => {
     { metric: "node lab from the warm pool, request → kubectl answers", unit: "ms", samples: warm.samples, note: warm.note, target: { stat: "p95", op: "<=", value: 1000, text: "p95 ≤ 1 s" } },
     { metric: "node lab memory, idle (CoreDNS + one pod)", unit: "MiB", samples: idle.memory, target: { stat: "p95", op: "<=", value: 700, text: "≤ 700 MB" } },
     { metric: "lab CPU, idle node lab (CoreDNS + one pod)", unit: "% core", samples: idle.cpu.map((s) => (s / 60) * 100), note: "the lab's cgroup CPU time over 30 s" },
+    { metric: "node lab reset (minikube delete, two pods running)", unit: "ms", samples: reset, target: { stat: "p95", op: "<=", value: 3000, text: "≤ 3 s" } },
     build.length
       ? { metric: "node lab image build (last build)", unit: "ms", samples: build, note: "sandbox/cluster/node/build-image.sh on a built sim image and cached binaries" }
       : { metric: "node lab image build", unit: "ms", samples: [], unavailable: "no timing record of a node image build on this host" },
