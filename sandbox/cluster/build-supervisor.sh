@@ -15,6 +15,8 @@ src="$here/supervisor"
 cache="${KUBELAB_CACHE_DIR:-$HOME/.cache/kubelab}"
 log() { printf '[supervisor-build] %s\n' "$*" >&2; }
 die() { printf '[supervisor-build] error: %s\n' "$*" >&2; exit 1; }
+# As the set-up finds it (sandbox/host/setup.sh): on PATH, or where Go's tarball installs.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then export PATH="$PATH:/usr/local/go/bin"; fi
 command -v go >/dev/null 2>&1 || die "Go is not installed. Install Go 1.26 or newer and put it on PATH."
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 

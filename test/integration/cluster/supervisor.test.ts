@@ -135,7 +135,10 @@ afterAll(() => {
 
 describe("kubelab-supervisor", () => {
   it("passes its Go tests (what a reset writes back, deletes and leaves alone)", async () => {
-    const { stdout } = await run("go", ["test", "-count=1", "-v", "."], {
+    // Go as the set-up finds it: on PATH, or where Go's tarball installs.
+    const go = (await run("bash", ["-c", "command -v go || { test -x /usr/local/go/bin/go && echo /usr/local/go/bin/go; }"]).catch(() => ({ stdout: "" }))).stdout.trim();
+    if (!go) throw new Error("Go is not installed (not on PATH, not in /usr/local/go/bin): the set-up needs it for the cluster binaries");
+    const { stdout } = await run(go, ["test", "-count=1", "-v", "."], {
       cwd: path.join(root, "sandbox/cluster/supervisor"),
       env: { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-mod=mod" },
     });
