@@ -93,12 +93,3 @@ func loadPlan(path string) (*Plan, error) {
 	}
 	return p, nil
 }
-
-func (p *Plan) component(name string) *Component {
-	for i := range p.Components {
-		if p.Components[i].Name == name {
-			return &p.Components[i]
-		}
-	}
-	return nil
-}

@@ -269,15 +269,6 @@ func (s *supervisor) stopGroups() [][]string {
 	return append([][]string{rest}, s.plan.StopOrder...)
 }
 
-func (s *supervisor) allRunning() bool {
-	for _, n := range s.order {
-		if s.comps[n].status != "running" {
-			return false
-		}
-	}
-	return true
-}
-
 func (s *supervisor) running(name string) bool {
 	cs := s.comps[name]
 	return cs != nil && cs.status == "running"
