@@ -18,6 +18,12 @@ export function createLabMetrics(registry = new Registry()) {
     engineUp: new Gauge({ name: "kubelab_lab_engine_up", help: "1 while the lab engine answers and has the lab image (labs can start), else 0", registers: [registry] }),
     leader: new Gauge({ name: "kubelab_leader", help: "1 while this server runs the warm pool, culler and reconcile (one server of several does), else 0", registers: [registry] }),
     terminals: new Gauge({ name: "kubelab_terminal_connections", help: "Open terminal WebSocket connections", registers: [registry] }),
+    echo: new Histogram({
+      name: "kubelab_terminal_echo_seconds",
+      help: "Time from a learner's input written to their shell to its next output, as the server sees it: the engine's exec stream, the lab and this process's wait to read it; not the network or the browser",
+      buckets: [0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
   };
 }
 export type LabMetrics = ReturnType<typeof createLabMetrics>;

@@ -39,6 +39,12 @@ export interface BridgeDeps {
   shellEnv?(userId: string): Promise<Record<string, string>>;
   graceMs: number;
   onConnectionCount?(n: number): void;
+  /**
+   * Seconds from a learner's input written to their shell to the shell's next output: the echo
+   * as the server sees it (the engine's exec stream, the lab, and this process's own wait to read
+   * the output), without the network and the browser. For /metrics and the class benchmark.
+   */
+  onEcho?(seconds: number): void;
   /** The client's address, for the per-address socket cap (server.ts knows about proxies). */
   address(req: IncomingMessage): string;
   /**
@@ -111,6 +117,8 @@ const DROP_NOTICE_MS = 1000;
  * on a busy host that window is seconds long, and learners press keys while they wait.
  */
 const HOLD_INPUT_UNTIL_PROMPT_MS = 15_000;
+/** Input with no output this long after it is not timed as an echo (ShellSession.noteEcho). */
+const ECHO_GIVE_UP_MS = 10_000;
 
 class ShellSession implements PumpedMirror {
   readonly clients = new Set<Client>();
@@ -138,6 +146,8 @@ class ShellSession implements PumpedMirror {
   private heldInput: Uint8Array[] | null = [];
   private heldBytes = 0;
   private holdTimer?: NodeJS.Timeout;
+  /** When input was last written to a shell that has printed nothing since (performance.now()). */
+  private echoFrom?: number;
   closed = false;
 
   constructor(
@@ -149,6 +159,7 @@ class ShellSession implements PumpedMirror {
     private readonly counters: { droppedInputBytes: number; resizesApplied: number },
     private readonly resizeIntervalMs: number,
     private readonly pump: MirrorPump,
+    private readonly onEcho?: (seconds: number) => void,
   ) {
     this.size = size;
     // logLevel off: binary output makes the parser warn on the console for every bad sequence.
@@ -157,6 +168,7 @@ class ShellSession implements PumpedMirror {
     this.holdTimer = setTimeout(() => this.releaseHeldInput(), HOLD_INPUT_UNTIL_PROMPT_MS);
     this.holdTimer.unref();
     tty.onData((data) => {
+      this.noteEcho();
       this.releaseHeldInput();
       this.queue.push(data);
       this.printed += data.length;
@@ -276,7 +288,20 @@ class ShellSession implements PumpedMirror {
       return true;
     }
     this.tty.write(data);
+    this.echoFrom ??= performance.now();
     return true;
+  }
+
+  /**
+   * The first output after input is its echo (or the program's answer to it). Input that no
+   * output follows within ECHO_GIVE_UP_MS (typed into a program that does not echo, like a
+   * password prompt) is not counted: the next output would be something else's.
+   */
+  private noteEcho(): void {
+    if (this.echoFrom === undefined) return;
+    const ms = performance.now() - this.echoFrom;
+    this.echoFrom = undefined;
+    if (ms <= ECHO_GIVE_UP_MS) this.onEcho?.(ms / 1000);
   }
 
   /**
@@ -715,7 +740,7 @@ export class TerminalBridge {
       const tty = await this.deps.provider.attach(state, size, env);
       const session = new ShellSession(sandboxId, tty, size, (s) => {
         if (this.sessions.get(sandboxId) === s) this.sessions.delete(sandboxId);
-      }, this.deps.graceMs, this.counters, this.limits.resizeIntervalMs, this.pump);
+      }, this.deps.graceMs, this.counters, this.limits.resizeIntervalMs, this.pump, this.deps.onEcho);
       this.sessions.set(sandboxId, session);
       return session;
     })().finally(() => this.opening.delete(sandboxId));

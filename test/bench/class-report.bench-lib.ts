@@ -50,6 +50,15 @@ export function classRows(r: ClassReport, faults?: FaultResult[]): ClassRow[] {
     { metric: "class: Check round trip", unit: "ms", samples: c.checkMs, note: `answers: ${outcomes || "none"}` },
     { metric: "class: keystroke echo (typing the lessons' commands)", unit: "ms", samples: c.echoMs },
     {
+      metric: "  of which the server timed: key into the shell → its output read",
+      unit: "ms",
+      samples: r.sampler.echo.serverEchoMs(),
+      note: "kubelab_terminal_echo_seconds from /metrics every 10 s outside the faults, to its buckets (2, 5, 10, 15, 25, 50, 100, 250, 500 ms …): dockerd's exec stream, the lab's shell and the server's wait to read the output",
+    },
+    { metric: "  the server's event-loop delay (p99 of each 10 s)", unit: "ms", samples: r.sampler.echo.serverLagP99Ms, note: "prom-client's monitor, 10 ms resolution: how long any socket's data waited for the server's one thread" },
+    { metric: "  the bench's own event-loop delay (p99 of each 10 s)", unit: "ms", samples: r.sampler.echo.benchLoopMs, note: "one Node thread runs every simulated learner: its wait is in every figure above, and a browser on a learner's own machine does not pay it" },
+    { metric: "class: host CPU pressure (some avg10: time some task waited for a core)", unit: "ratio", samples: r.sampler.echo.cpuPressurePct, note: "per cent, /proc/pressure/cpu" },
+    {
       metric: "class: pass in a lab → instructor's stream shows it",
       unit: "ms",
       samples: c.matrixMs,

@@ -30,6 +30,7 @@ import { readExercises } from "@/app/_lib/lessons/exercises";
 import { LABEL } from "@/sandbox/providers/types";
 import { decodeServer, encodeClient, Op } from "@/sandbox/terminal/protocol";
 import { launchBrowser } from "../support/browser";
+import { EchoProfile } from "./class-profile.bench-lib";
 import { type Balancer, startBalancer } from "../support/balancer";
 import { dropTestDatabases, emptyPostgresDatabase } from "../support/database";
 import { requireDockerAndImage } from "../support/docker";
@@ -769,17 +770,21 @@ export class ResourceSampler {
   readonly labIdlePct: number[] = [];
   readonly labBusyPct: number[] = [];
   readonly labOtherPct: number[] = [];
+  /** Where the echo's time goes (class-profile.bench-lib.ts). */
+  readonly echo = new EchoProfile();
   private timer?: NodeJS.Timeout;
   private last?: { t: number; server: number; labs: Map<string, number> };
 
   constructor(private readonly cls: ClassRun) {}
 
   start(everyMs = 10_000): void {
+    this.echo.start();
     this.timer = setInterval(() => void this.sample(), everyMs);
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.echo.stop();
   }
 
   private async sample(): Promise<void> {
@@ -789,6 +794,7 @@ export class ResourceSampler {
       return;
     }
     const t = performance.now();
+    await this.echo.sample(c.servers.map((s) => s.baseURL));
     // Every replica's process group together: the servers' share of the host.
     const server = c.servers.map((s) => groupUsage(s.processGroup)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, rssMiB: a.rssMiB + b.rssMiB }));
     const containers = await c.docker.listContainers({ filters: { label: [`${LABEL.installation}=${c.installation}`] } }).catch(() => []);
@@ -847,6 +853,8 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     KUBELAB_ADMIN_EMAIL: admin.email,
     KUBELAB_ADMIN_PASSWORD: admin.password,
     KUBELAB_IDLE_TIMEOUT_MIN: "120",
+    // The bench reads the servers' echo times and event-loop delay from /metrics.
+    KUBELAB_METRICS_LOOPBACK: "1",
   };
   const replicas = opts.replicas ?? 1;
   let db: PrismaClient;

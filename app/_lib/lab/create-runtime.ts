@@ -180,6 +180,7 @@ export async function createRuntime(config: Env, db: PrismaClient, log: Logger):
     log: log.child({ component: "terminal" }),
     graceMs: config.KUBELAB_SHELL_GRACE_MIN * 60_000,
     onConnectionCount: (n) => metrics.terminals.set(n),
+    onEcho: (seconds) => metrics.echo.observe(seconds),
     touch: (sandboxId) => manager.touch(sandboxId),
     attachable: (userId, sandboxId) => manager.attachable(userId, sandboxId),
     limits: { recheckMs: config.KUBELAB_SESSION_RECHECK_SECONDS * 1000 },

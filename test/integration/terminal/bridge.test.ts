@@ -34,6 +34,8 @@ let owner: { token: string; userId: string };
 let stranger: { token: string; userId: string };
 /** More learners with shells of their own in the same lab: sandbox id → user id. */
 const guests = new Map<string, string>();
+/** Every echo time the bridge reported (seconds), in order. */
+const echoes: number[] = [];
 
 beforeAll(async () => {
   await requireDockerAndImage();
@@ -50,6 +52,7 @@ beforeAll(async () => {
     graceMs: 60_000,
     touch: () => {},
     attachable,
+    onEcho: (seconds) => echoes.push(seconds),
     // The production policy (token + the same learner's session cookie, checked again while
     // open), not a copy: what these attacks get past here, they would get past in the server.
     // server.ts is not in front, so the address is the socket's own, as it stamps it.
@@ -191,6 +194,31 @@ describe("terminal bridge", () => {
     await t.waitFor(/minikube\s+Ready/);
     t.type("echo 안녕하세요\r");
     await t.waitForLine("안녕하세요");
+    t.ws.close();
+  });
+
+  it("times each key from the shell's input to its echo, once per key, and not input that nothing answers", async () => {
+    const t = await TestTerminal.open(await ownerToken(), owner.token);
+    await t.waitFor(/learner@minikube/);
+    await t.waitForQuiet(300);
+    const before = echoes.length;
+    t.type("q");
+    await t.waitFor(/q$/);
+    await t.waitForQuiet(300);
+    expect(echoes.length).toBe(before + 1);
+    expect(echoes.at(-1)).toBeGreaterThan(0);
+    expect(echoes.at(-1)).toBeLessThan(10);
+    // Keys typed into a program that does not echo (cat with the terminal's echo off) are
+    // timed once, by the next output that comes: here the prompt after Ctrl-C.
+    t.type("\x15stty -echo; cat >/dev/null; stty echo\r");
+    await t.waitForQuiet(300);
+    const silent = echoes.length;
+    t.type("abc");
+    await t.waitForQuiet(500);
+    expect(echoes.length).toBe(silent);
+    t.type("\x03");
+    await t.waitForQuiet(300);
+    expect(echoes.length).toBe(silent + 1);
     t.ws.close();
   });
 
