@@ -5,9 +5,12 @@
 // output read, i.e. dockerd's exec stream, the lab's shell, and the server's wait to read the
 // output). Sampled beside the others, every 10 s outside the faults: the server's histogram
 // (bucket deltas, so a restarted server starts a new count), its event-loop delay p99
-// (prom-client's, reset at each scrape), the bench's own event-loop delay, and the host's CPU
-// pressure (the share of time at least one runnable task waited for a core, /proc/pressure/cpu).
-import { existsSync, readFileSync } from "node:fs";
+// (prom-client's, reset at each scrape), the bench's own event-loop delay, the host's CPU
+// pressure (the share of time at least one runnable task waited for a core, /proc/pressure/cpu),
+// and where the server's one JavaScript thread spent each window: on a core, waiting in the run
+// queue for one (/proc/<pid>/schedstat), or in uninterruptible sleep, which for this process is
+// disk I/O such as SQLite's fsync (its state sampled every 20 ms).
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const ECHO = "kubelab_terminal_echo_seconds";
@@ -48,7 +51,42 @@ function cpuPressure(): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The busiest process of a process group (the server's node process, not the tsx that started it). */
+function busiestOf(pgid: number): number | undefined {
+  let best: { pid: number; cpu: number } | undefined;
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(f[2]) !== pgid) continue;
+      const cpu = Number(f[11]) + Number(f[12]);
+      if (!best || cpu > best.cpu) best = { pid: Number(d), cpu };
+    } catch {
+      // gone
+    }
+  }
+  return best?.pid;
+}
+
+/** A thread's time on a core and waiting for one, in ns (/proc/<pid>/schedstat: the main thread's tid is the pid). */
+function schedstat(pid: number): { onCpu: number; waiting: number } | undefined {
+  try {
+    const [onCpu, waiting] = readFileSync(`/proc/${pid}/schedstat`, "utf8").trim().split(" ").map(Number);
+    return { onCpu: onCpu!, waiting: waiting! };
+  } catch {
+    return undefined;
+  }
+}
+
 export class EchoProfile {
+  /** Per window, % of the window the server's main thread ran, waited for a core, and was in disk sleep. */
+  readonly mainThreadOnCpuPct: number[] = [];
+  readonly mainThreadWaitingPct: number[] = [];
+  readonly mainThreadDiskPct: number[] = [];
+  private threads = new Map<number, { pid: number; at: number; onCpu: number; waiting: number }>();
+  private stateSamples = { d: 0, all: 0 };
+  private stateTimer?: NodeJS.Timeout;
   /** Echoes the servers timed, per bucket, summed over the sampled windows. */
   private readonly perBucket = new Map<number, { lower: number; upper: number; count: number }>();
   private last = new Map<string, Array<{ le: number; count: number }>>();
@@ -64,6 +102,41 @@ export class EchoProfile {
 
   stop(): void {
     this.benchLoop.disable();
+    clearInterval(this.stateTimer);
+  }
+
+  /** The servers' main threads: schedstat per window, and their state every 20 ms for disk sleep. */
+  sampleThreads(processGroups: number[]): void {
+    const now = performance.now();
+    const pids: number[] = [];
+    for (const pgid of processGroups) {
+      const pid = busiestOf(pgid);
+      const s = pid === undefined ? undefined : schedstat(pid);
+      if (pid === undefined || !s) continue;
+      pids.push(pid);
+      const last = this.threads.get(pgid);
+      this.threads.set(pgid, { pid, at: now, ...s });
+      // A restarted server is another process: its first window has nothing to compare with.
+      if (!last || last.pid !== pid) continue;
+      const windowNs = (now - last.at) * 1e6;
+      this.mainThreadOnCpuPct.push((100 * (s.onCpu - last.onCpu)) / windowNs);
+      this.mainThreadWaitingPct.push((100 * (s.waiting - last.waiting)) / windowNs);
+    }
+    if (this.stateSamples.all > 0) this.mainThreadDiskPct.push((100 * this.stateSamples.d) / this.stateSamples.all);
+    this.stateSamples = { d: 0, all: 0 };
+    clearInterval(this.stateTimer);
+    this.stateTimer = setInterval(() => {
+      for (const pid of pids) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+          const state = stat[stat.lastIndexOf(")") + 2];
+          this.stateSamples.all++;
+          if (state === "D") this.stateSamples.d++;
+        } catch {
+          // gone (a fault)
+        }
+      }
+    }, 20);
   }
 
   /** One window: the servers' /metrics (KUBELAB_METRICS_LOOPBACK=1), the bench's loop, the host's pressure. */

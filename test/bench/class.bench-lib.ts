@@ -794,6 +794,7 @@ export class ResourceSampler {
       return;
     }
     const t = performance.now();
+    this.echo.sampleThreads(c.servers.map((s) => s.processGroup));
     await this.echo.sample(c.servers.map((s) => s.baseURL));
     // Every replica's process group together: the servers' share of the host.
     const server = c.servers.map((s) => groupUsage(s.processGroup)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, rssMiB: a.rssMiB + b.rssMiB }));
