@@ -8,8 +8,8 @@
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createInstructor, fillAuthForm } from "../support/account-forms";
 import { launchBrowser } from "../support/browser";
+import { cohortWithDashboard, joinThroughInvite } from "../support/cohort-journey";
 import { startLab, stopLabIfReady, typeLine, waitForShell } from "../support/lab-page";
 
 const baseURL = inject("baseURL");
@@ -26,7 +26,6 @@ const contexts: BrowserContext[] = [];
 let teacher: Page;
 let student: Page;
 let cohortId = "";
-let inviteUrl = "";
 
 async function newPage(options: Parameters<Browser["newContext"]>[0] = {}): Promise<Page> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 900 }, ...options });
@@ -49,31 +48,16 @@ afterAll(async () => {
 
 describe("the cluster picture", { timeout: 120_000 }, () => {
   it("has a cohort: an instructor made by the admin, and a learner who joined", async () => {
-    const admin = await newPage();
-    await admin.goto(`/en/sign-in?next=${encodeURIComponent("/en/admin")}`);
-    await fillAuthForm(admin, { email: inject("adminEmail"), password: inject("adminPassword") });
-    await admin.waitForURL(/\/en\/admin$/, { timeout: ANSWER_MS });
-    await createInstructor(admin, instructor, ANSWER_MS);
-
     teacher = await newPage();
-    await teacher.goto(`/en/sign-in?next=${encodeURIComponent("/en/dashboard")}`);
-    await fillAuthForm(teacher, { email: instructor.email, password: instructor.password });
-    await teacher.waitForURL(/\/en\/dashboard$/, { timeout: ANSWER_MS });
-    await teacher.locator('[data-testid="create-cohort"] input[name="name"]').fill(`picture ${stamp}`);
-    await teacher.click('[data-testid="create-cohort-submit"]');
-    await teacher.waitForURL(/\/en\/dashboard\/[a-z0-9]{20,32}$/, { timeout: ANSWER_MS });
-    cohortId = teacher.url().split("/").at(-1)!;
-    await expect.poll(() => teacher.inputValue('[data-testid="invite-link"]'), { timeout: ANSWER_MS }).toMatch(/\/en\/join\//);
-    inviteUrl = await teacher.inputValue('[data-testid="invite-link"]');
-
+    const cohort = await cohortWithDashboard(
+      { admin: await newPage(), teacher },
+      { admin: { email: inject("adminEmail"), password: inject("adminPassword") }, instructor },
+      `picture ${stamp}`,
+      ANSWER_MS,
+    );
+    cohortId = cohort.cohortId;
     student = await newPage({ colorScheme: "dark", reducedMotion: "reduce", locale: "ko-KR" });
-    await student.goto(inviteUrl);
-    await student.click('[data-testid="join-sign-up"]');
-    await student.waitForURL(/\/sign-up\?next=/, { timeout: ANSWER_MS });
-    await fillAuthForm(student, learner);
-    await student.waitForURL(inviteUrl, { timeout: ANSWER_MS });
-    await student.click('[data-testid="join-cohort"]');
-    await student.waitForSelector('[data-testid="join-done"]', { timeout: ANSWER_MS });
+    await joinThroughInvite(student, cohort.inviteUrl, learner, ANSWER_MS);
   });
 
   it("is refused to strangers: no session, a malformed query, a learner asking for someone's lab", async () => {

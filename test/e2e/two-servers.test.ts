@@ -8,8 +8,8 @@
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInstructor, fillAuthForm } from "../support/account-forms";
 import { launchBrowser } from "../support/browser";
+import { cohortWithDashboard, joinThroughInvite } from "../support/cohort-journey";
 import { dropTestDatabases, emptyPostgresDatabase } from "../support/database";
 import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
 import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
@@ -34,7 +34,6 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 let teacher: Page;
 let haneul: Page;
-let inviteToken = "";
 
 async function pageOn(server: RunningServer): Promise<Page> {
   const context = await browser.newContext({ baseURL: server.baseURL, viewport: { width: 1400, height: 900 } });
@@ -82,34 +81,18 @@ describe("two kubelab servers on one PostgreSQL database", { timeout: 120_000 },
   });
 
   it("shows on the first server's dashboard a learner who joined through the second", async () => {
-    const admin = await pageOn(first);
-    await admin.goto(`/en/sign-in?next=${encodeURIComponent("/en/admin")}`);
-    await fillAuthForm(admin, { email: adminEmail, password: adminPassword });
-    await admin.waitForURL(/\/en\/admin$/, { timeout: ANSWER_MS });
-    await createInstructor(admin, instructor, ANSWER_MS);
-
     teacher = await pageOn(first);
-    await teacher.goto("/en/sign-in?next=/en/dashboard");
-    await fillAuthForm(teacher, { email: instructor.email, password: instructor.password });
-    await teacher.waitForURL(/\/en\/dashboard$/, { timeout: ANSWER_MS });
-    const form = teacher.locator('[data-testid="create-cohort"]');
-    await form.locator('input[name="name"]').fill(`두 서버 ${stamp}`);
-    await teacher.click('[data-testid="create-cohort-submit"]');
-    await teacher.waitForURL(/\/en\/dashboard\/[a-z0-9]{20,32}$/, { timeout: ANSWER_MS });
-    await expect.poll(() => teacher.getAttribute('[data-testid="stream-state"]', "data-state"), { timeout: ANSWER_MS }).toBe("live");
-    await expect.poll(() => teacher.inputValue('[data-testid="invite-link"]'), { timeout: ANSWER_MS }).toMatch(/\/en\/join\/[A-Za-z0-9_-]{24}$/);
-    inviteToken = (await teacher.inputValue('[data-testid="invite-link"]')).split("/").at(-1)!;
+    const { inviteUrl } = await cohortWithDashboard(
+      { admin: await pageOn(first), teacher },
+      { admin: { email: adminEmail, password: adminPassword }, instructor },
+      `두 서버 ${stamp}`,
+      ANSWER_MS,
+    );
     // From here on, a full reload of this page would lose the marker.
     await teacher.evaluate(() => ((window as unknown as { kubelabMarker?: string }).kubelabMarker = "still here"));
 
     haneul = await pageOn(second);
-    await haneul.goto(`/en/join/${inviteToken}`);
-    await haneul.click('[data-testid="join-sign-up"]');
-    await haneul.waitForURL(/\/en\/sign-up\?next=/, { timeout: ANSWER_MS });
-    await fillAuthForm(haneul, learner);
-    await haneul.waitForURL(new RegExp(`/en/join/${inviteToken}$`), { timeout: ANSWER_MS });
-    await haneul.click('[data-testid="join-cohort"]');
-    await haneul.waitForSelector('[data-testid="join-done"]', { timeout: ANSWER_MS });
+    await joinThroughInvite(haneul, inviteUrl, learner, ANSWER_MS);
 
     await expect.poll(() => teacher.locator('[data-testid="learner-row"]').count(), { timeout: ANSWER_MS }).toBe(1);
     expect(await cell().getAttribute("data-state")).toBe("not-started");
