@@ -28,7 +28,7 @@ function stats(samples: number[]) {
 }
 
 const rows: Row[] = [];
-// `--name value` options go to the parts that read them (class: --learners, --browsers, --minutes, --faults, --scheduled, --capacity, --replicas).
+// `--name value` options go to the parts that read them (class: --learners, --browsers, --minutes, --faults, --scheduled, --capacity, --replicas, --server-nice).
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -254,6 +254,7 @@ await measure("class", async () => {
       scheduled: option("scheduled") !== undefined,
       capacity: option("capacity") ? Number(option("capacity")) : undefined,
       replicas: option("replicas") ? Number(option("replicas")) : undefined,
+      serverNice: option("server-nice") ? Number(option("server-nice")) : undefined,
     });
     return classRows(report, faults?.results);
   } finally {
