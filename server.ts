@@ -15,6 +15,7 @@ import { ensureFirstAdmin, leftoverPasswordFile } from "./app/_lib/auth/first-ad
 import { startPurgeJob } from "./app/_lib/db/purge";
 import { metricsOpenTo, stampPeer, trustedProxies } from "./app/_lib/auth/peer-address";
 import { isSameOrigin } from "./app/_lib/auth/same-origin";
+import { applyCpuPriority } from "./app/_lib/config/cpu-priority";
 
 const config = env();
 const root = path.dirname(new URL(import.meta.url).pathname);
@@ -26,6 +27,17 @@ if (refusal) {
   logger.fatal(refusal);
   process.stderr.write(`kubelab: refusing to start: ${refusal}\n`);
   process.exit(2);
+}
+
+// A class's labs keep the cores busy; the operator may put this process ahead of them.
+if (config.KUBELAB_SERVER_NICE !== undefined) {
+  try {
+    logger.info({ ...applyCpuPriority(config.KUBELAB_SERVER_NICE), pid: process.pid }, "CPU priority set");
+  } catch (error) {
+    logger.fatal({ err: error }, "cannot set the CPU priority");
+    process.stderr.write(`kubelab: refusing to start: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
 }
 
 // Migrations run before the first request, so a fresh host and an upgraded one both start

@@ -90,6 +90,8 @@ const schema = z.object({
   KUBELAB_INSTALLATION_ID: z.string().regex(/^[a-z0-9]{1,16}$/, "lowercase letters and digits, at most 16").optional(),
   /** Bearer token /metrics asks of every scraper (see KUBELAB_METRICS_LOOPBACK). */
   KUBELAB_METRICS_TOKEN: z.string().min(16).optional(),
+  /** The server's CPU priority (-20..19, lower is more); unset: left as started. See cpu-priority.ts. */
+  KUBELAB_SERVER_NICE: z.coerce.number().int().min(-20).max(19).optional(),
   /** `1`: loopback connections may scrape /metrics without the token (never a trusted proxy's). */
   KUBELAB_METRICS_LOOPBACK: z.enum(["0", "1"]).default("0"),
   /** `1` forces Secure `__Host-` session cookies, `0` forbids them; unset: a trusted proxy's X-Forwarded-Proto decides. */
