@@ -17,7 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { LABEL } from "@/sandbox/providers/types";
 import { restartDockerd } from "../support/dockerd";
 import { startServer } from "../support/server";
-import { type ClassRun, Errors, prioritize, type SimLearner } from "./class.bench-lib";
+import { type ClassRun, Errors, type SimLearner } from "./class.bench-lib";
 
 const RECOVERY_LIMIT_MS = 5 * 60_000;
 
@@ -138,7 +138,6 @@ async function serverKill(cls: ClassRun): Promise<FaultResult> {
     process.kill(-killed.processGroup, "SIGKILL");
     await sleep(1000);
     cls.servers[0] = await startServer(cls.env, { port: Number(new URL(killed.baseURL).port), dataDir: killed.dataDir });
-    prioritize(cls.servers[0], cls.serverNice);
     const up = performance.now() - t0;
     // One server: every terminal and stream had to come back through the new one. Replicas:
     // only those that were on the killed one did; everyone must answer either way.

@@ -1,7 +1,7 @@
 // `npm run bench -- class [--learners N] [--browsers B] [--minutes M] [--faults] [--scheduled]
 // [--capacity C] [--replicas R] [--server-nice N]`: a whole class on one host (with --replicas, on
-// R servers sharing one PostgreSQL behind a balancer; with --server-nice, the servers' CPU priority
-// raised as an operator would, see ClassOptions.serverNice). N simulated learners against the production
+// R servers sharing one PostgreSQL behind a balancer; with --server-nice, the servers started with
+// KUBELAB_SERVER_NICE). N simulated learners against the production
 // server (test/support/server.ts) on loopback, each through the routes a browser uses: an
 // anonymous session (a third signed up and enrolled in a cohort whose instructor has the
 // dashboard stream open), Start lab and its status polled, the terminal WebSocket typing the lessons' own commands key by key at a human pace, the
@@ -16,7 +16,7 @@
 //
 // Nothing here asserts speed; it measures and returns rows for run.ts to print.
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
@@ -75,25 +75,11 @@ export interface ClassOptions {
    * 1 (the default): one server on SQLite, as on a single host.
    */
   replicas?: number;
-  /**
-   * The nice value of each server's scheduling group (Linux autogroup, /proc/<pid>/autogroup;
-   * negative is more CPU when the cores are contended; root only). The server runs in a session
-   * of its own, so with autogroup on (most distributions' default) its threads compete with the
-   * labs and everything else as one group, and a plain `nice` of its process would change
-   * nothing. What an operator's service manager does with CPUWeight or Nice.
-   */
+  /** KUBELAB_SERVER_NICE for the servers: their CPU priority against the labs (app/_lib/config/cpu-priority.ts). */
   serverNice?: number;
 }
 
 // ---- small helpers -------------------------------------------------------------------------------
-
-/** Gives a server's scheduling group the class's priority (ClassOptions.serverNice), if one is set. */
-export function prioritize(server: RunningServer, nice: number | undefined): void {
-  if (nice === undefined) return;
-  const file = `/proc/${server.processGroup}/autogroup`;
-  if (!existsSync(file)) throw new Error(`--server-nice needs the kernel's autogroup (${file} is missing)`);
-  writeFileSync(file, String(nice));
-}
 
 export class Errors {
   readonly byKind = new Map<string, number>();
@@ -229,8 +215,6 @@ export class ClassRun {
     readonly db: PrismaClient,
     /** Where learners go: the one server, or the balancer in front of the replicas. */
     readonly baseURL: string,
-    /** ClassOptions.serverNice, for a server started again by a fault. */
-    readonly serverNice?: number,
   ) {}
 
   error(kind: string, detail = ""): void {
@@ -875,6 +859,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     KUBELAB_IDLE_TIMEOUT_MIN: "120",
     // The bench reads the servers' echo times and event-loop delay from /metrics.
     KUBELAB_METRICS_LOOPBACK: "1",
+    ...(opts.serverNice !== undefined ? { KUBELAB_SERVER_NICE: String(opts.serverNice) } : {}),
   };
   const replicas = opts.replicas ?? 1;
   let db: PrismaClient;
@@ -891,8 +876,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
     servers.push(await startServer(env, { port: await freePort(), dataDir: opts.dataDir }));
     db = sqliteClient(path.join(servers[0]!.dataDir, "kubelab.db"));
   }
-  for (const s of servers) prioritize(s, opts.serverNice);
-  const cls = new ClassRun(servers, env, docker, installation, db, balancer?.baseURL ?? servers[0]!.baseURL, opts.serverNice);
+  const cls = new ClassRun(servers, env, docker, installation, db, balancer?.baseURL ?? servers[0]!.baseURL);
   const sampler = new ResourceSampler(cls);
   let browser: Browser | undefined;
   const removeAll = async () => {
@@ -1018,7 +1002,7 @@ export async function runClass(opts: ClassOptions): Promise<ClassReport> {
       browsers: opts.browsers,
       startedLabs: started,
       classMinutes: opts.minutes,
-      note: `${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, ${balancer ? `${replicas} servers on one PostgreSQL behind a round-robin balancer (connections: ${[...balancer.connections.values()].join(" / ")}; server CPU and RSS are their sum)` : "one server on SQLite"}${opts.serverNice !== undefined ? `, the servers' autogroup at nice ${opts.serverNice}` : ""}, ${cls.resentOnClosedConnection} action(s) resent after a closed kept-alive connection`,
+      note: `${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, ${balancer ? `${replicas} servers on one PostgreSQL behind a round-robin balancer (connections: ${[...balancer.connections.values()].join(" / ")}; server CPU and RSS are their sum)` : "one server on SQLite"}${opts.serverNice !== undefined ? `, KUBELAB_SERVER_NICE=${opts.serverNice}` : ""}, ${cls.resentOnClosedConnection} action(s) resent after a closed kept-alive connection`,
     };
   } finally {
     cls.stopping = true;
