@@ -51,22 +51,26 @@ function cpuPressure(): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The busiest process of a process group (the server's node process, not the tsx that started it). */
-function busiestOf(pgid: number): number | undefined {
-  let best: { pid: number; cpu: number } | undefined;
+/** Every process of a process group (the server: tsx and its node), with its CPU clock ticks and resident pages. */
+export function groupProcesses(pgid: number): Array<{ pid: number; cpuTicks: number; rssPages: number }> {
+  const out: Array<{ pid: number; cpuTicks: number; rssPages: number }> = [];
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = readFileSync(`/proc/${d}/stat`, "utf8");
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (Number(f[2]) !== pgid) continue;
-      const cpu = Number(f[11]) + Number(f[12]);
-      if (!best || cpu > best.cpu) best = { pid: Number(d), cpu };
+      out.push({ pid: Number(d), cpuTicks: Number(f[11]) + Number(f[12]), rssPages: Number(f[21]) });
     } catch {
       // gone
     }
   }
-  return best?.pid;
+  return out;
+}
+
+/** The busiest process of a process group (the server's node process, not the tsx that started it). */
+function busiestOf(pgid: number): number | undefined {
+  return groupProcesses(pgid).sort((a, b) => b.cpuTicks - a.cpuTicks)[0]?.pid;
 }
 
 /** A thread's time on a core and waiting for one, in ns (/proc/<pid>/schedstat: the main thread's tid is the pid). */

@@ -31,7 +31,7 @@ import { readExercises } from "@/app/_lib/lessons/exercises";
 import { LABEL } from "@/sandbox/providers/types";
 import { decodeServer, encodeClient, Op } from "@/sandbox/terminal/protocol";
 import { launchBrowser } from "../support/browser";
-import { EchoProfile } from "./class-profile.bench-lib";
+import { EchoProfile, groupProcesses } from "./class-profile.bench-lib";
 import { type Balancer, startBalancer } from "../support/balancer";
 import { dropTestDatabases, emptyPostgresDatabase } from "../support/database";
 import { requireDockerAndImage } from "../support/docker";
@@ -732,21 +732,8 @@ const TICKS = 100;
 
 /** CPU seconds and RSS of every process in a process group (the server: tsx and its node). */
 function groupUsage(pgid: number): { cpu: number; rssMiB: number } {
-  let cpu = 0;
-  let rss = 0;
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(f[2]) !== pgid) continue;
-      cpu += (Number(f[11]) + Number(f[12])) / TICKS;
-      rss += (Number(f[21]) * 4096) / 1024 / 1024;
-    } catch {
-      // gone
-    }
-  }
-  return { cpu, rssMiB: rss };
+  const procs = groupProcesses(pgid);
+  return { cpu: procs.reduce((a, p) => a + p.cpuTicks / TICKS, 0), rssMiB: procs.reduce((a, p) => a + (p.rssPages * 4096) / 1024 / 1024, 0) };
 }
 
 function memAvailableMiB(): number {

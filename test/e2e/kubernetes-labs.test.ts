@@ -66,6 +66,15 @@ async function pageOn(server: RunningServer, cookiesFrom?: Page): Promise<Page> 
   return context.newPage();
 }
 
+/** Presses the exercise's Check and waits for its answer: the attempt counted and checking over. */
+async function pressCheck(page: Page, attempts: number): Promise<void> {
+  const check = page.locator(`${card} [data-testid="exercise-check"]`);
+  await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
+  await check.click();
+  await expect.poll(() => page.getAttribute(card, "data-attempts"), { timeout: ANSWER_MS, interval: 200 }).toBe(String(attempts));
+  await expect.poll(() => page.getAttribute(card, "data-checking"), { timeout: ANSWER_MS, interval: 200 }).toBe("false");
+}
+
 async function leads(server: RunningServer): Promise<boolean | undefined> {
   const health = (await (await fetch(`${server.baseURL}/api/health`)).json()) as { labs: { leader?: boolean } | null };
   return health.labs?.leader;
@@ -146,11 +155,7 @@ describe("labs on a Kubernetes cluster, two servers on one PostgreSQL", () => {
       await typeLine(onFirst, "kubectl get ns kube-system -o name");
       await expect.poll(() => screen(onFirst!), { timeout: ANSWER_MS, interval: 250 }).toContain("namespace/kube-system");
 
-      const check = onFirst.locator(`${card} [data-testid="exercise-check"]`);
-      await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
-      await check.click();
-      await expect.poll(() => onFirst!.getAttribute(card, "data-attempts"), { timeout: ANSWER_MS, interval: 200 }).toBe("1");
-      await expect.poll(() => onFirst!.getAttribute(card, "data-checking"), { timeout: ANSWER_MS, interval: 200 }).toBe("false");
+      await pressCheck(onFirst, 1);
       expect(await onFirst.getAttribute(card, "data-outcome")).toBe("fail");
       expect(await onFirst.textContent(`${card} [data-check-id="three-replicas"] [data-testid="exercise-check-message"]`)).toMatch(/expected 3 replicas, found 1/);
       await typeLine(onFirst, "kubectl scale deployment web --replicas=3");
@@ -164,10 +169,7 @@ describe("labs on a Kubernetes cluster, two servers on one PostgreSQL", () => {
     await onSecond.goto(`/en/lessons/${SIM_LESSON}`);
     // The same lab: the second server finds it by the learner's row and the pod's labels.
     await expect.poll(() => labState(onSecond!), { timeout: ANSWER_MS, interval: 250 }).toBe("ready");
-    const check = onSecond.locator(`${card} [data-testid="exercise-check"]`);
-    await expect.poll(() => check.isEnabled(), { timeout: ANSWER_MS }).toBe(true);
-    await check.click();
-    await expect.poll(() => onSecond!.getAttribute(card, "data-attempts"), { timeout: ANSWER_MS, interval: 200 }).toBe("2");
+    await pressCheck(onSecond, 2);
     await expect.poll(() => onSecond!.getAttribute(card, "data-outcome"), { timeout: ANSWER_MS, interval: 200 }).toBe("pass");
 
     await expect.poll(() => cellOf(teacher!).getAttribute("data-state"), { timeout: ANSWER_MS, interval: 250 }).toBe("passed");
