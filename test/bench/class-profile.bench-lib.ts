@@ -68,9 +68,11 @@ export function groupProcesses(pgid: number): Array<{ pid: number; cpuTicks: num
   return out;
 }
 
+type GroupProcess = ReturnType<typeof groupProcesses>[number];
+
 /** The busiest process of a process group (the server's node process, not the tsx that started it). */
-function busiestOf(pgid: number): number | undefined {
-  return groupProcesses(pgid).sort((a, b) => b.cpuTicks - a.cpuTicks)[0]?.pid;
+function busiestOf(group: GroupProcess[]): number | undefined {
+  return [...group].sort((a, b) => b.cpuTicks - a.cpuTicks)[0]?.pid;
 }
 
 /** A thread's time on a core and waiting for one, in ns (/proc/<pid>/schedstat: the main thread's tid is the pid). */
@@ -98,6 +100,7 @@ export class EchoProfile {
   readonly cpuPressurePct: number[] = [];
   private readonly benchLoop = monitorEventLoopDelay({ resolution: 10 });
   readonly benchLoopMs: number[] = [];
+  /** Scrapes of /metrics that failed (a server restarting): their windows are left out. */
   scrapeErrors = 0;
 
   start(): void {
@@ -109,12 +112,12 @@ export class EchoProfile {
     clearInterval(this.stateTimer);
   }
 
-  /** The servers' main threads: schedstat per window, and their state every 20 ms for disk sleep. */
-  sampleThreads(processGroups: number[]): void {
+  /** The servers' main threads (each server's process group, keyed by its id): schedstat per window, and their state every 20 ms for disk sleep. */
+  sampleThreads(processGroups: Map<number, GroupProcess[]>): void {
     const now = performance.now();
     const pids: number[] = [];
-    for (const pgid of processGroups) {
-      const pid = busiestOf(pgid);
+    for (const [pgid, group] of processGroups) {
+      const pid = busiestOf(group);
       const s = pid === undefined ? undefined : schedstat(pid);
       if (pid === undefined || !s) continue;
       pids.push(pid);

@@ -55,7 +55,7 @@ export function classRows(r: ClassReport, faults?: FaultResult[]): ClassRow[] {
       samples: r.sampler.echo.serverEchoMs(),
       note: "kubelab_terminal_echo_seconds from /metrics every 10 s outside the faults, to its buckets (2, 5, 10, 15, 25, 50, 100, 250, 500 ms …): dockerd's exec stream, the lab's shell and the server's wait to read the output",
     },
-    { metric: "  the server's event-loop delay (p99 of each 10 s)", unit: "ms", samples: r.sampler.echo.serverLagP99Ms, note: "prom-client's monitor, 10 ms resolution: how long any socket's data waited for the server's one thread" },
+    { metric: "  the server's event-loop delay (p99 of each 10 s)", unit: "ms", samples: r.sampler.echo.serverLagP99Ms, note: `prom-client's monitor, 10 ms resolution: how long any socket's data waited for the server's one thread; ${r.sampler.echo.scrapeErrors} scrape(s) of /metrics failed and were left out` },
     { metric: "  the server's main thread on a core (% of each 10 s)", unit: "% core", samples: r.sampler.echo.mainThreadOnCpuPct, note: "/proc/<pid>/schedstat of the server's JavaScript thread" },
     { metric: "  the server's main thread waiting in the run queue for a core (% of each 10 s)", unit: "% core", samples: r.sampler.echo.mainThreadWaitingPct, note: "schedstat's run delay: runnable, not running" },
     { metric: "  the server's main thread in disk sleep (% of 20 ms samples)", unit: "% core", samples: r.sampler.echo.mainThreadDiskPct, note: "state D, e.g. better-sqlite3's writes waiting for fsync on the one thread" },

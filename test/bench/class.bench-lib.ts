@@ -16,7 +16,7 @@
 //
 // Nothing here asserts speed; it measures and returns rows for run.ts to print.
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
@@ -730,9 +730,8 @@ export class BrowserLearner {
 
 const TICKS = 100;
 
-/** CPU seconds and RSS of every process in a process group (the server: tsx and its node). */
-function groupUsage(pgid: number): { cpu: number; rssMiB: number } {
-  const procs = groupProcesses(pgid);
+/** CPU seconds and RSS of the processes of a process group (the server: tsx and its node). */
+function groupUsage(procs: ReturnType<typeof groupProcesses>): { cpu: number; rssMiB: number } {
   return { cpu: procs.reduce((a, p) => a + p.cpuTicks / TICKS, 0), rssMiB: procs.reduce((a, p) => a + (p.rssPages * 4096) / 1024 / 1024, 0) };
 }
 
@@ -784,10 +783,11 @@ export class ResourceSampler {
       return;
     }
     const t = performance.now();
-    this.echo.sampleThreads(c.servers.map((s) => s.processGroup));
+    const groups = new Map(c.servers.map((s) => [s.processGroup, groupProcesses(s.processGroup)]));
+    this.echo.sampleThreads(groups);
     await this.echo.sample(c.servers.map((s) => s.baseURL));
     // Every replica's process group together: the servers' share of the host.
-    const server = c.servers.map((s) => groupUsage(s.processGroup)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, rssMiB: a.rssMiB + b.rssMiB }));
+    const server = [...groups.values()].map(groupUsage).reduce((a, b) => ({ cpu: a.cpu + b.cpu, rssMiB: a.rssMiB + b.rssMiB }));
     const containers = await c.docker.listContainers({ filters: { label: [`${LABEL.installation}=${c.installation}`] } }).catch(() => []);
     const labs = new Map<string, number>();
     for (const ct of containers) {

@@ -24,7 +24,7 @@ import { dropTestDatabases, emptyPostgresDatabase, queryPostgres } from "../supp
 import { PROFILE_FIXTURE_LESSONS, twoProfileContent } from "../support/fixture-content";
 import { useKubeCluster } from "../support/kube-cluster";
 import { labState, screen, startLab, stopLab, stopLabIfReady, typeLine, waitForShell } from "../support/lab-page";
-import { type RunningServer, startServer } from "../support/server";
+import { leads, type RunningServer, startServer } from "../support/server";
 
 const SIM_LESSON = PROFILE_FIXTURE_LESSONS.sim;
 const NODE_LESSON = PROFILE_FIXTURE_LESSONS.node;
@@ -73,11 +73,6 @@ async function pressCheck(page: Page, attempts: number): Promise<void> {
   await check.click();
   await expect.poll(() => page.getAttribute(card, "data-attempts"), { timeout: ANSWER_MS, interval: 200 }).toBe(String(attempts));
   await expect.poll(() => page.getAttribute(card, "data-checking"), { timeout: ANSWER_MS, interval: 200 }).toBe("false");
-}
-
-async function leads(server: RunningServer): Promise<boolean | undefined> {
-  const health = (await (await fetch(`${server.baseURL}/api/health`)).json()) as { labs: { leader?: boolean } | null };
-  return health.labs?.leader;
 }
 
 /** What must survive a server's death: the learner's attempts, progress and enrolment rows. */

@@ -14,7 +14,7 @@ import { dropTestDatabases, emptyPostgresDatabase } from "../support/database";
 import { removeInstallationLabs, requireDockerAndImage } from "../support/docker";
 import { EXERCISE_FIXTURE, makeContentDir } from "../support/fixture-content";
 import { startLab, stopLabIfReady, TERMINAL } from "../support/lab-page";
-import { type RunningServer, startServer } from "../support/server";
+import { leads, type RunningServer, startServer } from "../support/server";
 
 const LESSON = "98-exercise-fixture";
 const EXERCISE = `${LESSON}/scale-web`;
@@ -39,11 +39,6 @@ async function pageOn(server: RunningServer): Promise<Page> {
   const context = await browser.newContext({ baseURL: server.baseURL, viewport: { width: 1400, height: 900 } });
   contexts.push(context);
   return context.newPage();
-}
-
-async function leads(server: RunningServer): Promise<boolean | undefined> {
-  const health = (await (await fetch(`${server.baseURL}/api/health`)).json()) as { labs: { leader?: boolean } | null };
-  return health.labs?.leader;
 }
 
 const cell = () => teacher.locator('[data-testid="learner-row"]', { hasText: learner.name }).locator(`[data-testid="cell"][data-exercise="${EXERCISE}"]`);

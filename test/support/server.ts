@@ -126,3 +126,9 @@ export async function startServer(extraEnv: Record<string, string> = {}, options
       }),
   };
 }
+
+/** Whether this server runs the warm pool, culler and reconcile now (one of several does), as its health says. */
+export async function leads(server: RunningServer): Promise<boolean | undefined> {
+  const health = (await (await fetch(`${server.baseURL}/api/health`)).json()) as { labs: { leader?: boolean } | null };
+  return health.labs?.leader;
+}
